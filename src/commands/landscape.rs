@@ -1,0 +1,768 @@
+//! `entente landscape --sizes SIZES.csv --propensity MATRIX.csv [--offset C]`: the favoured
+//! alignments of a landscape-theory model (see [`crate::outcome::landscape`]).
+//!
+//! SIZES.csv has a header `actor,size` and one row per actor. MATRIX.csv is a square matrix with
+//! the actor names across the header row (its first cell is free) and down the first column, in
+//! the same order; diagonal cells are ignored and may be empty. `--offset C` subtracts `C` from
+//! every off-diagonal propensity, so a 1-5 scale centred on 3 takes `--offset 3`.
+
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use thiserror::Error;
+
+use crate::outcome::landscape::{
+    Alignment, Landscape, LandscapeError, EXHAUSTIVE_LIMIT, LOCAL_SEARCH_STARTS,
+};
+
+/// A cell of an input file; `line` and `col` are 1-based, `col` counting CSV fields.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    pub path: PathBuf,
+    pub line: usize,
+    pub col: usize,
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}", self.path.display(), self.line, self.col)
+    }
+}
+
+#[derive(Debug, Error)]
+pub enum LandscapeInputError {
+    #[error("{}: cannot read the file: {source}\n  help: check the path; it is read relative to the current directory", path.display())]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{at}: the file is not valid UTF-8\n  help: save it as UTF-8 (\"CSV UTF-8\" in spreadsheet programs)")]
+    NotUtf8 { at: Location },
+    #[error("{at}: a quoted field is never closed\n  help: end the field with a double quote; write a literal quote inside it as \"\"")]
+    UnterminatedQuote { at: Location },
+    #[error("{at}: unexpected `{found}` after a closing quote\n  help: a quoted field must be followed by a comma or the end of the line")]
+    TextAfterQuote { at: Location, found: char },
+    #[error("{at}: the file has no rows\n  help: {expected}")]
+    EmptyFile {
+        at: Location,
+        expected: &'static str,
+    },
+    #[error("{at}: expected the column header `{expected}`, found `{found}`\n  help: the sizes file starts with the header row `actor,size` (any letter case) and has exactly these two columns")]
+    SizesHeader {
+        at: Location,
+        expected: &'static str,
+        found: String,
+    },
+    #[error("{at}: unexpected extra cell `{found}`: the row has {cells} cells where {width} belong\n  help: {expected}")]
+    ExtraCell {
+        at: Location,
+        found: String,
+        cells: usize,
+        width: usize,
+        expected: &'static str,
+    },
+    #[error(
+        "{at}: missing cell: the row has {cells} cells where {width} belong\n  help: {expected}"
+    )]
+    MissingCell {
+        at: Location,
+        cells: usize,
+        width: usize,
+        expected: &'static str,
+    },
+    #[error("{at}: the actor name is empty\n  help: every actor needs a name, used to match the sizes file with the matrix")]
+    EmptyName { at: Location },
+    #[error("{at}: actor `{name}` appears twice (first at {first})\n  help: each actor is listed once; names are compared exactly, letter case included")]
+    DuplicateActor {
+        at: Location,
+        name: String,
+        first: Location,
+    },
+    #[error("{at}: `{text}` is not a number\n  help: {expected}")]
+    NotANumber {
+        at: Location,
+        text: String,
+        expected: &'static str,
+    },
+    #[error("{at}: `{text}` is not a finite number\n  help: {expected}")]
+    NonFinite {
+        at: Location,
+        text: String,
+        expected: &'static str,
+    },
+    #[error("{at}: the size of `{actor}` is {text}, but sizes must be positive\n  help: give every actor a size greater than zero, or leave the actor out of both files")]
+    NonPositiveSize {
+        at: Location,
+        actor: String,
+        text: String,
+    },
+    #[error("{at}: row label `{found}` does not match the header, which puts `{expected}` here\n  help: the rows must name the actors in the same order as the header's columns")]
+    RowLabel {
+        at: Location,
+        found: String,
+        expected: String,
+    },
+    #[error("{at}: the matrix is not square: actor `{actor}` has a column but no row ({rows} rows for {actors} columns)\n  help: add one row per actor, in the header's order")]
+    MissingRow {
+        at: Location,
+        actor: String,
+        rows: usize,
+        actors: usize,
+    },
+    #[error("{at}: the matrix is not square: row `{label}` goes beyond the {actors} actors named in the header\n  help: add the actor to the header row, or remove the row")]
+    ExtraRow {
+        at: Location,
+        label: String,
+        actors: usize,
+    },
+    #[error("{at}: the matrix has {found} actors; a landscape needs at least {min}\n  help: name the actors across the header row, after its first cell")]
+    TooFewActors {
+        at: Location,
+        found: usize,
+        min: usize,
+    },
+    #[error("{at}: the matrix has {found} actors; a landscape holds at most {max}\n  help: merge or drop actors")]
+    TooManyActors {
+        at: Location,
+        found: usize,
+        max: usize,
+    },
+    #[error(
+        "{at}: actor `{name}` is in the sizes file but not in the propensity matrix\n  help: both files must name the same actors (letter case included)\n    \
+         sizes file: {}\n    matrix:     {}",
+        sizes_actors.join(", "), matrix_actors.join(", ")
+    )]
+    NotInMatrix {
+        at: Location,
+        name: String,
+        sizes_actors: Vec<String>,
+        matrix_actors: Vec<String>,
+    },
+    #[error(
+        "{at}: actor `{name}` is in the propensity matrix but not in the sizes file\n  help: both files must name the same actors (letter case included)\n    \
+         sizes file: {}\n    matrix:     {}",
+        sizes_actors.join(", "), matrix_actors.join(", ")
+    )]
+    NotInSizes {
+        at: Location,
+        name: String,
+        sizes_actors: Vec<String>,
+        matrix_actors: Vec<String>,
+    },
+    #[error("--offset {value}: the offset must be a finite number\n  help: use the midpoint of the propensity scale, e.g. --offset 3 for a 1-5 scale")]
+    InvalidOffset { value: f64 },
+    #[error("{} with {}: {source}\n  help: rescale the sizes or propensities", sizes.display(), propensity.display())]
+    Model {
+        sizes: PathBuf,
+        propensity: PathBuf,
+        source: LandscapeError,
+    },
+}
+
+type Result<T> = std::result::Result<T, LandscapeInputError>;
+
+const SIZES_LAYOUT: &str =
+    "the sizes file has a header row `actor,size`, then one `name,size` row per actor";
+const MATRIX_LAYOUT: &str = "the matrix has a header row (an empty first cell, then the actor names), then one row per actor: its name, then one propensity per column";
+const SIZE_NUMBER: &str = "write the size as a plain number such as 10 or 2.5";
+const PROPENSITY_NUMBER: &str =
+    "off-diagonal cells must be plain numbers such as 4 or -1.5; only diagonal cells may be empty";
+
+/// Reads both files and builds the landscape, actors in the matrix's order.
+pub fn load(sizes: &Path, propensity: &Path, offset: f64) -> Result<(Vec<String>, Landscape)> {
+    if !offset.is_finite() {
+        return Err(LandscapeInputError::InvalidOffset { value: offset });
+    }
+    let size_rows = read_sizes(sizes)?;
+    let matrix = read_matrix(propensity)?;
+
+    let sizes_actors = || size_rows.iter().map(|r| r.name.text.clone()).collect();
+    let matrix_actors = || matrix.names.iter().map(|f| f.text.clone()).collect();
+    let in_matrix: HashSet<&str> = matrix.names.iter().map(|f| f.text.as_str()).collect();
+    if let Some(row) = size_rows
+        .iter()
+        .find(|r| !in_matrix.contains(r.name.text.as_str()))
+    {
+        return Err(LandscapeInputError::NotInMatrix {
+            at: row.name.at.clone(),
+            name: row.name.text.clone(),
+            sizes_actors: sizes_actors(),
+            matrix_actors: matrix_actors(),
+        });
+    }
+    let by_name: HashMap<&str, f64> = size_rows
+        .iter()
+        .map(|r| (r.name.text.as_str(), r.size))
+        .collect();
+    let mut ordered_sizes = Vec::with_capacity(matrix.names.len());
+    for name in &matrix.names {
+        match by_name.get(name.text.as_str()) {
+            Some(&size) => ordered_sizes.push(size),
+            None => {
+                return Err(LandscapeInputError::NotInSizes {
+                    at: name.at.clone(),
+                    name: name.text.clone(),
+                    sizes_actors: sizes_actors(),
+                    matrix_actors: matrix_actors(),
+                })
+            }
+        }
+    }
+
+    let shifted = matrix.values.iter().map(|p| p - offset).collect();
+    let landscape =
+        Landscape::new(ordered_sizes, shifted).map_err(|source| LandscapeInputError::Model {
+            sizes: sizes.to_path_buf(),
+            propensity: propensity.to_path_buf(),
+            source,
+        })?;
+    Ok((matrix_actors(), landscape))
+}
+
+/// Runs the search and returns the report to print.
+pub fn execute(sizes: &Path, propensity: &Path, offset: f64) -> Result<String> {
+    let (names, landscape) = load(sizes, propensity, offset)?;
+    Ok(report(
+        sizes,
+        propensity,
+        offset,
+        &names,
+        &landscape,
+        &landscape.local_minima(),
+    ))
+}
+
+fn report(
+    sizes: &Path,
+    propensity: &Path,
+    offset: f64,
+    names: &[String],
+    landscape: &Landscape,
+    minima: &[Alignment],
+) -> String {
+    let n = names.len();
+    let name_width = names
+        .iter()
+        .map(|s| s.chars().count())
+        .chain([5])
+        .max()
+        .unwrap_or(5);
+    // Writing to a String cannot fail, so the fmt::Results below are ignored.
+    let mut out = String::new();
+    let _ = writeln!(out, "Landscape theory of aggregation: {n} actors");
+    let _ = writeln!(out, "  sizes:      {}", sizes.display());
+    let _ = writeln!(out, "  propensity: {}", propensity.display());
+    let _ = writeln!(
+        out,
+        "  offset:     {} (subtracted from every propensity)",
+        number(offset)
+    );
+    let _ = writeln!(out);
+    let size_text: Vec<String> = landscape.sizes().iter().map(|&s| number(s)).collect();
+    let size_width = column_width("Size", &size_text);
+    let _ = writeln!(out, "  {:<name_width$}  {:>size_width$}", "Actor", "Size");
+    for (name, size) in names.iter().zip(&size_text) {
+        let _ = writeln!(out, "  {name:<name_width$}  {size:>size_width$}");
+    }
+    let _ = writeln!(out);
+
+    if landscape.is_exhaustive() {
+        let _ = writeln!(
+            out,
+            "Search: exhaustive, all {} alignments (a mirror image counts as the same alignment).",
+            1u64 << (n - 1)
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "Search: NOT exhaustive ({n} actors > {EXHAUSTIVE_LIMIT}): steepest descent from {} \
+             fixed starts; other local minima, even a lower global minimum, may exist.",
+            LOCAL_SEARCH_STARTS + 1
+        );
+    }
+    let _ = writeln!(out);
+
+    let Some(best) = minima.first() else {
+        let _ = writeln!(out, "No local minimum found.");
+        return out;
+    };
+    let best_label = if landscape.is_exhaustive() {
+        "Global minimum"
+    } else {
+        "Best minimum found"
+    };
+    let _ = writeln!(out, "{best_label}: energy {}", number(best.energy));
+    let _ = writeln!(out, "  {}", coalitions(names, best.mask));
+    let _ = writeln!(out);
+
+    let _ = writeln!(
+        out,
+        "Local minima: {} (lowest energy first; side 1 is the coalition of {})",
+        minima.len(),
+        names.first().map_or("", String::as_str)
+    );
+    let _ = writeln!(
+        out,
+        "Frustration: an actor's share of the energy, size × size × propensity summed over the \
+         actors on the other side; lower is more comfortable."
+    );
+    for (rank, alignment) in minima.iter().enumerate() {
+        let _ = writeln!(out);
+        let _ = writeln!(
+            out,
+            "#{} energy {}{}",
+            rank + 1,
+            number(alignment.energy),
+            if rank == 0 {
+                format!("  ({})", best_label.to_lowercase())
+            } else {
+                String::new()
+            }
+        );
+        let _ = writeln!(out, "  {}", coalitions(names, alignment.mask));
+        let frustration: Vec<String> = alignment.frustration.iter().map(|&f| number(f)).collect();
+        let width = column_width("Frustration", &frustration);
+        let _ = writeln!(
+            out,
+            "  {:<name_width$}  Side  {:>width$}",
+            "Actor", "Frustration"
+        );
+        for (i, (name, f)) in names.iter().zip(&frustration).enumerate() {
+            // Side 1 is the first actor's coalition, as in the published tables.
+            let side = 1 + (((alignment.mask >> i) ^ alignment.mask) & 1);
+            let _ = writeln!(out, "  {name:<name_width$}  {side:>4}  {f:>width$}");
+        }
+    }
+    out
+}
+
+/// `{A+B} vs {C+D}`, the coalition of the first actor first.
+fn coalitions(names: &[String], mask: u64) -> String {
+    let side = |s: u64| -> String {
+        names
+            .iter()
+            .enumerate()
+            .filter(|&(i, _)| (mask >> i) & 1 == s)
+            .map(|(_, name)| name.as_str())
+            .collect::<Vec<_>>()
+            .join("+")
+    };
+    let first = mask & 1;
+    format!("{{{}}} vs {{{}}}", side(first), side(first ^ 1))
+}
+
+fn column_width(header: &str, cells: &[String]) -> usize {
+    cells
+        .iter()
+        .map(String::len)
+        .chain([header.len()])
+        .max()
+        .unwrap_or(header.len())
+}
+
+/// Whole numbers without a decimal point (as published: -83200), others with up to 4 decimals.
+fn number(x: f64) -> String {
+    let text = if x.abs() >= 1e15 {
+        format!("{x:e}")
+    } else if x.fract() == 0.0 {
+        format!("{x:.0}")
+    } else {
+        let fixed = format!("{x:.4}");
+        fixed
+            .trim_end_matches('0')
+            .trim_end_matches('.')
+            .to_string()
+    };
+    // "-0" reads as a sign error to an analyst.
+    if text == "-0" {
+        "0".to_string()
+    } else {
+        text
+    }
+}
+
+struct Cell {
+    text: String,
+    at: Location,
+    quoted: bool,
+}
+
+struct Row {
+    cells: Vec<Cell>,
+}
+
+struct SizeRow {
+    name: Cell,
+    size: f64,
+}
+
+struct Matrix {
+    names: Vec<Cell>,
+    /// Row-major, diagonal zero.
+    values: Vec<f64>,
+}
+
+fn read_sizes(path: &Path) -> Result<Vec<SizeRow>> {
+    let rows = read_csv(path)?;
+    let Some((header, body)) = rows.split_first() else {
+        return Err(LandscapeInputError::EmptyFile {
+            at: location(path, 1, 1),
+            expected: SIZES_LAYOUT,
+        });
+    };
+    for (cell, expected) in header.cells.iter().zip(["actor", "size"]) {
+        if !cell.text.eq_ignore_ascii_case(expected) {
+            return Err(LandscapeInputError::SizesHeader {
+                at: cell.at.clone(),
+                expected,
+                found: cell.text.clone(),
+            });
+        }
+    }
+    check_width(path, header, 2, SIZES_LAYOUT)?;
+
+    let mut out: Vec<SizeRow> = Vec::with_capacity(body.len());
+    let mut seen = HashMap::new();
+    for row in body {
+        let [name_cell, size_cell] = &row.cells[..] else {
+            return Err(width_error(path, row, 2, SIZES_LAYOUT));
+        };
+        let name = actor_name(name_cell, &mut seen)?;
+        let size = parse_number(size_cell, SIZE_NUMBER)?;
+        if size <= 0.0 {
+            return Err(LandscapeInputError::NonPositiveSize {
+                at: size_cell.at.clone(),
+                actor: name.text.clone(),
+                text: size_cell.text.clone(),
+            });
+        }
+        out.push(SizeRow { name, size });
+    }
+    Ok(out)
+}
+
+fn read_matrix(path: &Path) -> Result<Matrix> {
+    let rows = read_csv(path)?;
+    let Some((header, body)) = rows.split_first() else {
+        return Err(LandscapeInputError::EmptyFile {
+            at: location(path, 1, 1),
+            expected: MATRIX_LAYOUT,
+        });
+    };
+    let mut seen = HashMap::new();
+    let names = header
+        .cells
+        .iter()
+        .skip(1)
+        .map(|cell| actor_name(cell, &mut seen))
+        .collect::<Result<Vec<Cell>>>()?;
+    let n = names.len();
+    if n < 2 {
+        return Err(LandscapeInputError::TooFewActors {
+            at: location(path, row_line(header), header.cells.len() + 1),
+            found: n,
+            min: 2,
+        });
+    }
+    if let Some(extra) = names.get(64) {
+        return Err(LandscapeInputError::TooManyActors {
+            at: extra.at.clone(),
+            found: n,
+            max: 64,
+        });
+    }
+
+    let mut values = vec![0.0; n * n];
+    for (i, row) in body.iter().enumerate() {
+        let Some(label) = row.cells.first() else {
+            return Err(width_error(path, row, n + 1, MATRIX_LAYOUT));
+        };
+        let Some(expected) = names.get(i) else {
+            return Err(LandscapeInputError::ExtraRow {
+                at: label.at.clone(),
+                label: label.text.clone(),
+                actors: n,
+            });
+        };
+        if label.text != expected.text {
+            return Err(LandscapeInputError::RowLabel {
+                at: label.at.clone(),
+                found: label.text.clone(),
+                expected: expected.text.clone(),
+            });
+        }
+        check_width(path, row, n + 1, MATRIX_LAYOUT)?;
+        for (j, cell) in row.cells.iter().skip(1).enumerate() {
+            // The diagonal is meaningless (an actor's propensity towards itself), whatever it holds.
+            if i != j {
+                values[i * n + j] = parse_number(cell, PROPENSITY_NUMBER)?;
+            }
+        }
+    }
+    if let Some(missing) = names.get(body.len()) {
+        return Err(LandscapeInputError::MissingRow {
+            at: missing.at.clone(),
+            actor: missing.text.clone(),
+            rows: body.len(),
+            actors: n,
+        });
+    }
+    Ok(Matrix { names, values })
+}
+
+fn location(path: &Path, line: usize, col: usize) -> Location {
+    Location {
+        path: path.to_path_buf(),
+        line,
+        col,
+    }
+}
+
+fn row_line(row: &Row) -> usize {
+    row.cells.first().map_or(1, |c| c.at.line)
+}
+
+fn check_width(path: &Path, row: &Row, width: usize, expected: &'static str) -> Result<()> {
+    if row.cells.len() == width {
+        Ok(())
+    } else {
+        Err(width_error(path, row, width, expected))
+    }
+}
+
+fn width_error(
+    path: &Path,
+    row: &Row,
+    width: usize,
+    expected: &'static str,
+) -> LandscapeInputError {
+    match row.cells.get(width) {
+        Some(extra) => LandscapeInputError::ExtraCell {
+            at: extra.at.clone(),
+            found: extra.text.clone(),
+            cells: row.cells.len(),
+            width,
+            expected,
+        },
+        None => LandscapeInputError::MissingCell {
+            at: location(path, row_line(row), row.cells.len() + 1),
+            cells: row.cells.len(),
+            width,
+            expected,
+        },
+    }
+}
+
+/// Checks a name cell against the names `seen` so far in the same file, and records it.
+fn actor_name(cell: &Cell, seen: &mut HashMap<String, Location>) -> Result<Cell> {
+    if cell.text.is_empty() {
+        return Err(LandscapeInputError::EmptyName {
+            at: cell.at.clone(),
+        });
+    }
+    if let Some(first) = seen.get(&cell.text) {
+        return Err(LandscapeInputError::DuplicateActor {
+            at: cell.at.clone(),
+            name: cell.text.clone(),
+            first: first.clone(),
+        });
+    }
+    seen.insert(cell.text.clone(), cell.at.clone());
+    Ok(Cell {
+        text: cell.text.clone(),
+        at: cell.at.clone(),
+        quoted: cell.quoted,
+    })
+}
+
+fn parse_number(cell: &Cell, expected: &'static str) -> Result<f64> {
+    match cell.text.parse::<f64>() {
+        Ok(x) if x.is_finite() => Ok(x),
+        // Rust also parses "inf" and "NaN", and "1e999" overflows to infinity.
+        Ok(_) => Err(LandscapeInputError::NonFinite {
+            at: cell.at.clone(),
+            text: cell.text.clone(),
+            expected,
+        }),
+        Err(_) => Err(LandscapeInputError::NotANumber {
+            at: cell.at.clone(),
+            text: cell.text.clone(),
+            expected,
+        }),
+    }
+}
+
+/// A small RFC 4180 reader: comma-separated, double-quoted fields with `""` escapes and embedded
+/// line breaks, CRLF/LF/CR line ends, a leading UTF-8 byte-order mark, whitespace around fields
+/// trimmed (inside quotes kept). Blank lines are skipped.
+fn read_csv(path: &Path) -> Result<Vec<Row>> {
+    let bytes = std::fs::read(path).map_err(|source| LandscapeInputError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let line_start = valid.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
+        LandscapeInputError::NotUtf8 {
+            at: location(
+                path,
+                1 + valid.iter().filter(|&&b| b == b'\n').count(),
+                1 + valid[line_start..].iter().filter(|&&b| b == b',').count(),
+            ),
+        }
+    })?;
+    parse_csv(path, text.strip_prefix('\u{feff}').unwrap_or(&text))
+}
+
+enum End {
+    Comma,
+    Line,
+    File,
+}
+
+fn parse_csv(path: &Path, text: &str) -> Result<Vec<Row>> {
+    let mut chars = text.chars().peekable();
+    let mut rows = Vec::new();
+    let mut cells: Vec<Cell> = Vec::new();
+    let mut line = 1;
+    loop {
+        let at = location(path, line, cells.len() + 1);
+        while chars.next_if(|&c| c == ' ' || c == '\t').is_some() {}
+        let mut value = String::new();
+        let quoted = chars.next_if_eq(&'"').is_some();
+        let end = if quoted {
+            loop {
+                match chars.next() {
+                    None => return Err(LandscapeInputError::UnterminatedQuote { at }),
+                    Some('"') if chars.next_if_eq(&'"').is_some() => value.push('"'),
+                    Some('"') => break,
+                    Some('\r') => {
+                        chars.next_if_eq(&'\n');
+                        value.push('\n');
+                        line += 1;
+                    }
+                    Some('\n') => {
+                        value.push('\n');
+                        line += 1;
+                    }
+                    Some(c) => value.push(c),
+                }
+            }
+            loop {
+                match chars.next() {
+                    Some(' ' | '\t') => {}
+                    Some(',') => break End::Comma,
+                    Some('\r') => {
+                        chars.next_if_eq(&'\n');
+                        break End::Line;
+                    }
+                    Some('\n') => break End::Line,
+                    None => break End::File,
+                    Some(found) => {
+                        return Err(LandscapeInputError::TextAfterQuote {
+                            at: location(path, line, cells.len() + 1),
+                            found,
+                        })
+                    }
+                }
+            }
+        } else {
+            let end = loop {
+                match chars.next() {
+                    Some(',') => break End::Comma,
+                    Some('\r') => {
+                        chars.next_if_eq(&'\n');
+                        break End::Line;
+                    }
+                    Some('\n') => break End::Line,
+                    None => break End::File,
+                    Some(c) => value.push(c),
+                }
+            };
+            value.truncate(value.trim_end().len());
+            end
+        };
+        cells.push(Cell {
+            text: value,
+            at,
+            quoted,
+        });
+        if let End::Line | End::File = end {
+            let blank = matches!(&cells[..], [only] if only.text.is_empty() && !only.quoted);
+            let row = Row {
+                cells: std::mem::take(&mut cells),
+            };
+            if !blank {
+                rows.push(row);
+            }
+            line += 1;
+        }
+        if let End::File = end {
+            return Ok(rows);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cells(text: &str) -> Vec<Vec<(String, usize, usize)>> {
+        match parse_csv(Path::new("t.csv"), text) {
+            Ok(rows) => rows
+                .into_iter()
+                .map(|r| {
+                    r.cells
+                        .into_iter()
+                        .map(|c| (c.text, c.at.line, c.at.col))
+                        .collect()
+                })
+                .collect(),
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    fn s(text: &str, line: usize, col: usize) -> (String, usize, usize) {
+        (text.to_string(), line, col)
+    }
+
+    #[test]
+    fn csv_handles_quotes_whitespace_and_line_ends() {
+        assert_eq!(
+            cells(" \"US\" , 1 \r\n\r\n\"S \"\"A\"\"\",\"a,b\"\rx,\"two\nlines\",y\n"),
+            vec![
+                vec![s("US", 1, 1), s("1", 1, 2)],
+                vec![s("S \"A\"", 3, 1), s("a,b", 3, 2)],
+                vec![s("x", 4, 1), s("two\nlines", 4, 2), s("y", 5, 3)],
+            ]
+        );
+        assert_eq!(cells("a,\n"), vec![vec![s("a", 1, 1), s("", 1, 2)]]);
+        assert_eq!(cells("\"\""), vec![vec![s("", 1, 1)]]);
+        assert!(cells("").is_empty());
+    }
+
+    #[test]
+    fn csv_reports_broken_quotes() {
+        let err = parse_csv(Path::new("t.csv"), "a,b\nc,\"d\n").err();
+        assert!(matches!(
+            err,
+            Some(LandscapeInputError::UnterminatedQuote { at }) if at.line == 2 && at.col == 2
+        ));
+        let err = parse_csv(Path::new("t.csv"), "a,\"b\"c").err();
+        assert!(matches!(
+            err,
+            Some(LandscapeInputError::TextAfterQuote { at, found: 'c' }) if at.col == 2
+        ));
+    }
+
+    #[test]
+    fn numbers_print_like_the_published_tables() {
+        assert_eq!(number(-83200.0), "-83200");
+        assert_eq!(number(-0.0), "0");
+        assert_eq!(number(2.5), "2.5");
+        assert_eq!(number(1.0 / 3.0), "0.3333");
+        assert_eq!(number(-1e-7), "0");
+    }
+}

@@ -1,0 +1,39 @@
+//! One module per subcommand; each returns an [`Error`] that `main` prints.
+
+pub mod check;
+pub mod landscape;
+pub mod run;
+
+use thiserror::Error;
+
+use crate::diagnostic::Report;
+use crate::output::OutputError;
+
+#[derive(Debug, Error)]
+pub enum Error {
+    /// The user's input is wrong: exit code 2. One report per bad file.
+    #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
+    Input(Vec<Report>),
+    #[error("{0}")]
+    Landscape(#[from] landscape::LandscapeInputError),
+    #[error("{0}")]
+    Usage(String),
+    /// Writing results failed: exit code 1.
+    #[error("{0}")]
+    Output(#[from] OutputError),
+}
+
+impl Error {
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Error::Input(_) | Error::Landscape(_) | Error::Usage(_) => 2,
+            Error::Output(_) => 1,
+        }
+    }
+}
+
+impl From<Report> for Error {
+    fn from(report: Report) -> Self {
+        Error::Input(vec![report])
+    }
+}

@@ -1,0 +1,28 @@
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use entente::cli::{Cli, Command};
+use entente::commands;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Run(args) => commands::run::execute(&args),
+        Command::Check { files } => commands::check::execute(&files),
+        Command::Landscape {
+            sizes,
+            propensity,
+            offset,
+        } => commands::landscape::execute(&sizes, &propensity, offset)
+            .map(|text| print!("{text}"))
+            .map_err(commands::Error::from),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("{error}");
+            ExitCode::from(error.exit_code())
+        }
+    }
+}

@@ -1,0 +1,122 @@
+//! Result folders: files are written whole (temporary file, then rename),
+//! and a folder holding another run's results is not overwritten unless
+//! the user says so.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum OutputError {
+    #[error("error: cannot write `{path}`: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error(
+        "error: `{dir}` already holds results of a different run ({reason})\n  = help: pass --force to replace them, or --out to write elsewhere"
+    )]
+    Occupied { dir: PathBuf, reason: String },
+}
+
+/// The identity of a run's results: if the folder holds results with the
+/// same identity, rewriting them changes no byte, so no permission is needed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Provenance {
+    pub scenario_hash: String,
+    pub seed: u64,
+    pub runs: u64,
+    pub version: String,
+}
+
+pub struct ResultDir {
+    dir: PathBuf,
+}
+
+/// The file whose presence marks a folder as holding results.
+pub const SUMMARY: &str = "summary.json";
+
+impl ResultDir {
+    /// Prepares `dir` for a run's results: creates it, or checks that what
+    /// it holds may be replaced.
+    pub fn prepare(dir: &Path, provenance: &Provenance, force: bool) -> Result<Self, OutputError> {
+        let io = |source| OutputError::Io {
+            path: dir.to_path_buf(),
+            source,
+        };
+        if dir.exists() && !force {
+            if let Some(reason) = conflict(dir, provenance) {
+                return Err(OutputError::Occupied {
+                    dir: dir.to_path_buf(),
+                    reason,
+                });
+            }
+        }
+        fs::create_dir_all(dir).map_err(io)?;
+        Ok(ResultDir {
+            dir: dir.to_path_buf(),
+        })
+    }
+
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.join(name)
+    }
+
+    /// Writes `name` whole: a reader sees the old file or the new one,
+    /// never half of one.
+    pub fn write(&self, name: &str, contents: &[u8]) -> Result<PathBuf, OutputError> {
+        let path = self.path(name);
+        let temporary = self.dir.join(format!(".{name}.tmp-{}", std::process::id()));
+        let io = |source| OutputError::Io {
+            path: path.clone(),
+            source,
+        };
+        let result = (|| {
+            let mut file = fs::File::create(&temporary)?;
+            file.write_all(contents)?;
+            file.sync_all()?;
+            fs::rename(&temporary, &path)
+        })();
+        if result.is_err() {
+            let _ = fs::remove_file(&temporary);
+        }
+        result.map_err(io)?;
+        Ok(path)
+    }
+}
+
+/// Why the folder's current contents may not be replaced silently, if so.
+fn conflict(dir: &Path, provenance: &Provenance) -> Option<String> {
+    let entries: Vec<_> = fs::read_dir(dir).ok()?.filter_map(Result::ok).collect();
+    if entries.is_empty() {
+        return None;
+    }
+    let Ok(text) = fs::read_to_string(dir.join(SUMMARY)) else {
+        return Some(format!(
+            "{} files that Entente did not write",
+            entries.len()
+        ));
+    };
+    let Ok(summary) = serde_json::from_str::<serde_json::Value>(&text) else {
+        return Some("an unreadable summary.json".to_string());
+    };
+    let field = |key: &str| summary.get(key).cloned().unwrap_or(serde_json::Value::Null);
+    let same = field("scenario_hash") == provenance.scenario_hash.as_str()
+        && field("seed") == provenance.seed
+        && field("runs") == provenance.runs
+        && field("tool_version") == provenance.version.as_str();
+    if same {
+        None
+    } else {
+        Some(format!(
+            "seed {}, {} runs, scenario hash {}",
+            field("seed"),
+            field("runs"),
+            field("scenario_hash")
+                .as_str()
+                .map_or("?", |h| &h[..h.len().min(12)])
+        ))
+    }
+}

@@ -1,0 +1,59 @@
+//! Tidy CSV: one observation per row, ready for R, pandas or a spreadsheet.
+
+use std::fmt::Write;
+
+use super::summary::{trajectory_rows, Summary};
+use crate::runner::{Aggregate, Experiment};
+
+/// outcomes.csv: classifier, outcome, count, share, ci_low, ci_high.
+pub fn outcomes(summary: &Summary) -> String {
+    let mut out = String::from("classifier,outcome,count,share,ci_low,ci_high\n");
+    for classifier in &summary.classifiers {
+        for o in &classifier.outcomes {
+            let _ = writeln!(
+                out,
+                "{},{},{},{},{},{}",
+                field(&classifier.classifier),
+                field(&o.outcome),
+                o.count,
+                number(o.share),
+                number(o.ci_low),
+                number(o.ci_high)
+            );
+        }
+    }
+    out
+}
+
+/// trajectories.csv: tick, series, p05, p25, p50, p75, p95, mean.
+pub fn trajectories(experiment: &Experiment, aggregate: &Aggregate) -> String {
+    let mut out = String::from("tick,series,p05,p25,p50,p75,p95,mean\n");
+    for row in trajectory_rows(experiment, aggregate) {
+        let _ = write!(out, "{},{}", row.tick, field(row.series));
+        for q in row.quantiles {
+            let _ = write!(out, ",{}", number(q));
+        }
+        let _ = writeln!(out, ",{}", number(row.mean));
+    }
+    out
+}
+
+/// Quotes a field when CSV requires it.
+pub fn field(text: &str) -> String {
+    if text.contains([',', '"', '\n']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_string()
+    }
+}
+
+/// Six significant digits: more than any Monte Carlo estimate here
+/// supports, and stable across platforms.
+pub fn number(x: f64) -> String {
+    if !x.is_finite() {
+        return String::new();
+    }
+    let formatted = format!("{x:.6e}");
+    let value: f64 = formatted.parse().unwrap_or(x);
+    format!("{value}")
+}

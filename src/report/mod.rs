@@ -1,0 +1,9 @@
+//! Reports: the statistics of an aggregate ([`summary`]) kept apart from
+//! the formats they are written in (one file per format).
+
+pub mod csv;
+pub mod json;
+pub mod summary;
+pub mod table;
+
+pub use summary::Summary;

@@ -1,0 +1,141 @@
+//! The Monte Carlo: runs a scenario many times in parallel, one random
+//! stream per run, and folds the runs into an [`Aggregate`].
+
+pub mod aggregate;
+pub mod collector;
+pub mod seeding;
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use crate::model::World;
+use crate::outcome::Classifiers;
+use crate::scenario::Scenario;
+pub use aggregate::Aggregate;
+pub use collector::Collector;
+use seeding::run_rng;
+
+/// Runs handed to a worker at a time: small enough to balance two cores,
+/// large enough that the shared counter is not contended.
+const CHUNK: u64 = 16;
+
+/// Which runs to do, and how.
+#[derive(Debug, Clone)]
+pub struct RunPlan {
+    pub seed: u64,
+    /// Run indices `first..end` (a shard does a sub-range).
+    pub first: u64,
+    pub end: u64,
+    pub threads: usize,
+}
+
+/// A scenario ready to run: its classifiers and data collector.
+pub struct Experiment<'s> {
+    pub scenario: &'s Scenario,
+    pub classifiers: Classifiers,
+    pub collector: Collector,
+}
+
+impl<'s> Experiment<'s> {
+    pub fn new(scenario: &'s Scenario) -> Self {
+        Experiment {
+            scenario,
+            classifiers: Classifiers::for_scenario(scenario),
+            collector: Collector::for_scenario(scenario),
+        }
+    }
+
+    pub fn empty_aggregate(&self) -> Aggregate {
+        Aggregate::new(self.classifiers.len(), self.collector.bank())
+    }
+
+    /// Runs the plan on `plan.threads` threads. `progress` is called with
+    /// the number of runs just finished. The result does not depend on the
+    /// thread count: every accumulator merges exactly.
+    pub fn run(&self, plan: &RunPlan, progress: &(dyn Fn(u64) + Sync)) -> Aggregate {
+        let next = AtomicU64::new(plan.first);
+        let work = || {
+            let mut aggregate = self.empty_aggregate();
+            let mut scratch = RunScratch::new(self);
+            loop {
+                let start = next.fetch_add(CHUNK, Ordering::Relaxed);
+                if start >= plan.end {
+                    break;
+                }
+                let stop = (start + CHUNK).min(plan.end);
+                for run in start..stop {
+                    self.simulate(plan.seed, run, &mut scratch, &mut aggregate);
+                }
+                progress(stop - start);
+            }
+            aggregate
+        };
+        let threads = plan.threads.max(1);
+        let partials: Vec<Aggregate> = if threads == 1 {
+            vec![work()]
+        } else {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .expect("a thread pool of a positive size can be built");
+            pool.broadcast(|_| work())
+        };
+        let mut total = self.empty_aggregate();
+        for partial in &partials {
+            total
+                .merge(partial)
+                .expect("aggregates of one experiment share their layout");
+        }
+        total
+    }
+
+    /// One run: sample parameters, step the world, record, classify.
+    pub fn simulate(
+        &self,
+        seed: u64,
+        run: u64,
+        scratch: &mut RunScratch,
+        aggregate: &mut Aggregate,
+    ) {
+        let scenario = self.scenario;
+        let mut rng = run_rng(seed, run);
+        let params = scenario.sample_params(&mut rng);
+        let mut world = World::new(&scenario.structure, params, &mut rng);
+        self.collector
+            .record(&world, 0, &mut aggregate.trajectories);
+        scratch.window.fill(0.0);
+        let window_start = scenario.ticks - scenario.window + 1;
+        for t in 1..=scenario.ticks {
+            world.step(t, &mut rng);
+            self.collector
+                .record(&world, t as usize, &mut aggregate.trajectories);
+            if t >= window_start {
+                for (sum, x) in scratch.window.iter_mut().zip(world.relations()) {
+                    *sum += x;
+                }
+            }
+        }
+        let scale = 1.0 / f64::from(scenario.window);
+        for sum in scratch.window.iter_mut() {
+            *sum *= scale;
+        }
+        self.classifiers
+            .classify(&scratch.window, world.sizes(), &mut scratch.codes);
+        aggregate.count(&scratch.codes);
+    }
+}
+
+/// Buffers one worker reuses from run to run.
+pub struct RunScratch {
+    window: Vec<f64>,
+    codes: Vec<u64>,
+}
+
+impl RunScratch {
+    pub fn new(experiment: &Experiment) -> Self {
+        let n = experiment.scenario.actor_ids.len();
+        RunScratch {
+            window: vec![0.0; n * n],
+            codes: vec![0; experiment.classifiers.len()],
+        }
+    }
+}

@@ -1,0 +1,286 @@
+//! The scenario file as written: every key optional, every value located.
+//!
+//! A file may be an overlay of another (`extends`), so nothing is required
+//! here; defaults and required keys are decided in `validate` after merging.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::de::{self, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer};
+
+use super::located::Located;
+
+/// A numeric parameter as written: a number, or a distribution to sample
+/// from in each run.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ParamSpec {
+    Fixed(f64),
+    Uniform(f64, f64),
+    Normal(f64, f64),
+    Triangular(f64, f64, f64),
+    Choice(Vec<f64>),
+}
+
+pub const DISTRIBUTIONS: &[&str] = &["uniform", "normal", "triangular", "choice"];
+
+impl<'de> Deserialize<'de> for ParamSpec {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(ParamSpecVisitor)
+    }
+}
+
+struct ParamSpecVisitor;
+
+impl<'de> Visitor<'de> for ParamSpecVisitor {
+    type Value = ParamSpec;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str(
+            "a number or a distribution such as `{ uniform = [0.2, 0.8] }`, \
+             `{ normal = [mean, sd] }`, `{ triangular = [lo, mode, hi] }`, `{ choice = [a, b] }`",
+        )
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<ParamSpec, E> {
+        Ok(ParamSpec::Fixed(v as f64))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<ParamSpec, E> {
+        Ok(ParamSpec::Fixed(v as f64))
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<ParamSpec, E> {
+        Ok(ParamSpec::Fixed(v))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<ParamSpec, A::Error> {
+        let Some(name) = map.next_key::<String>()? else {
+            return Err(de::Error::custom(
+                "empty distribution: write e.g. `{ uniform = [0.2, 0.8] }`",
+            ));
+        };
+        let args: Vec<f64> = map.next_value()?;
+        if let Some(extra) = map.next_key::<String>()? {
+            return Err(de::Error::custom(format!(
+                "a distribution has exactly one key, found `{name}` and `{extra}`"
+            )));
+        }
+        let arity = |n: usize, form: &str| {
+            if args.len() == n {
+                Ok(())
+            } else {
+                Err(de::Error::custom(format!(
+                    "`{name}` takes {n} numbers ({form}), found {}",
+                    args.len()
+                )))
+            }
+        };
+        match name.as_str() {
+            "uniform" => arity(2, "[low, high]").map(|_| ParamSpec::Uniform(args[0], args[1])),
+            "normal" => arity(2, "[mean, sd]").map(|_| ParamSpec::Normal(args[0], args[1])),
+            "triangular" => arity(3, "[low, mode, high]")
+                .map(|_| ParamSpec::Triangular(args[0], args[1], args[2])),
+            "choice" if args.is_empty() => Err(de::Error::custom(
+                "`choice` needs at least one value, e.g. `{ choice = [0.5, 1.0] }`",
+            )),
+            "choice" => Ok(ParamSpec::Choice(args)),
+            other => {
+                let hint = crate::diagnostic::nearest(other, DISTRIBUTIONS.iter().copied())
+                    .map(|n| format!("; did you mean `{n}`?"))
+                    .unwrap_or_default();
+                Err(de::Error::custom(format!(
+                    "unknown distribution `{other}`, expected one of {}{hint}",
+                    DISTRIBUTIONS.join(", ")
+                )))
+            }
+        }
+    }
+}
+
+/// Declares a table of optional located keys, with the list of its keys and
+/// an overlay merge (the overlay's value wins key by key).
+macro_rules! raw_table {
+    ($(#[$meta:meta])* pub struct $name:ident { $($(#[$fmeta:meta])* $field:ident : $ty:ty),* $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Default, Deserialize)]
+        #[serde(deny_unknown_fields)]
+        pub struct $name {
+            $($(#[$fmeta])* #[serde(default)] pub $field: Option<Located<$ty>>,)*
+        }
+
+        impl $name {
+            #[allow(dead_code)]
+            pub const KEYS: &'static [&'static str] = &[$(stringify!($field)),*];
+
+            pub fn overlay(self, top: Self) -> Self {
+                Self { $($field: top.$field.or(self.$field),)* }
+            }
+        }
+    };
+}
+
+pub type Ids = Vec<Located<String>>;
+
+raw_table! {
+    pub struct RawMeta {
+        name: String,
+        title: String,
+        description: String,
+        ticks: i64,
+        runs: i64,
+        seed: i64,
+        window: i64,
+        threshold: f64,
+        ticks_per_year: i64,
+        triangles: Vec<Ids>,
+    }
+}
+
+raw_table! {
+    pub struct RawModel {
+        eta: ParamSpec,
+        noise: ParamSpec,
+        initial_noise: ParamSpec,
+        economy_scale: ParamSpec,
+        asymmetry_scale: ParamSpec,
+    }
+}
+
+raw_table! {
+    pub struct RawEconomy {
+        energy_price: Vec<Located<Vec<f64>>>,
+        volatility: ParamSpec,
+    }
+}
+
+raw_table! {
+    /// One weight per driver; the same table serves for the scenario-wide
+    /// weights and an actor's overrides.
+    pub struct RawWeights {
+        balance: ParamSpec,
+        economy: ParamSpec,
+        asymmetry: ParamSpec,
+        identity: ParamSpec,
+        alliance: ParamSpec,
+        dispute: ParamSpec,
+        sanctions: ParamSpec,
+        diplomacy: ParamSpec,
+        reciprocity: ParamSpec,
+    }
+}
+
+raw_table! {
+    pub struct RawDimension {
+        description: String,
+        min: f64,
+        max: f64,
+        weight: f64,
+    }
+}
+
+raw_table! {
+    pub struct RawActor {
+        id: String,
+        name: String,
+        gdp: ParamSpec,
+        gdp_growth: ParamSpec,
+        military: ParamSpec,
+        energy_rent: ParamSpec,
+        size: ParamSpec,
+        identity: BTreeMap<String, Located<ParamSpec>>,
+        weights: RawWeights,
+    }
+}
+
+raw_table! {
+    pub struct RawDyad {
+        pair: Ids,
+        trade: ParamSpec,
+        energy_share: ParamSpec,
+        alliance: ParamSpec,
+        dispute: ParamSpec,
+        relation: ParamSpec,
+    }
+}
+
+raw_table! {
+    /// Every key any event kind takes; `validate` checks that each key
+    /// belongs to the event's kind.
+    pub struct RawEvent {
+        kind: String,
+        name: String,
+        start: i64,
+        end: i64,
+        duration: i64,
+        probability: ParamSpec,
+        factor: ParamSpec,
+        ramp: i64,
+        imposers: Ids,
+        target: String,
+        intensity: ParamSpec,
+        coverage: ParamSpec,
+        from: String,
+        to: String,
+        strength: ParamSpec,
+        concession: ParamSpec,
+        offer: ParamSpec,
+        pair: Ids,
+        multiplier: ParamSpec,
+        level: ParamSpec,
+        path: String,
+        value: ParamSpec,
+    }
+}
+
+raw_table! {
+    pub struct RawOutcome {
+        name: String,
+        description: String,
+        require: String,
+        when: Vec<Located<RawCondition>>,
+    }
+}
+
+raw_table! {
+    pub struct RawCondition {
+        pair: Ids,
+        above: f64,
+        below: f64,
+        triangle: Ids,
+        is: String,
+        together: Ids,
+        apart: Ids,
+    }
+}
+
+/// One scenario file, before overlays are merged.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawScenario {
+    #[serde(default)]
+    pub extends: Option<Located<String>>,
+    #[serde(default)]
+    pub scenario: Option<RawMeta>,
+    #[serde(default)]
+    pub model: Option<RawModel>,
+    #[serde(default)]
+    pub economy: Option<RawEconomy>,
+    #[serde(default)]
+    pub weights: Option<RawWeights>,
+    #[serde(default)]
+    pub identity: BTreeMap<String, Located<RawDimension>>,
+    #[serde(default)]
+    pub actors: Vec<Located<RawActor>>,
+    #[serde(default)]
+    pub dyads: Vec<Located<RawDyad>>,
+    #[serde(default)]
+    pub events: Vec<Located<RawEvent>>,
+    #[serde(default)]
+    pub outcomes: Vec<Located<RawOutcome>>,
+}
+
+pub const TOP_LEVEL_KEYS: &[&str] = &[
+    "extends", "scenario", "model", "economy", "weights", "identity", "actors", "dyads", "events",
+    "outcomes",
+];
