@@ -172,27 +172,37 @@ impl fmt::Display for Report {
 impl std::error::Error for Report {}
 
 /// The valid name closest to `wrong` by edit distance, if any is close enough
-/// to be a plausible typo.
+/// to be a plausible typo: about one edit per three characters, at least one.
+/// (A looser bound made every three-letter actor id "near" every other, e.g.
+/// `JPN` suggested `CHN`.)
 pub fn nearest<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let wrong_lower = wrong.to_lowercase();
     candidates
         .into_iter()
         .map(|c| (edit_distance(&wrong_lower, &c.to_lowercase()), c))
-        .filter(|(d, c)| *d <= (c.len().max(wrong.len()) / 3).max(1) + 1)
+        .filter(|(d, c)| *d <= (c.chars().count().max(wrong.chars().count()) / 3).max(1))
         .min_by_key(|(d, _)| *d)
         .map(|(_, c)| c)
 }
 
+/// Edit distance counting a swap of two adjacent characters as one edit
+/// (optimal string alignment), since swaps are the commonest typo: `ticsk`,
+/// `RSU`.
 fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
+    let mut before: Vec<usize> = Vec::new();
     let mut previous: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
+    for (i, ca) in a.iter().enumerate() {
         let mut current = vec![i + 1; b.len() + 1];
         for (j, cb) in b.iter().enumerate() {
-            let substitution = previous[j] + usize::from(ca != *cb);
+            let substitution = previous[j] + usize::from(ca != cb);
             current[j + 1] = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
+            if i > 0 && j > 0 && *ca == b[j - 1] && a[i - 1] == *cb {
+                current[j + 1] = current[j + 1].min(before[j - 1] + 1);
+            }
         }
-        previous = current;
+        before = std::mem::replace(&mut previous, current);
     }
     previous[b.len()]
 }
@@ -231,5 +241,8 @@ mod tests {
         assert_eq!(nearest("ticsk", keys), Some("ticks"));
         assert_eq!(nearest("Seed", keys), Some("seed"));
         assert_eq!(nearest("population", keys), None);
+        let ids = ["USA", "CHN", "RUS"];
+        assert_eq!(nearest("RSU", ids), Some("RUS"), "a swap is one edit");
+        assert_eq!(nearest("JPN", ids), None, "one shared letter is no typo");
     }
 }

@@ -27,7 +27,9 @@ impl Error {
     pub fn exit_code(&self) -> u8 {
         match self {
             Error::Input(_) | Error::Landscape(_) | Error::Usage(_) => 2,
-            Error::Output(_) => 1,
+            // Refusing to overwrite another run's results is the user's call to make.
+            Error::Output(OutputError::Occupied { .. }) => 2,
+            Error::Output(OutputError::Io { .. }) => 1,
         }
     }
 }

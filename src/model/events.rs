@@ -101,11 +101,9 @@ impl EventState {
         match self.started {
             None => {
                 let in_window = t >= spec.start && spec.end.is_none_or(|end| t < end);
-                let starts = if spec.random {
-                    in_window && draw() < probability
-                } else {
-                    t == spec.start
-                };
+                // Ticks are stepped from 1, so a fixed event at `start = 0` starts
+                // with the first step, in force from then on.
+                let starts = in_window && (!spec.random || draw() < probability);
                 if starts {
                     self.started = Some(t);
                     self.stops = if spec.random {

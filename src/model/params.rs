@@ -297,7 +297,10 @@ impl Params {
 
     pub fn set(&mut self, path: ParamPath, value: f64) {
         match path {
-            ParamPath::Actor(a, ActorField::Size) => self.actors[a].size = Some(value),
+            // NaN is what `get` reads for a derived size: restoring it restores derivation.
+            ParamPath::Actor(a, ActorField::Size) => {
+                self.actors[a].size = Some(value).filter(|v| !v.is_nan())
+            }
             ParamPath::Actor(a, ActorField::Weight(d)) => {
                 self.actors[a].weights[d.index()] = Some(value)
             }

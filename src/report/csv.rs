@@ -55,5 +55,6 @@ pub fn number(x: f64) -> String {
     }
     let formatted = format!("{x:.6e}");
     let value: f64 = formatted.parse().unwrap_or(x);
-    format!("{value}")
+    // `-0` is a rounding artefact, not a finding.
+    format!("{}", if value == 0.0 { 0.0 } else { value })
 }

@@ -10,7 +10,9 @@ use super::raw::{RawActor, RawDyad, RawScenario};
 pub fn overlay(base: RawScenario, top: RawScenario) -> RawScenario {
     RawScenario {
         extends: top.extends.or(base.extends),
-        scenario: merge_option(base.scenario, top.scenario, |b, t| b.overlay(t)),
+        scenario: merge_option(base.scenario, top.scenario, |b, t| {
+            Located::new(b.value.overlay(t.value), t.location)
+        }),
         model: merge_option(base.model, top.model, |b, t| b.overlay(t)),
         economy: merge_option(base.economy, top.economy, |b, t| b.overlay(t)),
         weights: merge_option(base.weights, top.weights, |b, t| b.overlay(t)),
@@ -143,7 +145,7 @@ mod tests {
             "#,
         );
         let merged = overlay(base, top);
-        let meta = merged.scenario.unwrap();
+        let meta = merged.scenario.unwrap().value;
         assert_eq!(meta.name.unwrap().value, "overlay");
         assert_eq!(meta.ticks.unwrap().value, 60);
         let weights = merged.weights.unwrap();

@@ -8,6 +8,7 @@ pub mod path;
 pub mod raw;
 pub mod validate;
 
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use rand::Rng;
@@ -202,16 +203,31 @@ fn load_raw(
             "check the path and its permissions",
         )
     })?;
-    let text = String::from_utf8(bytes).map_err(|e| {
-        located_error(
-            format!(
-                "`{}` is not UTF-8 text (invalid byte at offset {})",
-                path.display(),
-                e.utf8_error().valid_up_to()
-            ),
-            "scenario files are TOML text; save the file as UTF-8",
-        )
-    })?;
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            // Point at the first bad byte: keep the file, decoded lossily so
+            // that its line can be quoted, and underline the replacement
+            // character that stands for the byte (the text before it is
+            // unchanged, so the offset still holds).
+            let offset = e.utf8_error().valid_up_to();
+            let byte = e.as_bytes()[offset];
+            let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            let file = sources.add(path.to_path_buf(), lossy);
+            return Err(vec![Diagnostic::new(format!(
+                "`{}` is not UTF-8 text: invalid byte 0x{byte:02x}",
+                path.display()
+            ))
+            .at(Location {
+                file,
+                span: offset..offset + char::REPLACEMENT_CHARACTER.len_utf8(),
+            })
+            .with_help(
+                "scenario files are TOML text; save the file as UTF-8 \
+                 (it may be in Latin-1 or Windows-1252)",
+            )]);
+        }
+    };
     let file = sources.add(path.to_path_buf(), text);
     let raw = parse(sources, file)?;
     let Some(extends) = raw.extends.clone() else {
@@ -236,18 +252,36 @@ fn io_reason(e: &std::io::Error) -> String {
 /// located diagnostics with a suggestion for misspelt keys.
 fn parse(sources: &SourceMap, file: FileId) -> Result<RawScenario, Vec<Diagnostic>> {
     let text = &sources.get(file).text;
-    with_file(file, || toml::from_str::<RawScenario>(text)).map_err(|e| {
+    let located = |e: toml::de::Error, syntax: bool| {
         let span = e.span().unwrap_or(0..0);
-        vec![toml_diagnostic(
-            e.message(),
-            &text[span.start.min(text.len())..span.end.min(text.len())],
-        )
-        .at(Location { file, span })]
-    })
+        let span = span.start.min(text.len())..span.end.min(text.len());
+        vec![toml_diagnostic(e.message(), text, &span, syntax).at(Location { file, span })]
+    };
+    // toml reports syntax errors and errors against the scenario's schema
+    // alike; checking the syntax on its own first tells them apart, so that
+    // only real syntax errors send the analyst to the TOML specification.
+    if let Err(e) = toml::from_str::<toml::Table>(text) {
+        return Err(located(e, true));
+    }
+    with_file(file, || toml::from_str::<RawScenario>(text)).map_err(|e| located(e, false))
 }
 
-fn toml_diagnostic(message: &str, _at: &str) -> Diagnostic {
+const DISTRIBUTION_FORMS: &str =
+    "distributions: { uniform = [low, high] }, { normal = [mean, sd] }, \
+     { triangular = [low, mode, high] }, { choice = [a, b, ...] }";
+
+fn toml_diagnostic(message: &str, text: &str, span: &Range<usize>, syntax: bool) -> Diagnostic {
     let message = message.trim();
+    let at = text.get(span.clone()).unwrap_or_default();
+    if syntax {
+        // toml's message does not say which key.
+        if message.starts_with("duplicate key") {
+            return Diagnostic::new(format!("duplicate key `{at}`"))
+                .with_help("a key may appear once in each table; remove one of the two");
+        }
+        return Diagnostic::new(format!("invalid TOML: {message}"))
+            .with_help("see https://toml.io for the syntax");
+    }
     if let Some(rest) = message.strip_prefix("unknown field `") {
         if let Some((key, expected)) = rest.split_once('`') {
             let valid: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
@@ -267,10 +301,67 @@ fn toml_diagnostic(message: &str, _at: &str) -> Diagnostic {
         return Diagnostic::new(format!("missing required key `{key}`"))
             .with_help(format!("add `{key} = ...`"));
     }
-    if message.starts_with("invalid type") {
-        return Diagnostic::new(message.to_string())
-            .with_help("check the value's type: numbers unquoted, text in quotes, lists in [ ]");
+    if let Some((found, expected)) = message
+        .strip_prefix("invalid type: ")
+        .and_then(|rest| rest.split_once(", expected "))
+    {
+        return type_diagnostic(found, expected, key_before(text, span.start));
     }
-    Diagnostic::new(format!("invalid TOML: {message}"))
-        .with_help("see https://toml.io for the syntax")
+    // Our own messages (bad distributions), which say what would be right.
+    let diagnostic = Diagnostic::new(message.to_string());
+    if at.starts_with('{') {
+        diagnostic.with_help(DISTRIBUTION_FORMS)
+    } else {
+        diagnostic
+    }
+}
+
+/// A value of the wrong type, in the analyst's words rather than serde's
+/// (`expected i64`, `expected a sequence`).
+fn type_diagnostic(found: &str, expected: &str, key: Option<&str>) -> Diagnostic {
+    let distribution = expected.starts_with("a number or a distribution");
+    let expected = match expected {
+        "i64" | "u64" | "i32" | "u32" => "a whole number",
+        "f64" | "f32" => "a number",
+        "a string" => "text in quotes",
+        "a sequence" => "a list in [ ]",
+        "a map" => "a table",
+        _ if expected.starts_with("struct ") => "a table",
+        _ if distribution => "a number or a distribution",
+        other => other,
+    };
+    let message = match key {
+        Some(key) => format!("`{key}` should be {expected}, found {found}"),
+        None => format!("expected {expected}, found {found}"),
+    };
+    let quoted_number = found
+        .strip_prefix("string \"")
+        .and_then(|s| s.strip_suffix('"'))
+        .filter(|s| s.parse::<f64>().is_ok());
+    let help = match (quoted_number, expected) {
+        (Some(number), "a whole number" | "a number" | "a number or a distribution") => {
+            format!("remove the quotes: {} = {number}", key.unwrap_or("key"))
+        }
+        _ if distribution => {
+            format!("write a number, e.g. 0.5, or a distribution; {DISTRIBUTION_FORMS}")
+        }
+        _ => "numbers are written without quotes, text in quotes, lists in [ ], tables in { }"
+            .to_string(),
+    };
+    Diagnostic::new(message).with_help(help)
+}
+
+/// The key a value is assigned to (`ticks` in `ticks = "24"`), read from the
+/// text before the value on its line; `None` inside a list.
+fn key_before(text: &str, start: usize) -> Option<&str> {
+    let before = text.get(..start)?;
+    let line = &before[before.rfind('\n').map_or(0, |i| i + 1)..];
+    let lhs = line.trim_end().strip_suffix('=')?.trim_end();
+    let is_key = |c: char| c.is_alphanumeric() || c == '_' || c == '-';
+    let key_start = lhs
+        .char_indices()
+        .rev()
+        .find(|(_, c)| !is_key(*c))
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    Some(&lhs[key_start..]).filter(|key| !key.is_empty())
 }

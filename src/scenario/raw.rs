@@ -133,7 +133,8 @@ raw_table! {
         window: i64,
         threshold: f64,
         ticks_per_year: i64,
-        triangles: Vec<Ids>,
+        /// Each triangle located, so that errors underline the whole list.
+        triangles: Vec<Located<Ids>>,
     }
 }
 
@@ -260,8 +261,9 @@ raw_table! {
 pub struct RawScenario {
     #[serde(default)]
     pub extends: Option<Located<String>>,
+    /// Located so that a missing `name` can point at the `[scenario]` header.
     #[serde(default)]
-    pub scenario: Option<RawMeta>,
+    pub scenario: Option<Located<RawMeta>>,
     #[serde(default)]
     pub model: Option<RawModel>,
     #[serde(default)]

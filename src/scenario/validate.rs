@@ -230,7 +230,7 @@ impl Validator {
                 bad(format!("`{key}`: a normal distribution needs a finite mean and a positive sd, found [{mean}, {sd}]"))
             }
             Distribution::Triangular { low, mode, high }
-                if !(low.is_finite() && mode.is_finite() && high.is_finite()) || !(low <= mode && mode <= high && low < high) =>
+                if !(low.is_finite() && mode.is_finite() && high.is_finite() && low <= mode && mode <= high && low < high) =>
             {
                 bad(format!("`{key}`: triangular needs low <= mode <= high with low < high, found [{low}, {mode}, {high}]"))
             }
@@ -290,10 +290,16 @@ impl Validator {
             None => default,
             Some(v) if (low..=high).contains(&v.value) => v.value,
             Some(v) => {
+                // No upper bound worth quoting (i64::MAX) for runs and seed.
+                let range = if high == i64::MAX {
+                    format!("at least {low}")
+                } else {
+                    format!("from {low} to {high}")
+                };
                 self.error(
                     &v.location,
                     format!("`{key}` = {} is out of range", v.value),
-                    format!("`{key}` must be a whole number from {low} to {high}"),
+                    format!("`{key}` must be a whole number {range}"),
                 );
                 default
             }
@@ -396,8 +402,11 @@ pub fn validate(raw: RawScenario, file_start: Location) -> Result<Scenario, Vec<
     let top = v.file_start.clone();
 
     // [scenario]
-    let meta = raw.scenario.clone().unwrap_or_default();
-    let meta_at = meta_location(&raw).unwrap_or_else(|| top.clone());
+    let meta = raw.scenario.clone().map(|m| m.value).unwrap_or_default();
+    let meta_at = raw
+        .scenario
+        .as_ref()
+        .map_or_else(|| top.clone(), |m| m.location.clone());
     let name = v
         .required(&meta.name, "name", "[scenario]", &meta_at)
         .map(|n| n.value.clone())
@@ -451,13 +460,16 @@ pub fn validate(raw: RawScenario, file_start: Location) -> Result<Scenario, Vec<
             Some(_) => 1.0,
             None => 1.0,
         };
-        if let (Some(min), Some(max)) = (min, max) {
+        if let (Some(mut min), Some(mut max)) = (min, max) {
             if !(min.is_finite() && max.is_finite() && min < max) {
                 v.error(
                     &dim.location,
                     format!("identity dimension `{key}` has min {min} >= max {max}"),
                     "min must be below max",
                 );
+                // Keep the dimension, unbounded, so that every actor's value
+                // on it is not reported out of range as well.
+                (min, max) = (f64::MIN, f64::MAX);
             }
             identity_names.push(key.clone());
             identity.push(IdentityDimension { min, max, weight });
@@ -494,6 +506,9 @@ pub fn validate(raw: RawScenario, file_start: Location) -> Result<Scenario, Vec<
             format!("a scenario needs at least two actors, found {}", ids.len()),
             "declare actors with [[actors]] id = \"USA\" ...",
         );
+        // Pairs, triangles and events need actors to refer to (and sizing
+        // the pair table for none would underflow): stop here.
+        return Err(v.errors);
     }
     if ids.len() > MAX_ACTORS {
         v.error(
@@ -613,13 +628,7 @@ pub fn validate(raw: RawScenario, file_start: Location) -> Result<Scenario, Vec<
     let mut triangles = Vec::new();
     if let Some(list) = &meta.triangles {
         for triangle in &list.value {
-            let located = Located::new(
-                triangle.clone(),
-                triangle
-                    .first()
-                    .map_or_else(|| list.location.clone(), |t| t.location.clone()),
-            );
-            if let Some(t) = actors.resolve_n::<3>(&mut v, &located, "a triangle") {
+            if let Some(t) = actors.resolve_n::<3>(&mut v, triangle, "a triangle") {
                 triangles.push(t);
             }
         }
@@ -699,17 +708,6 @@ impl PartialEq for RangeClamp {
     fn eq(&self, other: &Self) -> bool {
         self.0.low == other.0.low && self.0.high == other.0.high
     }
-}
-
-fn meta_location(raw: &RawScenario) -> Option<Location> {
-    let meta = raw.scenario.as_ref()?;
-    [
-        meta.name.as_ref().map(|x| x.location.clone()),
-        meta.ticks.as_ref().map(|x| x.location.clone()),
-    ]
-    .into_iter()
-    .flatten()
-    .next()
 }
 
 fn settings(v: &mut Validator, raw: &RawScenario) -> Settings {
@@ -973,13 +971,18 @@ fn event_spec(
     let kind_name = kind.value.as_str();
     // Keys that belong to another kind.
     let allowed = event_keys(kind_name);
+    let article = if kind_name.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    };
     for (key, location) in present_event_keys(raw) {
         if !TIMING_KEYS.contains(&key) && !allowed.contains(&key) {
             v.error(
                 &location,
-                format!("`{key}` does not apply to a `{kind_name}` event"),
+                format!("`{key}` does not apply to {article} `{kind_name}` event"),
                 format!(
-                    "a `{kind_name}` event takes: {}",
+                    "{article} `{kind_name}` event takes: {}",
                     [&TIMING_KEYS[1..], allowed].concat().join(", ")
                 ),
             );
@@ -987,11 +990,21 @@ fn event_spec(
     }
     let field = |f| ParamPath::Event(e, f);
     let random = raw.probability.is_some();
+    // Checked before the range check below so that the message names the
+    // horizon rather than a bare range.
+    if let Some(s) = raw.start.as_ref().filter(|s| s.value > ticks) {
+        v.error(
+            &s.location,
+            format!(
+                "the event starts at tick {}, after the scenario ends (ticks = {ticks})",
+                s.value
+            ),
+            format!("start from 0 to {ticks}, or raise `ticks` in [scenario]"),
+        );
+        return None;
+    }
     let start = v.integer(&raw.start, "start", 0, 0, ticks);
     if let Some(s) = &raw.start {
-        if s.value > ticks {
-            return None;
-        }
         if s.value == ticks && !random {
             v.error(
                 &s.location,
@@ -1277,10 +1290,13 @@ fn condition(
         let labels = Configuration::all_labels(names);
         let is = v.required(&raw.is, "is", "a triangle condition", at)?;
         let Some(code) = labels.iter().position(|l| *l == is.value) else {
+            let suggestion = nearest(&is.value, labels.iter().map(String::as_str))
+                .map(|n| format!("did you mean `{n}`? "))
+                .unwrap_or_default();
             v.error(
                 &is.location,
                 format!("`{}` is not a configuration of this triangle", is.value),
-                format!("one of: {}", labels.join("; ")),
+                format!("{suggestion}one of: {}", labels.join("; ")),
             );
             return None;
         };

@@ -1,0 +1,179 @@
+//! Bad scenario files: every input error names the file, line and column,
+//! underlines the offending text, says what would be right, exits with code
+//! 2 and writes nothing. The cases live in `tests/bad_inputs/`, one defect
+//! per file, with the expected messages in `tests/bad_inputs/expected.toml`.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde::Deserialize;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Expected {
+    case: Vec<Case>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Case {
+    file: String,
+    /// Fragments stderr must contain.
+    contains: Vec<String>,
+    /// `file:line:col` of the primary location, if the error has one.
+    at: Option<String>,
+}
+
+/// Files in `bad_inputs/` that are not cases themselves.
+const NOT_CASES: [&str; 2] = ["expected.toml", "valid_base.toml"];
+
+fn bad_inputs() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/bad_inputs")
+}
+
+/// A fresh, not yet existing output folder for one case.
+fn fresh_out(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "entente-scenario-errors-{}-{name}",
+        std::process::id()
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+/// `entente run FILE --out OUT`, run from `bad_inputs/` so that messages
+/// name the files as the analyst typed them.
+fn run(file: &str, out: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_entente"))
+        .current_dir(bad_inputs())
+        .args(["run", file, "--quiet", "--out"])
+        .arg(out)
+        .output()
+        .expect("the entente binary runs")
+}
+
+/// A caret line under a quoted source line, e.g. `  |     ^^^^`.
+fn has_underline(stderr: &str) -> bool {
+    stderr.lines().any(|line| {
+        line.split_once('|').is_some_and(|(gutter, rest)| {
+            gutter.trim().is_empty()
+                && rest.trim().starts_with('^')
+                && rest.trim().chars().all(|c| c == '^')
+        })
+    })
+}
+
+/// Problems with one case's result; empty if it behaved.
+fn check_case(case: &Case, out: &Path, output: &Output) -> Vec<String> {
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let mut problems = Vec::new();
+    if output.status.code() != Some(2) {
+        problems.push(format!("exit code {:?}, expected 2", output.status.code()));
+    }
+    if stderr.contains("panicked") {
+        problems.push("the binary panicked".into());
+    }
+    for fragment in &case.contains {
+        if !stderr.contains(fragment.as_str()) {
+            problems.push(format!("stderr lacks {fragment:?}"));
+        }
+    }
+    if let Some(at) = &case.at {
+        if !stderr.contains(&format!("--> {at}\n")) {
+            problems.push(format!("stderr lacks the location `--> {at}`"));
+        }
+        if !has_underline(&stderr) {
+            problems.push("stderr has no ^ underline".into());
+        }
+    }
+    if !output.stdout.is_empty() {
+        problems.push(format!(
+            "stdout is not empty: {}",
+            String::from_utf8_lossy(&output.stdout)
+        ));
+    }
+    let written = std::fs::read_dir(out).map_or(0, |entries| entries.count());
+    if written > 0 {
+        problems.push(format!("{written} entries written to {}", out.display()));
+    }
+    problems
+        .into_iter()
+        .map(|p| format!("{}: {p}\n--- stderr:\n{stderr}", case.file))
+        .collect()
+}
+
+#[test]
+fn every_bad_input_is_reported_with_its_location_and_nothing_is_written() {
+    let text = std::fs::read_to_string(bad_inputs().join("expected.toml")).unwrap();
+    let expected: Expected = toml::from_str(&text).unwrap();
+
+    // Every file in the folder is a listed case, and every case has a file.
+    let mut files: Vec<String> = std::fs::read_dir(bad_inputs())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.ends_with(".toml") && !NOT_CASES.contains(&name.as_str()))
+        .collect();
+    files.sort();
+    let mut listed: Vec<String> = expected.case.iter().map(|c| c.file.clone()).collect();
+    listed.sort();
+    assert_eq!(files, listed, "bad_inputs/ and expected.toml disagree");
+    assert!(expected.case.len() >= 30, "{} cases", expected.case.len());
+
+    let mut failures = Vec::new();
+    for case in &expected.case {
+        let out = fresh_out(case.file.trim_end_matches(".toml"));
+        let output = run(&case.file, &out);
+        failures.extend(check_case(case, &out, &output));
+        let _ = std::fs::remove_dir_all(&out);
+    }
+    assert!(
+        failures.is_empty(),
+        "{} problems:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn the_shipped_baseline_checks() {
+    let output = Command::new(env!("CARGO_BIN_EXE_entente"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["check", "scenarios/baseline_2016.toml"])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(String::from_utf8_lossy(&output.stdout).contains(": ok"));
+}
+
+#[test]
+fn a_misspelt_key_suggests_the_nearest_valid_one() {
+    let out = fresh_out("typo");
+    let output = run("unknown_key.toml", &out);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("unknown key `ticsk`"), "{stderr}");
+    assert!(stderr.contains("did you mean `ticks`?"), "{stderr}");
+    assert!(
+        stderr.contains("3 | ticsk = 24\n  | ^^^^^\n"),
+        "the key is underlined: {stderr}"
+    );
+    assert!(!out.exists());
+}
+
+#[test]
+fn an_unknown_actor_lists_the_declared_ids() {
+    let out = fresh_out("actor");
+    let output = run("unknown_actor_event.toml", &out);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("unknown actor `JPN`"), "{stderr}");
+    assert!(
+        stderr.contains("declared actors: USA, CHN, RUS"),
+        "{stderr}"
+    );
+    assert!(!out.exists());
+}
