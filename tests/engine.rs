@@ -360,3 +360,38 @@ fn outcome_shares_sum_to_one_and_intervals_contain_them() {
         }
     }
 }
+
+#[test]
+fn fixed_events_at_start_zero_act_from_the_first_step_for_their_duration() {
+    let text = r#"
+        [scenario]
+        name = "deal"
+        ticks = 6
+        [model]
+        noise = 0
+        [[actors]]
+        id = "A"
+        gdp = 100
+        [[actors]]
+        id = "B"
+        gdp = 100
+        [[dyads]]
+        pair = ["A", "B"]
+        trade = 10
+        [[events]]
+        kind = "trade_deal"
+        pair = ["A", "B"]
+        multiplier = 2
+        start = 0
+        duration = 2
+    "#;
+    let s = scenario::from_str("deal.toml", text).unwrap();
+    let mut rng = run_rng(1, 0);
+    let mut world = World::new(&s.structure, s.sample_params(&mut rng), &mut rng);
+    let mut trade = Vec::new();
+    for t in 1..=4 {
+        world.step(t, &mut rng);
+        trade.push(world.trade()[0]);
+    }
+    assert_eq!(trade, [20.0, 20.0, 10.0, 10.0]);
+}

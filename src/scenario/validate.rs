@@ -1021,21 +1021,24 @@ fn event_spec(
         );
     }
     let duration = v.integer(&raw.duration, "duration", 0, 1, ticks).max(1);
+    // Tick 0 is the initial state and the first step is tick 1, so an event
+    // at `start = 0` is first in force at tick 1: durations count from there.
+    let first_tick = start.max(1);
     let end = match (&raw.end, &raw.duration) {
         (Some(end), _) => {
-            if end.value <= start {
+            if end.value <= first_tick {
                 v.error(
                     &end.location,
                     format!(
                         "the event ends at tick {} but starts at tick {start}",
                         end.value
                     ),
-                    "`end` must be after `start`",
+                    "`end` must be after `start` (and after tick 1: the first step is tick 1)",
                 );
             }
             Some(v.integer(&raw.end, "end", ticks, 0, MAX_TICKS) as u32)
         }
-        (None, Some(_)) if !random => Some((start + duration) as u32),
+        (None, Some(_)) if !random => Some((first_tick + duration) as u32),
         _ => None,
     };
     let values = EventParams {
