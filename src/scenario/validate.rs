@@ -482,8 +482,7 @@ pub fn validate(raw: RawScenario, file_start: Location) -> Result<Scenario, Vec<
         let Some(id) = v.required(&actor.value.id, "id", "[[actors]]", &actor.location) else {
             continue;
         };
-        if let Some(first) = ids.iter().position(|existing| *existing == id.value) {
-            let _ = first;
+        if ids.contains(&id.value) {
             v.error(
                 &id.location,
                 format!("actor `{}` is declared twice", id.value),
@@ -838,7 +837,7 @@ fn actor(
             }
         }
     }
-    for (d, name) in identity_names.iter().enumerate() {
+    for name in identity_names {
         let missing = raw
             .identity
             .as_ref()
@@ -850,7 +849,6 @@ fn actor(
                 format!("add `identity = {{ {name} = ... }}` to the actor"),
             );
         }
-        let _ = d;
     }
     ActorParams {
         gdp,
