@@ -60,6 +60,8 @@ pub struct World<'s> {
     sanctions: Vec<f64>,
     /// Per directed pair.
     diplomacy: Vec<f64>,
+    /// Balance is symmetric in i and j: computed once per pair each tick.
+    balance: Vec<f64>,
     // Derived from parameters; recomputed only when an event changes one.
     identity_affinity: Vec<f64>,
     weights: Vec<[f64; DRIVERS]>,
@@ -90,6 +92,7 @@ impl<'s> World<'s> {
             trade_factor: vec![1.0; pairs],
             sanctions: vec![0.0; pairs],
             diplomacy: vec![0.0; n * n],
+            balance: vec![0.0; pairs],
             identity_affinity: vec![0.0; pairs],
             weights: vec![[0.0; DRIVERS]; n],
             params,
@@ -276,6 +279,12 @@ impl<'s> World<'s> {
         let asymmetry_rate = 1.0 / settings.asymmetry_scale;
         let total_size: f64 = self.sizes.iter().sum();
         for i in 0..n {
+            for j in (i + 1)..n {
+                self.balance[pair_index(n, i, j)] =
+                    balance(&self.relations, &self.sizes, total_size, n, i, j);
+            }
+        }
+        for i in 0..n {
             for j in 0..n {
                 if i == j {
                     continue;
@@ -285,7 +294,7 @@ impl<'s> World<'s> {
                 let dependence = self.trade[p] / self.gdp[i];
                 let reverse_dependence = self.trade[p] / self.gdp[j];
                 let drivers = [
-                    balance(&self.relations, &self.sizes, total_size, n, i, j),
+                    self.balance[p],
                     1.0 - (-dependence * economy_rate).exp(),
                     -((dependence - reverse_dependence).max(0.0) * asymmetry_rate).tanh(),
                     self.identity_affinity[p],
