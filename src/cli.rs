@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::chart::Size;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "entente",
@@ -68,4 +70,17 @@ pub struct RunArgs {
     /// Print the summaries as JSON instead of tables.
     #[arg(long)]
     pub json: bool,
+    #[command(flatten)]
+    pub charts: ChartArgs,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct ChartArgs {
+    /// Chart size in pixels, WIDTHxHEIGHT.
+    #[arg(long, default_value = "1600x900", value_name = "WxH")]
+    pub size: Size,
+    /// Dyads for the relations chart, e.g. CHN-RUS,JPN-RUS (default: the
+    /// edges of the named triangles).
+    #[arg(long, value_delimiter = ',', value_name = "A-B,...")]
+    pub dyads: Vec<String>,
 }

@@ -1,6 +1,7 @@
 //! Entente: agent-based Monte Carlo simulation of strategic triangles in
 //! international politics. See ARCHITECTURE.md for the map of the code.
 
+pub mod chart;
 pub mod cli;
 pub mod commands;
 pub mod diagnostic;

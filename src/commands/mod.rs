@@ -21,15 +21,21 @@ pub enum Error {
     /// Writing results failed: exit code 1.
     #[error("{0}")]
     Output(#[from] OutputError),
+    /// A results folder given to `report` is missing or damaged: exit code 2.
+    #[error("error: {0}")]
+    Results(#[from] crate::report::results::ResultsError),
+    /// Drawing failed (a bug, not the user's doing): exit code 1.
+    #[error("error: {0}")]
+    Chart(#[from] crate::chart::ChartError),
 }
 
 impl Error {
     pub fn exit_code(&self) -> u8 {
         match self {
-            Error::Input(_) | Error::Landscape(_) | Error::Usage(_) => 2,
+            Error::Input(_) | Error::Landscape(_) | Error::Usage(_) | Error::Results(_) => 2,
             // Refusing to overwrite another run's results is the user's call to make.
             Error::Output(OutputError::Occupied { .. }) => 2,
-            Error::Output(OutputError::Io { .. }) => 1,
+            Error::Output(OutputError::Io { .. }) | Error::Chart(_) => 1,
         }
     }
 }

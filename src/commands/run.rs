@@ -6,10 +6,12 @@ use std::time::Instant;
 
 use super::check::load_all;
 use super::Error;
+use crate::chart::{self, fan};
 use crate::cli::RunArgs;
 use crate::output::files::{Provenance, SUMMARY};
 use crate::output::progress::runs_bar;
 use crate::output::ResultDir;
+use crate::report::results::{RunResults, SeriesTable, TRAJECTORIES};
 use crate::report::summary::TOOL_VERSION;
 use crate::report::{csv, json, table, Summary};
 use crate::runner::{Experiment, RunPlan};
@@ -29,6 +31,10 @@ pub fn execute(args: &RunArgs) -> Result<(), Error> {
             "error: two scenarios are named `{}`; their results would share output/{}/\n  = help: give each scenario its own [scenario] name",
             twice[0], twice[0]
         )));
+    }
+    for scenario in &scenarios {
+        fan::check_dyads(&scenario.name, &scenario.actor_ids, &args.charts.dyads)
+            .map_err(Error::Usage)?;
     }
     let threads = args
         .threads
@@ -61,9 +67,21 @@ pub fn execute(args: &RunArgs) -> Result<(), Error> {
         bar.finish_and_clear();
 
         let summary = Summary::new(&experiment, &aggregate, seed);
-        let written: Vec<PathBuf> = vec![
+        let trajectories = csv::trajectories(&experiment, &aggregate);
+        // Charts are drawn from the CSV text itself, so `entente report`
+        // redraws them identically from the folder.
+        let results = RunResults {
+            summary: summary.clone(),
+            series: SeriesTable::parse(&trajectories, &dir.path(TRAJECTORIES))?,
+        };
+        let dyads = if args.charts.dyads.is_empty() {
+            fan::default_dyads(&results)
+        } else {
+            args.charts.dyads.clone()
+        };
+        let mut written: Vec<PathBuf> = vec![
             dir.write("outcomes.csv", csv::outcomes(&summary).as_bytes())?,
-            dir.write("trajectories.csv", csv::trajectories(&experiment, &aggregate).as_bytes())?,
+            dir.write(TRAJECTORIES, trajectories.as_bytes())?,
             dir.write(
                 "timing.json",
                 format!(
@@ -73,9 +91,13 @@ pub fn execute(args: &RunArgs) -> Result<(), Error> {
                 )
                 .as_bytes(),
             )?,
-            // Written last: its presence marks the folder as complete.
-            dir.write(SUMMARY, json::summary(&summary).as_bytes())?,
         ];
+        for figure in chart::run_figures(&results, &dyads, args.charts.size)? {
+            written.push(dir.write(&format!("{}.png", figure.name), &figure.png)?);
+            dir.write(&format!("{}.svg", figure.name), figure.svg.as_bytes())?;
+        }
+        // Written last: its presence marks the folder as complete.
+        written.push(dir.write(SUMMARY, json::summary(&summary).as_bytes())?);
         if !args.quiet && !args.json {
             println!("{}", table::render(&summary));
             println!(

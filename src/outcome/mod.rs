@@ -18,6 +18,18 @@ enum Kind {
     Custom(CustomOutcome),
 }
 
+/// What a classifier reads, as reports need to know it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Family {
+    /// Dittmer's configuration of a named triangle.
+    Triangle,
+    /// The landscape's two-bloc partition.
+    Blocs,
+    /// A custom outcome of the scenario: `yes` or `no`.
+    Outcome,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Classifier {
     /// `triangle USA-CHN-RUS`, `blocs`, or the custom outcome's name.
@@ -36,6 +48,16 @@ pub struct Classifiers {
 /// Codes of the custom outcomes' two values.
 pub const NO: u64 = 0;
 pub const YES: u64 = 1;
+
+impl Classifier {
+    pub fn family(&self) -> Family {
+        match self.kind {
+            Kind::Triangle(_) => Family::Triangle,
+            Kind::Blocs => Family::Blocs,
+            Kind::Custom(_) => Family::Outcome,
+        }
+    }
+}
 
 impl Classifiers {
     pub fn for_scenario(scenario: &Scenario) -> Self {
@@ -154,6 +176,15 @@ pub fn bloc_label(ids: &[String], mask: u64) -> String {
     format!("{} | {}", first.join("+"), second.join("+"))
 }
 
+/// The sides of a [`bloc_label`], for charts drawn from saved results.
+pub fn bloc_sides(label: &str) -> Vec<Vec<&str>> {
+    let members = |side| -> Vec<&str> { str::split(side, '+').collect() };
+    match label.strip_prefix("one bloc: ") {
+        Some(all) => vec![members(all)],
+        None => label.split(" | ").map(members).collect(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -166,6 +197,14 @@ mod tests {
         assert_eq!(bloc_label(&ids, 0b000110), "CHN+RUS | EU+JPN+KOR+USA");
         assert_eq!(bloc_label(&ids, 0b111001), "CHN+RUS | EU+JPN+KOR+USA");
         assert_eq!(bloc_label(&ids, 0), "one bloc: CHN+EU+JPN+KOR+RUS+USA");
+        assert_eq!(
+            bloc_sides(&bloc_label(&ids, 0b000110)),
+            vec![vec!["CHN", "RUS"], vec!["EU", "JPN", "KOR", "USA"]]
+        );
+        assert_eq!(
+            bloc_sides(&bloc_label(&ids, 0)),
+            vec![vec!["CHN", "EU", "JPN", "KOR", "RUS", "USA"]]
+        );
     }
 
     #[test]

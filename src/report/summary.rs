@@ -1,16 +1,18 @@
 //! From an [`Aggregate`] to the numbers every report shows: each outcome's
 //! count, share and 95% Wilson interval, and the quantiles of each series.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
+use crate::outcome::Family;
 use crate::runner::{Aggregate, Experiment};
+use crate::scenario::describe::Assumption;
 use crate::stats::{wilson, Z95};
 
 /// The version written into every result, so results can be traced to the
 /// code that made them.
 pub const TOOL_VERSION: &str = env!("CARGO_PKG_VERSION");
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OutcomeShare {
     pub outcome: String,
     pub count: u64,
@@ -19,20 +21,21 @@ pub struct OutcomeShare {
     pub ci_high: f64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ClassifierSummary {
     pub classifier: String,
+    pub family: Family,
     /// Most frequent first; ties by label.
     pub outcomes: Vec<OutcomeShare>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SourceFile {
     pub path: String,
     pub sha256: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Summary {
     pub scenario: String,
     pub title: String,
@@ -42,10 +45,24 @@ pub struct Summary {
     pub seed: u64,
     pub runs: u64,
     pub ticks: u32,
+    /// 12 when a tick is a month.
+    pub ticks_per_year: f64,
     pub window: u32,
     pub threshold: f64,
     pub tool_version: String,
+    pub actors: Vec<Actor>,
+    /// The named triangles, by actor id.
+    pub triangles: Vec<[String; 3]>,
+    /// Whether events move prices or trade (then their paths are charted).
+    pub economic_events: bool,
+    pub assumptions: Vec<Assumption>,
     pub classifiers: Vec<ClassifierSummary>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Actor {
+    pub id: String,
+    pub name: String,
 }
 
 impl Summary {
@@ -89,6 +106,7 @@ impl Summary {
                 });
                 ClassifierSummary {
                     classifier: classifier.name.clone(),
+                    family: classifier.family(),
                     outcomes,
                 }
             })
@@ -109,14 +127,42 @@ impl Summary {
             seed,
             runs: aggregate.runs,
             ticks: scenario.ticks,
+            ticks_per_year: scenario.structure.ticks_per_year,
             window: scenario.window,
             threshold: scenario.threshold,
             tool_version: TOOL_VERSION.to_string(),
+            actors: scenario
+                .actor_ids
+                .iter()
+                .zip(&scenario.actor_names)
+                .map(|(id, name)| Actor {
+                    id: id.clone(),
+                    name: name.clone(),
+                })
+                .collect(),
+            triangles: scenario
+                .triangles
+                .iter()
+                .map(|t| t.map(|a| scenario.actor_ids[a].clone()))
+                .collect(),
+            economic_events: scenario.has_economic_events(),
+            assumptions: scenario.assumptions(),
             classifiers,
         }
     }
 
     /// The share of `outcome` under `classifier`, if reported.
+    /// The name of one tick on a time axis.
+    pub fn tick_unit(&self) -> &'static str {
+        match self.ticks_per_year as u32 {
+            12 => "Month",
+            52 => "Week",
+            4 => "Quarter",
+            1 => "Year",
+            _ => "Tick",
+        }
+    }
+
     pub fn share(&self, classifier: &str, outcome: &str) -> Option<&OutcomeShare> {
         self.classifiers
             .iter()

@@ -1,6 +1,7 @@
 //! Scenario files: loading (with `extends` overlays), validation, and the
 //! checked [`Scenario`] the rest of the crate works from.
 
+pub mod describe;
 pub mod distribution;
 pub mod located;
 pub mod merge;

@@ -1,0 +1,303 @@
+//! Charts for briefings, drawn with plotters from report data only (never
+//! from the model), each as PNG and SVG. One file per chart kind; the frame
+//! (title, caption with scenario, runs and seed), fonts and palette are
+//! shared, so every chart looks like the others.
+
+pub mod drivers;
+pub mod fan;
+pub mod network;
+pub mod shares;
+pub mod style;
+
+use std::error::Error as StdError;
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+use thiserror::Error;
+
+pub use style::Style;
+
+#[derive(Debug, Error)]
+pub enum ChartError {
+    #[error("could not draw the chart `{chart}`: {message}")]
+    Draw { chart: String, message: String },
+    #[error("could not encode the chart `{chart}` as PNG: {message}")]
+    Encode { chart: String, message: String },
+}
+
+pub type DrawResult = Result<(), Box<dyn StdError>>;
+
+/// A chart's body, drawn into the area below its title; generic over the
+/// backend so one drawing gives both the PNG and the SVG.
+pub trait Plot {
+    fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>, style: &Style) -> DrawResult
+    where
+        DB::ErrorType: 'static;
+}
+
+/// A finished chart: its file stem, its title and both renderings.
+#[derive(Debug, Clone)]
+pub struct Figure {
+    /// File stem, e.g. `shares-triangle-USA-CHN-RUS`.
+    pub name: String,
+    pub title: String,
+    pub svg: String,
+    pub png: Vec<u8>,
+}
+
+/// The figure size, 1600x900 by default (a 16:9 slide).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Size {
+    pub width: u32,
+    pub height: u32,
+}
+
+impl Default for Size {
+    fn default() -> Self {
+        Size {
+            width: 1600,
+            height: 900,
+        }
+    }
+}
+
+impl std::str::FromStr for Size {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, String> {
+        let bad = || {
+            format!("`{text}` is not a size; write WIDTHxHEIGHT in pixels, e.g. 1600x900 (each 320 to 8000)")
+        };
+        let (w, h) = text.split_once(['x', 'X']).ok_or_else(bad)?;
+        let width: u32 = w.trim().parse().map_err(|_| bad())?;
+        let height: u32 = h.trim().parse().map_err(|_| bad())?;
+        if !(320..=8000).contains(&width) || !(320..=8000).contains(&height) {
+            return Err(bad());
+        }
+        Ok(Size { width, height })
+    }
+}
+
+/// The words around a chart: its title and the caption that says where
+/// the numbers come from.
+#[derive(Debug, Clone)]
+pub struct Frame {
+    pub name: String,
+    pub title: String,
+    pub caption: String,
+}
+
+impl Frame {
+    /// The caption every chart of one run carries.
+    pub fn provenance(scenario: &str, runs: u64, seed: u64) -> String {
+        format!(
+            "Scenario {scenario} · {} runs · seed {seed} · entente {}",
+            thousands(runs),
+            crate::report::summary::TOOL_VERSION
+        )
+    }
+}
+
+/// Every chart of one run: outcome shares, relations (and, with economic
+/// events, energy price and trade) over time, drivers, and the network.
+pub fn run_figures(
+    results: &crate::report::results::RunResults,
+    dyads: &[String],
+    size: Size,
+) -> Result<Vec<Figure>, ChartError> {
+    let mut figures = shares::figures(&results.summary, size)?;
+    figures.extend(fan::figures(results, dyads, size)?);
+    figures.push(drivers::figure(results, size)?);
+    figures.push(network::figure(results, size)?);
+    Ok(figures)
+}
+
+/// `12345` as `12,345`.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn draw_frame<DB: DrawingBackend, P: Plot>(
+    root: DrawingArea<DB, Shift>,
+    frame: &Frame,
+    plot: &P,
+    style: &Style,
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    root.fill(&WHITE)?;
+    let pad = style.px(28.0) as i32;
+    let title_height = style.px(70.0);
+    let caption_font = style.caption();
+    let width = root.dim_in_pixel().0.saturating_sub(2 * pad as u32);
+    let caption = wrap_text(&root, &frame.caption, &caption_font, width);
+    let line_height = style.px(28.0);
+    let caption_height = line_height * caption.len() as u32 + style.px(18.0);
+    root.draw_text(
+        &frame.title,
+        &style.title().pos(Pos::new(HPos::Left, VPos::Center)),
+        (pad, title_height as i32 / 2 + pad / 2),
+    )?;
+    let (_, rest) = root.split_vertically(title_height + style.px(10.0));
+    let body_height = rest.dim_in_pixel().1.saturating_sub(caption_height);
+    let (body, foot) = rest.split_vertically(body_height);
+    for (i, line) in caption.iter().enumerate() {
+        foot.draw_text(
+            line,
+            &caption_font.pos(Pos::new(HPos::Left, VPos::Center)),
+            (
+                pad,
+                (line_height as i32) * (2 * i as i32 + 1) / 2 + style.px(6.0) as i32,
+            ),
+        )?;
+    }
+    plot.draw(&body.margin(0, 0, pad, pad), style)?;
+    root.present()?;
+    Ok(())
+}
+
+/// Draws `plot` inside `frame` at `size`, as SVG and as PNG.
+pub fn render<P: Plot>(frame: &Frame, plot: &P, size: Size) -> Result<Figure, ChartError> {
+    style::register_fonts();
+    let style = Style::new(size.width, size.height);
+    let failed = |e: Box<dyn StdError>| ChartError::Draw {
+        chart: frame.name.clone(),
+        message: e.to_string(),
+    };
+    let mut svg = String::new();
+    draw_frame(
+        SVGBackend::with_string(&mut svg, (size.width, size.height)).into_drawing_area(),
+        frame,
+        plot,
+        &style,
+    )
+    .map_err(failed)?;
+    let mut pixels = vec![0u8; size.width as usize * size.height as usize * 3];
+    draw_frame(
+        BitMapBackend::with_buffer(&mut pixels, (size.width, size.height)).into_drawing_area(),
+        frame,
+        plot,
+        &style,
+    )
+    .map_err(failed)?;
+    let png = encode_png(&pixels, size).map_err(|e| ChartError::Encode {
+        chart: frame.name.clone(),
+        message: e.to_string(),
+    })?;
+    Ok(Figure {
+        name: frame.name.clone(),
+        title: frame.title.clone(),
+        svg,
+        png,
+    })
+}
+
+fn encode_png(rgb: &[u8], size: Size) -> Result<Vec<u8>, png::EncodingError> {
+    let mut bytes = Vec::new();
+    {
+        let mut encoder = png::Encoder::new(&mut bytes, size.width, size.height);
+        encoder.set_color(png::ColorType::Rgb);
+        encoder.set_depth(png::BitDepth::Eight);
+        let mut writer = encoder.write_header()?;
+        writer.write_image_data(rgb)?;
+    }
+    Ok(bytes)
+}
+
+/// `label` cut to fit `max_width` pixels, with an ellipsis when cut.
+pub fn fit_text<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    label: &str,
+    font: &TextStyle,
+    max_width: u32,
+) -> String
+where
+    DB::ErrorType: 'static,
+{
+    let width = |s: &str| area.estimate_text_size(s, font).map_or(0, |(w, _)| w);
+    if width(label) <= max_width {
+        return label.to_string();
+    }
+    let mut chars: Vec<char> = label.chars().collect();
+    while !chars.is_empty() {
+        chars.pop();
+        let candidate: String = chars.iter().collect::<String>() + "…";
+        if width(&candidate) <= max_width {
+            return candidate;
+        }
+    }
+    String::new()
+}
+
+/// `text` broken into lines no wider than `max_width`, at spaces.
+pub fn wrap_text<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    text: &str,
+    font: &TextStyle,
+    max_width: u32,
+) -> Vec<String>
+where
+    DB::ErrorType: 'static,
+{
+    let fits = |s: &str| {
+        area.estimate_text_size(s, font)
+            .map_or(true, |(w, _)| w <= max_width)
+    };
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split(' ') {
+        let candidate = if line.is_empty() {
+            word.to_string()
+        } else {
+            format!("{line} {word}")
+        };
+        if fits(&candidate) || line.is_empty() {
+            line = candidate;
+        } else {
+            lines.push(std::mem::replace(&mut line, word.to_string()));
+        }
+    }
+    lines.push(line);
+    lines
+}
+
+/// A share as a percentage with one decimal.
+pub fn percent(share: f64) -> String {
+    format!("{:.1}%", 100.0 * share)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_parse_and_refuse_nonsense() {
+        assert_eq!(
+            "1920x1080".parse::<Size>(),
+            Ok(Size {
+                width: 1920,
+                height: 1080
+            })
+        );
+        assert!("1920".parse::<Size>().unwrap_err().contains("WIDTHxHEIGHT"));
+        assert!("10x10".parse::<Size>().is_err());
+    }
+
+    #[test]
+    fn thousands_are_grouped() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(10_000), "10,000");
+        assert_eq!(thousands(1_234_567), "1,234,567");
+    }
+}

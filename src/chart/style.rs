@@ -1,0 +1,128 @@
+//! The look shared by every chart: the shipped font, a colour-blind-safe
+//! palette, and text sizes that scale with the figure.
+
+use std::sync::Once;
+
+use plotters::style::{FontStyle, RGBColor, TextStyle};
+
+/// The family every chart asks for; [`register_fonts`] maps it to the
+/// shipped DejaVu Sans, so no chart depends on the system's fonts.
+pub const FAMILY: &str = "sans-serif";
+
+static REGULAR: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+static BOLD: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf");
+
+/// Registers the shipped fonts with plotters, once per process.
+pub fn register_fonts() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        // The fonts are compiled in; a failure here is a broken build.
+        plotters::style::register_font(FAMILY, FontStyle::Normal, REGULAR)
+            .unwrap_or_else(|_| panic!("the shipped DejaVuSans.ttf is a valid font"));
+        plotters::style::register_font(FAMILY, FontStyle::Bold, BOLD)
+            .unwrap_or_else(|_| panic!("the shipped DejaVuSans-Bold.ttf is a valid font"));
+    });
+}
+
+/// Okabe and Ito's eight colours (2008), distinguishable under the common
+/// colour-vision deficiencies; grey is a ninth for "other".
+pub const PALETTE: [RGBColor; 9] = [
+    RGBColor(0, 114, 178),   // blue
+    RGBColor(230, 159, 0),   // orange
+    RGBColor(0, 158, 115),   // bluish green
+    RGBColor(213, 94, 0),    // vermillion
+    RGBColor(86, 180, 233),  // sky blue
+    RGBColor(204, 121, 167), // reddish purple
+    RGBColor(240, 228, 66),  // yellow
+    RGBColor(0, 0, 0),       // black
+    RGBColor(153, 153, 153), // grey
+];
+
+pub fn palette(index: usize) -> RGBColor {
+    PALETTE[index % PALETTE.len()]
+}
+
+pub const INK: RGBColor = RGBColor(34, 34, 34);
+pub const MUTED: RGBColor = RGBColor(110, 110, 110);
+pub const GRID: RGBColor = RGBColor(225, 225, 225);
+
+/// Amity to enmity on a diverging blue-grey-vermillion scale, for
+/// relations in [-1, 1].
+pub fn relation_colour(x: f64) -> RGBColor {
+    let amity = PALETTE[0];
+    let enmity = PALETTE[3];
+    let neutral = RGBColor(200, 200, 200);
+    let t = x.clamp(-1.0, 1.0);
+    let (end, weight) = if t >= 0.0 { (amity, t) } else { (enmity, -t) };
+    let mix = |a: u8, b: u8| (f64::from(a) + (f64::from(b) - f64::from(a)) * weight).round() as u8;
+    RGBColor(
+        mix(neutral.0, end.0),
+        mix(neutral.1, end.1),
+        mix(neutral.2, end.2),
+    )
+}
+
+/// Text sizes for one figure size; 1600x900 (a 16:9 slide) is the reference.
+#[derive(Debug, Clone, Copy)]
+pub struct Style {
+    pub width: u32,
+    pub height: u32,
+    scale: f64,
+}
+
+impl Style {
+    pub fn new(width: u32, height: u32) -> Self {
+        let scale = (f64::from(width) / 1600.0).min(f64::from(height) / 900.0);
+        Style {
+            width,
+            height,
+            scale,
+        }
+    }
+
+    /// A length in pixels at this figure's scale.
+    pub fn px(&self, reference: f64) -> u32 {
+        (reference * self.scale).round().max(1.0) as u32
+    }
+
+    fn font(&self, size: f64, style: FontStyle) -> TextStyle<'static> {
+        TextStyle::from((FAMILY, self.px(size) as f64, style)).color(&INK)
+    }
+
+    pub fn title(&self) -> TextStyle<'static> {
+        self.font(38.0, FontStyle::Bold)
+    }
+
+    pub fn caption(&self) -> TextStyle<'static> {
+        self.font(21.0, FontStyle::Normal).color(&MUTED)
+    }
+
+    pub fn axis(&self) -> TextStyle<'static> {
+        self.font(25.0, FontStyle::Normal)
+    }
+
+    pub fn label(&self) -> TextStyle<'static> {
+        self.font(22.0, FontStyle::Normal)
+    }
+
+    pub fn small(&self) -> TextStyle<'static> {
+        self.font(19.0, FontStyle::Normal)
+    }
+
+    pub fn heading(&self) -> TextStyle<'static> {
+        self.font(24.0, FontStyle::Bold)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relation_colours_run_from_enmity_through_grey_to_amity() {
+        assert_eq!(relation_colour(1.0), PALETTE[0]);
+        assert_eq!(relation_colour(-1.0), PALETTE[3]);
+        assert_eq!(relation_colour(0.0), RGBColor(200, 200, 200));
+        assert_eq!(relation_colour(7.0), relation_colour(1.0));
+    }
+}
