@@ -40,6 +40,9 @@ pub struct Summary {
     pub scenario: String,
     pub title: String,
     pub description: String,
+    /// A decision matrix's row and column labels (empty when not said).
+    pub hypothesis: String,
+    pub policy: String,
     pub scenario_hash: String,
     pub sources: Vec<SourceFile>,
     pub seed: u64,
@@ -115,6 +118,8 @@ impl Summary {
             scenario: scenario.name.clone(),
             title: scenario.title.clone(),
             description: scenario.description.clone(),
+            hypothesis: scenario.hypothesis.clone(),
+            policy: scenario.policy.clone(),
             scenario_hash: scenario.hash(),
             sources: scenario
                 .sources

@@ -50,6 +50,9 @@ pub struct Scenario {
     pub name: String,
     pub title: String,
     pub description: String,
+    /// The hypothesis and the policy in a few words (empty when not said).
+    pub hypothesis: String,
+    pub policy: String,
     pub ticks: u32,
     pub runs: u64,
     pub seed: u64,

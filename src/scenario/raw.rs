@@ -127,6 +127,11 @@ raw_table! {
         name: String,
         title: String,
         description: String,
+        /// The hypothesis this scenario stands for, in a few words (a
+        /// decision matrix's row).
+        hypothesis: String,
+        /// The policy it tries, in a few words (a decision matrix's column).
+        policy: String,
         ticks: i64,
         runs: i64,
         seed: i64,

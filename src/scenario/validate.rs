@@ -429,11 +429,11 @@ pub fn validate(raw: RawScenario, file_start: Location) -> Result<Scenario, Vec<
         .title
         .as_ref()
         .map_or_else(|| name.clone(), |t| t.value.clone());
-    let description = meta
-        .description
-        .as_ref()
-        .map(|d| d.value.clone())
-        .unwrap_or_default();
+    let text =
+        |key: &Option<Located<String>>| key.as_ref().map(|d| d.value.clone()).unwrap_or_default();
+    let description = text(&meta.description);
+    let hypothesis = text(&meta.hypothesis);
+    let policy = text(&meta.policy);
     let ticks = v.integer(&meta.ticks, "ticks", 60, 1, MAX_TICKS);
     let runs = v.integer(&meta.runs, "runs", 1000, 1, i64::MAX);
     let seed = v.integer(&meta.seed, "seed", 0, 0, i64::MAX);
@@ -663,6 +663,8 @@ pub fn validate(raw: RawScenario, file_start: Location) -> Result<Scenario, Vec<
         name,
         title,
         description,
+        hypothesis,
+        policy,
         ticks: ticks as u32,
         runs: runs as u64,
         seed: seed as u64,
