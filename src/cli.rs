@@ -23,6 +23,9 @@ pub struct Cli {
 pub enum Command {
     /// Run scenarios and write their results.
     Run(RunArgs),
+    /// Run scenarios on common random numbers and compare their outcome
+    /// shares with the first (Newcombe 95% intervals for differences).
+    Compare(CompareArgs),
     /// Validate scenario files without running them.
     Check {
         /// Scenario files.
@@ -49,6 +52,18 @@ pub struct RunArgs {
     /// Scenario files.
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
+    #[command(flatten)]
+    pub settings: RunSettings,
+    /// Print the summaries as JSON instead of tables.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub charts: ChartArgs,
+}
+
+/// How scenarios are run and where results go (shared by run and compare).
+#[derive(Debug, Args, Clone)]
+pub struct RunSettings {
     /// Number of runs (default: the scenario's `runs`).
     #[arg(long)]
     pub runs: Option<u64>,
@@ -67,9 +82,24 @@ pub struct RunArgs {
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,
-    /// Print the summaries as JSON instead of tables.
+}
+
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// Scenario files; the first is the reference for differences.
+    #[arg(required = true, num_args = 2..)]
+    pub files: Vec<PathBuf>,
+    #[command(flatten)]
+    pub settings: RunSettings,
+    /// Name of the comparison's folder under --out (default: `compare-`
+    /// and the first scenario's name).
     #[arg(long)]
-    pub json: bool,
+    pub name: Option<String>,
+    /// Also draw a decision matrix of this outcome (an outcome label such as
+    /// "stable marriage CHN+RUS vs USA", or a custom outcome's name), with
+    /// scenarios' `hypothesis` as rows and `policy` as columns.
+    #[arg(long, value_name = "OUTCOME")]
+    pub matrix: Option<String>,
     #[command(flatten)]
     pub charts: ChartArgs,
 }

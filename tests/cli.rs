@@ -65,7 +65,15 @@ fn result_files_are_byte_identical_whatever_the_thread_count() {
             String::from_utf8_lossy(&out.stderr)
         );
     }
-    for file in ["summary.json", "outcomes.csv", "trajectories.csv"] {
+    for file in [
+        "summary.json",
+        "outcomes.csv",
+        "trajectories.csv",
+        "relations.png",
+        "relations.svg",
+        "network.svg",
+        "shares-triangle-USA-CHN-RUS.png",
+    ] {
         assert_eq!(
             read(&one, "japan-overtures", file),
             read(&two, "japan-overtures", file),
@@ -78,8 +86,8 @@ fn result_files_are_byte_identical_whatever_the_thread_count() {
     assert_eq!(summary["seed"], 2016);
     assert_eq!(
         summary["sources"].as_array().unwrap().len(),
-        2,
-        "overlay and base are both recorded"
+        3,
+        "the file, the baseline and the policy overlay it extends are all recorded"
     );
     let trajectories =
         String::from_utf8(read(&one, "japan-overtures", "trajectories.csv")).unwrap();

@@ -8,7 +8,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::shares::widest;
 use super::style::{palette, GRID, INK, MUTED};
-use super::{render, ChartError, DrawResult, Figure, Frame, Plot, Size, Style};
+use super::{render, swatch_legend, ChartError, DrawResult, Figure, Frame, Plot, Size, Style};
 use crate::report::results::RunResults;
 
 /// One stance `from->to` and each driver's contribution to it.
@@ -101,30 +101,6 @@ impl DriversPlot {
             .fold(0.0f64, f64::max);
         (extent * 1.08).max(0.05)
     }
-
-    fn legend<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>, style: &Style) -> DrawResult
-    where
-        DB::ErrorType: 'static,
-    {
-        let font = style.label().pos(Pos::new(HPos::Left, VPos::Center));
-        let swatch = style.px(24.0) as i32;
-        let (width, height) = area.dim_in_pixel();
-        let step = widest(area, self.drivers.iter().cloned(), &font) as i32
-            + swatch
-            + style.px(34.0) as i32;
-        let per_row = ((width as i32 / step).max(1)) as usize;
-        let row_height = height as i32 / self.drivers.len().div_ceil(per_row).max(1) as i32;
-        for (i, driver) in self.drivers.iter().enumerate() {
-            let x = (i % per_row) as i32 * step;
-            let y = (i / per_row) as i32 * row_height + row_height / 2;
-            area.draw(&Rectangle::new(
-                [(x, y - swatch / 2), (x + swatch, y + swatch / 2)],
-                palette(i).filled(),
-            ))?;
-            area.draw_text(driver, &font, (x + swatch + style.px(8.0) as i32, y))?;
-        }
-        Ok(())
-    }
 }
 
 impl Plot for DriversPlot {
@@ -140,7 +116,7 @@ impl Plot for DriversPlot {
         ) + style.px(24.0);
         let legend_rows = if self.drivers.len() > 5 { 2.0 } else { 1.0 };
         let (legend, body) = area.split_vertically(style.px(40.0 * legend_rows + 10.0));
-        self.legend(&legend.margin(0, 0, label_width, 0), style)?;
+        swatch_legend(&legend.margin(0, 0, label_width, 0), &self.drivers, style)?;
         let n = self.stances.len();
         let reach = self.reach();
         let mut chart = ChartBuilder::on(&body)

@@ -3,8 +3,10 @@
 //! (title, caption with scenario, runs and seed), fonts and palette are
 //! shared, so every chart looks like the others.
 
+pub mod comparison;
 pub mod drivers;
 pub mod fan;
+pub mod matrix;
 pub mod network;
 pub mod shares;
 pub mod style;
@@ -269,6 +271,34 @@ where
     }
     lines.push(line);
     lines
+}
+
+/// A row (or rows) of coloured swatches, one per label, in palette order.
+pub fn swatch_legend<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    labels: &[String],
+    style: &Style,
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    let font = style.label().pos(Pos::new(HPos::Left, VPos::Center));
+    let swatch = style.px(24.0) as i32;
+    let (width, height) = area.dim_in_pixel();
+    let step =
+        shares::widest(area, labels.iter().cloned(), &font) as i32 + swatch + style.px(34.0) as i32;
+    let per_row = (width as i32 / step).max(1) as usize;
+    let row_height = height as i32 / labels.len().div_ceil(per_row).max(1) as i32;
+    for (i, label) in labels.iter().enumerate() {
+        let x = (i % per_row) as i32 * step;
+        let y = (i / per_row) as i32 * row_height + row_height / 2;
+        area.draw(&Rectangle::new(
+            [(x, y - swatch / 2), (x + swatch, y + swatch / 2)],
+            style::palette(i).filled(),
+        ))?;
+        area.draw_text(label, &font, (x + swatch + style.px(8.0) as i32, y))?;
+    }
+    Ok(())
 }
 
 /// A share as a percentage with one decimal.

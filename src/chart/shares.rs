@@ -149,6 +149,70 @@ where
         .unwrap_or(0)
 }
 
+/// A horizontal share axis (0-100%) with `rows` bar slots, top to bottom.
+pub fn share_chart<'a, DB: DrawingBackend>(
+    area: &'a DrawingArea<DB, Shift>,
+    style: &Style,
+    (label_width, right_margin): (u32, u32),
+    rows: usize,
+) -> Result<ShareChart<'a, DB>, Box<dyn std::error::Error>>
+where
+    DB::ErrorType: 'static,
+{
+    let mut chart = ChartBuilder::on(area)
+        .margin_right(right_margin)
+        .margin_top(style.px(10.0))
+        .x_label_area_size(style.px(80.0))
+        .y_label_area_size(label_width)
+        .build_cartesian_2d(0f64..100f64, -0.5f64..(rows as f64 - 0.5))?;
+    chart
+        .configure_mesh()
+        .disable_y_mesh()
+        .y_labels(0)
+        .x_labels(11)
+        .x_label_formatter(&|x| format!("{x:.0}"))
+        .x_desc("Share of runs (%)")
+        .axis_desc_style(style.axis())
+        .label_style(style.label())
+        .bold_line_style(GRID)
+        .light_line_style(TRANSPARENT)
+        .draw()?;
+    Ok(chart)
+}
+
+pub type ShareChart<'a, DB> = ChartContext<
+    'a,
+    DB,
+    Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
+>;
+
+/// A bar of `share` at row `y`, `half` slots thick, with its interval as
+/// a capped whisker.
+pub fn draw_bar<DB: DrawingBackend>(
+    chart: &mut ShareChart<DB>,
+    style: &Style,
+    (y, half): (f64, f64),
+    (share, ci_low, ci_high): (f64, f64, f64),
+    colour: RGBColor,
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    chart.draw_series([Rectangle::new(
+        [(0.0, y - half), (100.0 * share, y + half)],
+        colour.filled(),
+    )])?;
+    let whisker = INK.stroke_width(style.px(2.5));
+    let (lo, hi) = (100.0 * ci_low, 100.0 * ci_high);
+    let cap = half * 0.6;
+    chart.draw_series([
+        PathElement::new(vec![(lo, y), (hi, y)], whisker),
+        PathElement::new(vec![(lo, y - cap), (lo, y + cap)], whisker),
+        PathElement::new(vec![(hi, y - cap), (hi, y + cap)], whisker),
+    ])?;
+    Ok(())
+}
+
 impl Plot for SharesPlot {
     fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>, style: &Style) -> DrawResult
     where
@@ -164,42 +228,16 @@ impl Plot for SharesPlot {
         let label_width = (widest(area, self.bars.iter().map(|b| b.label.clone()), &label_font)
             + gap)
             .min(label_budget);
-        let mut chart = ChartBuilder::on(area)
-            .margin_right(value_width + gap)
-            .margin_top(style.px(10.0))
-            .x_label_area_size(style.px(80.0))
-            .y_label_area_size(label_width)
-            .build_cartesian_2d(0f64..100f64, -0.5f64..(n as f64 - 0.5))?;
-        chart
-            .configure_mesh()
-            .disable_y_mesh()
-            .y_labels(0)
-            .x_labels(11)
-            .x_label_formatter(&|x| format!("{x:.0}"))
-            .x_desc("Share of runs (%)")
-            .axis_desc_style(style.axis())
-            .label_style(style.label())
-            .bold_line_style(GRID)
-            .light_line_style(TRANSPARENT)
-            .draw()?;
+        let mut chart = share_chart(area, style, (label_width, value_width + gap), n)?;
         let row = |i: usize| (n - 1 - i) as f64;
-        let colour = palette(0);
-        chart.draw_series(self.bars.iter().enumerate().map(|(i, bar)| {
-            let y = row(i);
-            Rectangle::new(
-                [(0.0, y - 0.32), (100.0 * bar.share, y + 0.32)],
-                colour.filled(),
-            )
-        }))?;
-        let whisker = INK.stroke_width(style.px(2.5));
         for (i, bar) in self.bars.iter().enumerate() {
-            let y = row(i);
-            let (lo, hi) = (100.0 * bar.ci_low, 100.0 * bar.ci_high);
-            chart.draw_series([
-                PathElement::new(vec![(lo, y), (hi, y)], whisker),
-                PathElement::new(vec![(lo, y - 0.14), (lo, y + 0.14)], whisker),
-                PathElement::new(vec![(hi, y - 0.14), (hi, y + 0.14)], whisker),
-            ])?;
+            draw_bar(
+                &mut chart,
+                style,
+                (row(i), 0.32),
+                (bar.share, bar.ci_low, bar.ci_high),
+                palette(0),
+            )?;
         }
         let (base_x, base_y) = area.get_base_pixel();
         let right_edge = chart.backend_coord(&(100.0, 0.0)).0 - base_x;

@@ -1,6 +1,7 @@
 //! One module per subcommand; each returns an [`Error`] that `main` prints.
 
 pub mod check;
+pub mod compare;
 pub mod landscape;
 pub mod run;
 

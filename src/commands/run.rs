@@ -1,13 +1,13 @@
 //! `entente run`: run each scenario, print its outcome shares and write
-//! summary.json, outcomes.csv and trajectories.csv.
+//! its result folder (CSV, charts, summary.json last).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use super::check::load_all;
 use super::Error;
 use crate::chart::{self, fan};
-use crate::cli::RunArgs;
+use crate::cli::{ChartArgs, RunArgs, RunSettings};
 use crate::output::files::{Provenance, SUMMARY};
 use crate::output::progress::runs_bar;
 use crate::output::ResultDir;
@@ -15,103 +15,157 @@ use crate::report::results::{RunResults, SeriesTable, TRAJECTORIES};
 use crate::report::summary::TOOL_VERSION;
 use crate::report::{csv, json, table, Summary};
 use crate::runner::{Experiment, RunPlan};
+use crate::scenario::Scenario;
 
-pub fn execute(args: &RunArgs) -> Result<(), Error> {
-    if args.runs == Some(0) {
+/// Loads and checks scenarios and flags before anything runs, so a bad
+/// file or flag never leaves half a result behind.
+pub fn prepare(
+    files: &[PathBuf],
+    settings: &RunSettings,
+    charts: &ChartArgs,
+) -> Result<Vec<Scenario>, Error> {
+    if settings.runs == Some(0) {
         return Err(Error::Usage("error: --runs must be at least 1".into()));
     }
-    if args.threads == Some(0) {
+    if settings.threads == Some(0) {
         return Err(Error::Usage("error: --threads must be at least 1".into()));
     }
-    let scenarios = load_all(&args.files)?;
+    let scenarios = load_all(files)?;
     let mut names: Vec<&str> = scenarios.iter().map(|s| s.name.as_str()).collect();
     names.sort_unstable();
     if let Some(twice) = names.windows(2).find(|w| w[0] == w[1]) {
         return Err(Error::Usage(format!(
-            "error: two scenarios are named `{}`; their results would share output/{}/\n  = help: give each scenario its own [scenario] name",
-            twice[0], twice[0]
+            "error: two scenarios are named `{}`; their results would share one folder\n  = help: give each scenario its own [scenario] name",
+            twice[0]
         )));
     }
     for scenario in &scenarios {
-        fan::check_dyads(&scenario.name, &scenario.actor_ids, &args.charts.dyads)
+        fan::check_dyads(&scenario.name, &scenario.actor_ids, &charts.dyads)
             .map_err(Error::Usage)?;
     }
-    let threads = args
+    Ok(scenarios)
+}
+
+pub fn threads(settings: &RunSettings) -> usize {
+    settings
         .threads
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+}
+
+/// One scenario run and written to `dir`.
+pub struct Finished {
+    pub results: RunResults,
+    pub written: Vec<PathBuf>,
+    pub seconds: f64,
+}
+
+/// Runs `scenario` `runs` times from `seed` and writes its folder.
+pub fn run_scenario(
+    scenario: &Scenario,
+    (runs, seed): (u64, u64),
+    dir: &Path,
+    settings: &RunSettings,
+    charts: &ChartArgs,
+) -> Result<Finished, Error> {
+    let threads = threads(settings);
+    let provenance = Provenance {
+        scenario_hash: scenario.hash(),
+        seed,
+        runs,
+        version: TOOL_VERSION.to_string(),
+    };
+    let dir = ResultDir::prepare(dir, &provenance, settings.force)?;
+    let experiment = Experiment::new(scenario);
+    let bar = runs_bar(runs, &scenario.name, settings.quiet);
+    let started = Instant::now();
+    let aggregate = experiment.run(
+        &RunPlan {
+            seed,
+            first: 0,
+            end: runs,
+            threads,
+        },
+        &|done| bar.inc(done),
+    );
+    let seconds = started.elapsed().as_secs_f64();
+    bar.finish_and_clear();
+
+    let summary = Summary::new(&experiment, &aggregate, seed);
+    let trajectories = csv::trajectories(&experiment, &aggregate);
+    // Charts are drawn from the CSV text itself, so `entente report`
+    // redraws them identically from the folder.
+    let results = RunResults {
+        summary,
+        series: SeriesTable::parse(&trajectories, &dir.path(TRAJECTORIES))?,
+    };
+    let dyads = if charts.dyads.is_empty() {
+        fan::default_dyads(&results)
+    } else {
+        charts.dyads.clone()
+    };
+    let mut written: Vec<PathBuf> = vec![
+        dir.write("outcomes.csv", csv::outcomes(&results.summary).as_bytes())?,
+        dir.write(TRAJECTORIES, trajectories.as_bytes())?,
+        dir.write(
+            "timing.json",
+            format!(
+                "{{\n  \"threads\": {threads},\n  \"runs\": {runs},\n  \"seconds\": {seconds:.3},\n  \"runs_per_second\": {:.1}\n}}\n",
+                runs as f64 / seconds.max(1e-9)
+            )
+            .as_bytes(),
+        )?,
+    ];
+    for figure in chart::run_figures(&results, &dyads, charts.size)? {
+        written.push(dir.write(&format!("{}.png", figure.name), &figure.png)?);
+        dir.write(&format!("{}.svg", figure.name), figure.svg.as_bytes())?;
+    }
+    // Written last: its presence marks the folder as complete.
+    written.push(dir.write(SUMMARY, json::summary(&results.summary).as_bytes())?);
+    Ok(Finished {
+        results,
+        written,
+        seconds,
+    })
+}
+
+/// The table and the files written, unless quiet.
+pub fn print_finished(finished: &Finished, settings: &RunSettings) {
+    if settings.quiet {
+        return;
+    }
+    let summary = &finished.results.summary;
+    println!("{}", table::render(summary));
+    println!(
+        "  {} runs in {:.2} s on {} threads",
+        summary.runs,
+        finished.seconds,
+        threads(settings)
+    );
+    for path in &finished.written {
+        println!("  wrote {}", path.display());
+    }
+    println!();
+}
+
+pub fn execute(args: &RunArgs) -> Result<(), Error> {
+    let scenarios = prepare(&args.files, &args.settings, &args.charts)?;
     let mut summaries = Vec::new();
     for scenario in &scenarios {
-        let runs = args.runs.unwrap_or(scenario.runs);
-        let seed = args.seed.unwrap_or(scenario.seed);
-        let provenance = Provenance {
-            scenario_hash: scenario.hash(),
-            seed,
-            runs,
-            version: TOOL_VERSION.to_string(),
-        };
-        let dir = ResultDir::prepare(&args.out.join(&scenario.name), &provenance, args.force)?;
-
-        let experiment = Experiment::new(scenario);
-        let bar = runs_bar(runs, &scenario.name, args.quiet);
-        let started = Instant::now();
-        let aggregate = experiment.run(
-            &RunPlan {
-                seed,
-                first: 0,
-                end: runs,
-                threads,
-            },
-            &|done| bar.inc(done),
-        );
-        let elapsed = started.elapsed();
-        bar.finish_and_clear();
-
-        let summary = Summary::new(&experiment, &aggregate, seed);
-        let trajectories = csv::trajectories(&experiment, &aggregate);
-        // Charts are drawn from the CSV text itself, so `entente report`
-        // redraws them identically from the folder.
-        let results = RunResults {
-            summary: summary.clone(),
-            series: SeriesTable::parse(&trajectories, &dir.path(TRAJECTORIES))?,
-        };
-        let dyads = if args.charts.dyads.is_empty() {
-            fan::default_dyads(&results)
-        } else {
-            args.charts.dyads.clone()
-        };
-        let mut written: Vec<PathBuf> = vec![
-            dir.write("outcomes.csv", csv::outcomes(&summary).as_bytes())?,
-            dir.write(TRAJECTORIES, trajectories.as_bytes())?,
-            dir.write(
-                "timing.json",
-                format!(
-                    "{{\n  \"threads\": {threads},\n  \"runs\": {runs},\n  \"seconds\": {:.3},\n  \"runs_per_second\": {:.1}\n}}\n",
-                    elapsed.as_secs_f64(),
-                    runs as f64 / elapsed.as_secs_f64().max(1e-9)
-                )
-                .as_bytes(),
-            )?,
-        ];
-        for figure in chart::run_figures(&results, &dyads, args.charts.size)? {
-            written.push(dir.write(&format!("{}.png", figure.name), &figure.png)?);
-            dir.write(&format!("{}.svg", figure.name), figure.svg.as_bytes())?;
+        let runs = args.settings.runs.unwrap_or(scenario.runs);
+        let seed = args.settings.seed.unwrap_or(scenario.seed);
+        let finished = run_scenario(
+            scenario,
+            (runs, seed),
+            &args.settings.out.join(&scenario.name),
+            &args.settings,
+            &args.charts,
+        )?;
+        if !args.json {
+            print_finished(&finished, &args.settings);
         }
-        // Written last: its presence marks the folder as complete.
-        written.push(dir.write(SUMMARY, json::summary(&summary).as_bytes())?);
-        if !args.quiet && !args.json {
-            println!("{}", table::render(&summary));
-            println!(
-                "  {runs} runs in {:.2} s on {threads} threads",
-                elapsed.as_secs_f64()
-            );
-            for path in &written {
-                println!("  wrote {}", path.display());
-            }
-            println!();
-        }
-        summaries.push(summary);
+        summaries.push(finished.results.summary);
     }
-    if args.json && !args.quiet {
+    if args.json && !args.settings.quiet {
         println!(
             "{}",
             serde_json::to_string_pretty(&summaries).expect("summaries serialise")

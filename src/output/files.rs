@@ -42,12 +42,24 @@ impl ResultDir {
     /// Prepares `dir` for a run's results: creates it, or checks that what
     /// it holds may be replaced.
     pub fn prepare(dir: &Path, provenance: &Provenance, force: bool) -> Result<Self, OutputError> {
+        Self::prepare_marked(dir, SUMMARY, provenance, force)
+    }
+
+    /// As [`prepare`](Self::prepare), for a folder whose completeness is
+    /// marked by `marker`, a JSON file with the provenance's keys
+    /// (`scenario_hash`, `seed`, `runs`, `tool_version`) written last.
+    pub fn prepare_marked(
+        dir: &Path,
+        marker: &str,
+        provenance: &Provenance,
+        force: bool,
+    ) -> Result<Self, OutputError> {
         let io = |source| OutputError::Io {
             path: dir.to_path_buf(),
             source,
         };
         if dir.exists() && !force {
-            if let Some(reason) = conflict(dir, provenance) {
+            if let Some(reason) = conflict(dir, marker, provenance) {
                 return Err(OutputError::Occupied {
                     dir: dir.to_path_buf(),
                     reason,
@@ -88,19 +100,19 @@ impl ResultDir {
 }
 
 /// Why the folder's current contents may not be replaced silently, if so.
-fn conflict(dir: &Path, provenance: &Provenance) -> Option<String> {
+fn conflict(dir: &Path, marker: &str, provenance: &Provenance) -> Option<String> {
     let entries: Vec<_> = fs::read_dir(dir).ok()?.filter_map(Result::ok).collect();
     if entries.is_empty() {
         return None;
     }
-    let Ok(text) = fs::read_to_string(dir.join(SUMMARY)) else {
+    let Ok(text) = fs::read_to_string(dir.join(marker)) else {
         return Some(format!(
             "{} files that Entente did not write",
             entries.len()
         ));
     };
     let Ok(summary) = serde_json::from_str::<serde_json::Value>(&text) else {
-        return Some("an unreadable summary.json".to_string());
+        return Some(format!("an unreadable {marker}"));
     };
     let field = |key: &str| summary.get(key).cloned().unwrap_or(serde_json::Value::Null);
     let same = field("scenario_hash") == provenance.scenario_hash.as_str()

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::csv::{field, number};
 use super::summary::{OutcomeShare, Summary};
 use crate::outcome::Family;
-use crate::stats::{newcombe_difference, Z95};
+use crate::stats::{newcombe_difference, wilson, Z95};
 
 /// The difference `share - first scenario's share`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -101,8 +101,16 @@ impl Comparison {
                 });
             }
         }
-        // Outcomes no scenario reached say nothing; keep the rest.
+        // Outcomes no scenario reached say nothing; keep the rest, each
+        // classifier's rows together in the order classifiers first appear.
         rows.retain(|r| r.cells.iter().flatten().any(|c| c.count > 0));
+        let mut order: Vec<String> = Vec::new();
+        for r in &rows {
+            if !order.contains(&r.classifier) {
+                order.push(r.classifier.clone());
+            }
+        }
+        rows.sort_by_key(|r| order.iter().position(|c| *c == r.classifier));
         Comparison {
             scenarios: summaries.iter().map(|s| s.scenario.clone()).collect(),
             rows,
@@ -231,23 +239,35 @@ fn truncate(text: &str, width: usize) -> String {
     }
 }
 
+/// The cell of one outcome in one scenario: zero runs (with its interval)
+/// when the scenario has the classifier but never reached the outcome.
 fn cell(summary: &Summary, classifier: &str, outcome: &str) -> Option<Cell> {
-    let o = summary.share(classifier, outcome)?;
+    let reported = summary
+        .classifiers
+        .iter()
+        .find(|c| c.classifier == classifier)?;
+    let (count, share, ci_low, ci_high) =
+        match reported.outcomes.iter().find(|o| o.outcome == outcome) {
+            Some(o) => (o.count, o.share, o.ci_low, o.ci_high),
+            None => {
+                let interval = wilson(0, summary.runs, Z95);
+                (0, 0.0, interval.low, interval.high)
+            }
+        };
     Some(Cell {
-        count: o.count,
+        count,
         runs: summary.runs,
-        share: o.share,
-        ci_low: o.ci_low,
-        ci_high: o.ci_high,
+        share,
+        ci_low,
+        ci_high,
         difference: None,
     })
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::report::summary::ClassifierSummary;
-    use crate::stats::wilson;
 
     pub(crate) fn summary(name: &str, runs: u64, counts: &[(&str, u64)]) -> Summary {
         let outcomes = counts

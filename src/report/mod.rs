@@ -4,6 +4,7 @@
 pub mod comparison;
 pub mod csv;
 pub mod json;
+pub mod matrix;
 pub mod results;
 pub mod summary;
 pub mod table;

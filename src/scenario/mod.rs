@@ -160,7 +160,7 @@ pub fn from_str(name: &str, text: &str) -> Result<Scenario, Report> {
 
 fn load_raw(
     path: &Path,
-    extended_from: Option<&Located<String>>,
+    extended_from: Option<&Located<raw::Extends>>,
     sources: &mut SourceMap,
     chain: &mut Vec<PathBuf>,
 ) -> Result<(RawScenario, FileId), Vec<Diagnostic>> {
@@ -238,10 +238,20 @@ fn load_raw(
         return Ok((raw, file));
     };
     chain.push(canonical);
-    let base_path = path.parent().unwrap_or(Path::new(".")).join(&extends.value);
-    let (base, _) = load_raw(&base_path, Some(&extends), sources, chain)?;
+    let mut merged: Option<RawScenario> = None;
+    for base in &extends.value.0 {
+        let base_path = path.parent().unwrap_or(Path::new(".")).join(base);
+        let (base, _) = load_raw(&base_path, Some(&extends), sources, chain)?;
+        merged = Some(match merged {
+            None => base,
+            Some(below) => merge::overlay(below, base),
+        });
+    }
     chain.pop();
-    Ok((merge::overlay(base, raw), file))
+    Ok(match merged {
+        Some(base) => (merge::overlay(base, raw), file),
+        None => (raw, file),
+    })
 }
 
 fn io_reason(e: &std::io::Error) -> String {

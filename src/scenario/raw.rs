@@ -260,12 +260,46 @@ raw_table! {
     }
 }
 
+/// The files a scenario builds on: one path, or a list merged left to
+/// right (a hypothesis, then a policy that only adds events).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Extends(pub Vec<String>);
+
+impl<'de> Deserialize<'de> for Extends {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ExtendsVisitor;
+        impl<'de> Visitor<'de> for ExtendsVisitor {
+            type Value = Extends;
+
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a file path, or a list of file paths such as `[\"base.toml\", \"policy.toml\"]`")
+            }
+
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Extends, E> {
+                Ok(Extends(vec![v.to_string()]))
+            }
+
+            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Extends, A::Error> {
+                let mut paths = Vec::new();
+                while let Some(path) = seq.next_element::<String>()? {
+                    paths.push(path);
+                }
+                if paths.is_empty() {
+                    return Err(de::Error::invalid_length(0, &self));
+                }
+                Ok(Extends(paths))
+            }
+        }
+        deserializer.deserialize_any(ExtendsVisitor)
+    }
+}
+
 /// One scenario file, before overlays are merged.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawScenario {
     #[serde(default)]
-    pub extends: Option<Located<String>>,
+    pub extends: Option<Located<Extends>>,
     /// Located so that a missing `name` can point at the `[scenario]` header.
     #[serde(default)]
     pub scenario: Option<Located<RawMeta>>,
