@@ -3,6 +3,7 @@
 pub mod check;
 pub mod landscape;
 pub mod run;
+pub mod sweep;
 
 use thiserror::Error;
 

@@ -18,7 +18,7 @@ pub fn execute(args: &RunArgs) -> Result<(), Error> {
     if args.runs == Some(0) {
         return Err(Error::Usage("error: --runs must be at least 1".into()));
     }
-    if args.threads == Some(0) {
+    if args.common.threads == Some(0) {
         return Err(Error::Usage("error: --threads must be at least 1".into()));
     }
     let scenarios = load_all(&args.files)?;
@@ -31,22 +31,27 @@ pub fn execute(args: &RunArgs) -> Result<(), Error> {
         )));
     }
     let threads = args
+        .common
         .threads
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
     let mut summaries = Vec::new();
     for scenario in &scenarios {
         let runs = args.runs.unwrap_or(scenario.runs);
-        let seed = args.seed.unwrap_or(scenario.seed);
+        let seed = args.common.seed.unwrap_or(scenario.seed);
         let provenance = Provenance {
             scenario_hash: scenario.hash(),
             seed,
             runs,
             version: TOOL_VERSION.to_string(),
         };
-        let dir = ResultDir::prepare(&args.out.join(&scenario.name), &provenance, args.force)?;
+        let dir = ResultDir::prepare(
+            &args.common.out.join(&scenario.name),
+            &provenance,
+            args.common.force,
+        )?;
 
         let experiment = Experiment::new(scenario);
-        let bar = runs_bar(runs, &scenario.name, args.quiet);
+        let bar = runs_bar(runs, &scenario.name, args.common.quiet);
         let started = Instant::now();
         let aggregate = experiment.run(
             &RunPlan {
@@ -76,7 +81,7 @@ pub fn execute(args: &RunArgs) -> Result<(), Error> {
             // Written last: its presence marks the folder as complete.
             dir.write(SUMMARY, json::summary(&summary).as_bytes())?,
         ];
-        if !args.quiet && !args.json {
+        if !args.common.quiet && !args.json {
             println!("{}", table::render(&summary));
             println!(
                 "  {runs} runs in {:.2} s on {threads} threads",
@@ -89,7 +94,7 @@ pub fn execute(args: &RunArgs) -> Result<(), Error> {
         }
         summaries.push(summary);
     }
-    if args.json && !args.quiet {
+    if args.json && !args.common.quiet {
         println!(
             "{}",
             serde_json::to_string_pretty(&summaries).expect("summaries serialise")
