@@ -45,7 +45,7 @@ pub fn execute(args: &SweepArgs) -> Result<(), Error> {
     let bar = sweep_bar(plan.runs * points, &scenario.name, args.common.quiet);
     bar.set_position(plan.runs * first);
     bar.reset_eta();
-    bar.set_message(format!("point {first}/{points}"));
+    bar.set_message(format!("{first}/{points} points"));
     let started = Instant::now();
     let mut runs = 0;
     for index in first..points {
@@ -60,7 +60,7 @@ pub fn execute(args: &SweepArgs) -> Result<(), Error> {
         .map_err(usage)?;
         store.append(&finished.rows())?;
         runs += finished.summary.runs;
-        bar.set_message(format!("point {}/{points}", index + 1));
+        bar.set_message(format!("{}/{points} points", index + 1));
     }
     bar.finish_and_clear();
     if !args.common.quiet {
