@@ -26,6 +26,8 @@ pub enum Command {
     /// Run scenarios on common random numbers and compare their outcome
     /// shares with the first (Newcombe 95% intervals for differences).
     Compare(CompareArgs),
+    /// Sweep parameters over a design and write each point's outcome shares.
+    Sweep(SweepArgs),
     /// Validate scenario files without running them.
     Check {
         /// Scenario files.
@@ -67,16 +69,56 @@ pub struct RunSettings {
     /// Number of runs (default: the scenario's `runs`).
     #[arg(long)]
     pub runs: Option<u64>,
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct SweepArgs {
+    /// Scenario file; its `[sweep]` table, if any, gives the defaults.
+    pub file: PathBuf,
+    /// A swept parameter: PATH=SPEC, with SPEC `a:b:n` (n points), `v1,v2,...`
+    /// (a list) or `a..b` (a range, for lhs). Repeat for more parameters;
+    /// replaces the file's `params`.
+    #[arg(long = "param", value_name = "PATH=SPEC")]
+    pub params: Vec<String>,
+    /// grid (full factorial, the default), zip (element-wise) or lhs (Latin hypercube).
+    #[arg(long)]
+    pub design: Option<String>,
+    /// Number of points of an lhs design.
+    #[arg(long)]
+    pub samples: Option<u64>,
+    /// Runs per point (default: the [sweep] or [scenario] `runs`).
+    #[arg(long)]
+    pub runs: Option<u64>,
+    /// Add runs to each point, `runs` at a time, until every outcome share's
+    /// 95% interval is narrower than W.
+    #[arg(long, value_name = "W")]
+    pub ci_width: Option<f64>,
+    /// Cap on runs per point with --ci-width (default: 10 x runs).
+    #[arg(long)]
+    pub max_runs: Option<u64>,
+    /// Print the number of points and runs and an estimate of the time; run nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+/// Options `run`, `compare` and `sweep` share.
+#[derive(Debug, Args, Clone)]
+pub struct CommonArgs {
     /// Master seed (default: the scenario's `seed`).
     #[arg(long)]
     pub seed: Option<u64>,
-    /// Folder for results; each scenario writes to DIR/<scenario name>/.
+    /// Folder for results: `run` writes to DIR/<scenario name>/, `sweep` to
+    /// DIR/<scenario name>-sweep/.
     #[arg(long, default_value = "output")]
     pub out: PathBuf,
     /// Worker threads (default: all cores). Results do not depend on it.
     #[arg(long)]
     pub threads: Option<usize>,
-    /// Replace results of a different run already in the output folder.
+    /// Replace the results of a different run or sweep already in the output folder.
     #[arg(long)]
     pub force: bool,
     /// Print nothing but errors.

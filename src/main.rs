@@ -10,6 +10,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Run(args) => commands::run::execute(&args),
         Command::Compare(args) => commands::compare::execute(&args),
+        Command::Sweep(args) => commands::sweep::execute(&args),
         Command::Check { files } => commands::check::execute(&files),
         Command::Landscape {
             sizes,

@@ -33,7 +33,7 @@ pub fn execute(args: &CompareArgs) -> Result<(), Error> {
     let scenarios = prepare(&args.files, &args.settings, &args.charts)?;
     let first = &scenarios[0];
     let runs = args.settings.runs.unwrap_or(first.runs);
-    let seed = args.settings.seed.unwrap_or(first.seed);
+    let seed = args.settings.common.seed.unwrap_or(first.seed);
     let name = args
         .name
         .clone()
@@ -61,7 +61,7 @@ pub fn execute(args: &CompareArgs) -> Result<(), Error> {
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect();
-    let root = args.settings.out.join(&name);
+    let root = args.settings.common.out.join(&name);
     let dir = ResultDir::prepare_marked(
         &root,
         COMPARISON,
@@ -71,19 +71,17 @@ pub fn execute(args: &CompareArgs) -> Result<(), Error> {
             runs,
             version: TOOL_VERSION.to_string(),
         },
-        args.settings.force,
+        args.settings.common.force,
     )?;
     let mut summaries: Vec<Summary> = Vec::new();
-    let quiet_runs = crate::cli::RunSettings {
-        quiet: true,
-        ..args.settings.clone()
-    };
+    let mut quiet_runs = args.settings.clone();
+    quiet_runs.common.quiet = true;
     for scenario in &scenarios {
         let finished = run_scenario(
             scenario,
             (runs, seed),
             &root.join(&scenario.name),
-            if args.settings.quiet {
+            if args.settings.common.quiet {
                 &quiet_runs
             } else {
                 &args.settings
@@ -96,7 +94,7 @@ pub fn execute(args: &CompareArgs) -> Result<(), Error> {
                 .retain(|p| p.ends_with(crate::output::files::SUMMARY));
             f
         })?;
-        if !args.settings.quiet {
+        if !args.settings.common.quiet {
             println!(
                 "{}: {} runs in {:.2} s -> {}",
                 scenario.name,
@@ -136,7 +134,7 @@ pub fn execute(args: &CompareArgs) -> Result<(), Error> {
     let mut json = serde_json::to_string_pretty(&marker).expect("a comparison serialises");
     json.push('\n');
     written.push(dir.write(COMPARISON, json.as_bytes())?);
-    if !args.settings.quiet {
+    if !args.settings.common.quiet {
         println!("\n{}", comparison.table());
         for path in &written {
             println!("  wrote {}", path.display());

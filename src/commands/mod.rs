@@ -4,6 +4,7 @@ pub mod check;
 pub mod compare;
 pub mod landscape;
 pub mod run;
+pub mod sweep;
 
 use thiserror::Error;
 

@@ -27,7 +27,7 @@ pub fn prepare(
     if settings.runs == Some(0) {
         return Err(Error::Usage("error: --runs must be at least 1".into()));
     }
-    if settings.threads == Some(0) {
+    if settings.common.threads == Some(0) {
         return Err(Error::Usage("error: --threads must be at least 1".into()));
     }
     let scenarios = load_all(files)?;
@@ -48,6 +48,7 @@ pub fn prepare(
 
 pub fn threads(settings: &RunSettings) -> usize {
     settings
+        .common
         .threads
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
 }
@@ -74,9 +75,9 @@ pub fn run_scenario(
         runs,
         version: TOOL_VERSION.to_string(),
     };
-    let dir = ResultDir::prepare(dir, &provenance, settings.force)?;
+    let dir = ResultDir::prepare(dir, &provenance, settings.common.force)?;
     let experiment = Experiment::new(scenario);
-    let bar = runs_bar(runs, &scenario.name, settings.quiet);
+    let bar = runs_bar(runs, &scenario.name, settings.common.quiet);
     let started = Instant::now();
     let aggregate = experiment.run(
         &RunPlan {
@@ -130,7 +131,7 @@ pub fn run_scenario(
 
 /// The table and the files written, unless quiet.
 pub fn print_finished(finished: &Finished, settings: &RunSettings) {
-    if settings.quiet {
+    if settings.common.quiet {
         return;
     }
     let summary = &finished.results.summary;
@@ -152,11 +153,11 @@ pub fn execute(args: &RunArgs) -> Result<(), Error> {
     let mut summaries = Vec::new();
     for scenario in &scenarios {
         let runs = args.settings.runs.unwrap_or(scenario.runs);
-        let seed = args.settings.seed.unwrap_or(scenario.seed);
+        let seed = args.settings.common.seed.unwrap_or(scenario.seed);
         let finished = run_scenario(
             scenario,
             (runs, seed),
-            &args.settings.out.join(&scenario.name),
+            &args.settings.common.out.join(&scenario.name),
             &args.settings,
             &args.charts,
         )?;
@@ -165,7 +166,7 @@ pub fn execute(args: &RunArgs) -> Result<(), Error> {
         }
         summaries.push(finished.results.summary);
     }
-    if args.json && !args.settings.quiet {
+    if args.json && !args.settings.common.quiet {
         println!(
             "{}",
             serde_json::to_string_pretty(&summaries).expect("summaries serialise")

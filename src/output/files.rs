@@ -54,10 +54,6 @@ impl ResultDir {
         provenance: &Provenance,
         force: bool,
     ) -> Result<Self, OutputError> {
-        let io = |source| OutputError::Io {
-            path: dir.to_path_buf(),
-            source,
-        };
         if dir.exists() && !force {
             if let Some(reason) = conflict(dir, marker, provenance) {
                 return Err(OutputError::Occupied {
@@ -66,7 +62,16 @@ impl ResultDir {
                 });
             }
         }
-        fs::create_dir_all(dir).map_err(io)?;
+        Self::create(dir)
+    }
+
+    /// Creates `dir` if needed, without checking what it holds (callers
+    /// with their own notion of provenance, such as sweeps, check first).
+    pub fn create(dir: &Path) -> Result<Self, OutputError> {
+        fs::create_dir_all(dir).map_err(|source| OutputError::Io {
+            path: dir.to_path_buf(),
+            source,
+        })?;
         Ok(ResultDir {
             dir: dir.to_path_buf(),
         })

@@ -21,6 +21,10 @@ pub fn overlay(base: RawScenario, top: RawScenario) -> RawScenario {
         dyads: merge_by_key(base.dyads, top.dyads, dyad_key, |b, t| b.overlay(t)),
         events: [base.events, top.events].concat(),
         outcomes: [base.outcomes, top.outcomes].concat(),
+        // Key by key; an overlay's `params` replaces the base's list whole.
+        sweep: merge_option(base.sweep, top.sweep, |b, t| {
+            Located::new(b.value.overlay(t.value), t.location)
+        }),
     }
 }
 

@@ -69,6 +69,10 @@ pub struct Scenario {
     pub structure: Structure,
     pub base: Params,
     pub uncertain: Vec<Uncertain>,
+    /// The valid range of each parameter, as validation checked it.
+    pub valid_ranges: Vec<(ParamPath, RangeClamp)>,
+    /// The `[sweep]` table, if the file has one.
+    pub sweep: Option<crate::sweep::SweepConfig>,
     /// The file given first, then the files it extends.
     pub sources: Vec<SourceInfo>,
 }
@@ -82,6 +86,14 @@ impl Scenario {
             params.set(u.path, u.clamp.apply(u.distribution.sample(rng)));
         }
         params
+    }
+
+    /// The valid range of the parameter at `path`, as validation checked it.
+    pub fn valid_range(&self, path: ParamPath) -> Option<RangeClamp> {
+        self.valid_ranges
+            .iter()
+            .find(|(p, _)| *p == path)
+            .map(|(_, range)| *range)
     }
 
     pub fn path_names(&self) -> PathNames<'_> {

@@ -294,6 +294,26 @@ impl<'de> Deserialize<'de> for Extends {
     }
 }
 
+raw_table! {
+    /// `[sweep]`: the sweep `entente sweep` runs from this file.
+    pub struct RawSweep {
+        design: String,
+        runs: i64,
+        samples: i64,
+        ci_width: f64,
+        max_runs: i64,
+        params: Vec<Located<RawSweepParam>>,
+    }
+}
+
+raw_table! {
+    /// One swept parameter: `{ path = "weights.identity", values = "0:2:11" }`.
+    pub struct RawSweepParam {
+        path: String,
+        values: String,
+    }
+}
+
 /// One scenario file, before overlays are merged.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -319,9 +339,12 @@ pub struct RawScenario {
     pub events: Vec<Located<RawEvent>>,
     #[serde(default)]
     pub outcomes: Vec<Located<RawOutcome>>,
+    /// Located so that errors about the whole table point at its header.
+    #[serde(default)]
+    pub sweep: Option<Located<RawSweep>>,
 }
 
 pub const TOP_LEVEL_KEYS: &[&str] = &[
     "extends", "scenario", "model", "economy", "weights", "identity", "actors", "dyads", "events",
-    "outcomes",
+    "outcomes", "sweep",
 ];

@@ -134,6 +134,8 @@ const SIGNED_UNIT: Range = Range::closed(-1.0, 1.0);
 struct Validator {
     errors: Vec<Diagnostic>,
     uncertain: Vec<(ParamPath, Distribution, Range)>,
+    /// The valid range of every parameter validated, for sweeps.
+    ranges: Vec<(ParamPath, RangeClamp)>,
     /// Where the scenario's top-level tables begin, for keys that are missing.
     file_start: Location,
 }
@@ -158,6 +160,7 @@ impl Validator {
         range: Range,
         path: ParamPath,
     ) -> f64 {
+        self.ranges.push((path, RangeClamp(range)));
         let Some(spec) = spec else { return default };
         let location = &spec.location;
         let distribution = match &spec.value {
@@ -397,6 +400,7 @@ pub fn validate(raw: RawScenario, file_start: Location) -> Result<Scenario, Vec<
     let mut v = Validator {
         errors: Vec::new(),
         uncertain: Vec::new(),
+        ranges: Vec::new(),
         file_start,
     };
     let top = v.file_start.clone();
@@ -643,6 +647,12 @@ pub fn validate(raw: RawScenario, file_start: Location) -> Result<Scenario, Vec<
         .iter()
         .filter_map(|o| custom_outcome(&mut v, &o.value, &o.location, &actors))
         .collect();
+    let sweep = raw.sweep.as_ref().and_then(|table| {
+        let range = |path| v.ranges.iter().find(|(p, _)| *p == path).map(|(_, r)| *r);
+        crate::sweep::config::from_raw(table, &path_names, &range)
+            .map_err(|errors| v.errors.extend(errors))
+            .ok()
+    });
 
     if !v.errors.is_empty() {
         return Err(v.errors);
@@ -691,6 +701,8 @@ pub fn validate(raw: RawScenario, file_start: Location) -> Result<Scenario, Vec<
             energy_price,
         },
         uncertain,
+        valid_ranges: v.ranges,
+        sweep,
         sources: Vec::new(),
     })
 }
@@ -702,6 +714,15 @@ pub struct RangeClamp(Range);
 impl RangeClamp {
     pub fn apply(&self, x: f64) -> f64 {
         self.0.clamp(x)
+    }
+
+    pub fn contains(&self, x: f64) -> bool {
+        self.0.contains(x)
+    }
+
+    /// The range in words, as validation writes it (`between 0 and 1 ([0, 1])`).
+    pub fn describe(&self) -> String {
+        self.0.describe()
     }
 }
 
