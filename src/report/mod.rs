@@ -3,6 +3,7 @@
 
 pub mod comparison;
 pub mod csv;
+pub mod findings;
 pub mod json;
 pub mod results;
 pub mod summary;
