@@ -244,7 +244,7 @@ fn cell(summary: &Summary, classifier: &str, outcome: &str) -> Option<Cell> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::report::summary::ClassifierSummary;
     use crate::stats::wilson;

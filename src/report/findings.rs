@@ -76,7 +76,7 @@ pub fn scenario_findings(summary: &Summary) -> Vec<String> {
         .filter(|c| c.family == Family::Outcome)
         .filter_map(|c| Some((c, c.outcomes.iter().find(|o| o.outcome == "yes")?)))
         .collect();
-    custom.sort_by(|a, b| b.1.count.cmp(&a.1.count));
+    custom.sort_by_key(|c| std::cmp::Reverse(c.1.count));
     for (classifier, yes) in custom {
         let subject = clause(summary, classifier, "yes");
         sentences.push(if yes.count == 0 {
@@ -430,104 +430,67 @@ fn capitalise(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::report::comparison::tests::summary as outcomes;
     use crate::report::summary::Actor;
-    use crate::stats::{wilson, Z95};
 
-    fn share(outcome: &str, count: u64, runs: u64) -> OutcomeShare {
-        let interval = wilson(count, runs, Z95);
-        OutcomeShare {
-            outcome: outcome.to_string(),
-            count,
-            share: count as f64 / runs as f64,
-            ci_low: interval.low,
-            ci_high: interval.high,
-        }
+    /// One classifier of a hand-made summary of `runs` runs.
+    fn classifier(name: &str, family: Family, counts: &[(&str, u64)]) -> ClassifierSummary {
+        let mut classifier = outcomes(name, 10_000, counts).classifiers.remove(0);
+        classifier.classifier = name.to_string();
+        classifier.family = family;
+        classifier
     }
 
-    fn classifier(
-        name: &str,
-        family: Family,
-        runs: u64,
-        counts: &[(&str, u64)],
-    ) -> ClassifierSummary {
-        ClassifierSummary {
-            classifier: name.to_string(),
-            family,
-            outcomes: counts.iter().map(|&(o, c)| share(o, c, runs)).collect(),
-        }
-    }
-
-    /// A hand-made summary: `marriage` of 10,000 runs end in a Sino-Russian
-    /// stable marriage, `rapprochement` in a Japan-Russia rapprochement.
+    /// A hand-made summary of 10,000 runs: `marriage` end in a
+    /// Sino-Russian stable marriage, `rapprochement` in a Japan-Russia
+    /// rapprochement, `strain` in a US-Japan strain.
     fn summary(name: &str, marriage: u64, rapprochement: u64, strain: u64) -> Summary {
         let runs = 10_000;
-        let actors = [
+        let mut summary = outcomes(name, runs, &[]);
+        summary.actors = [
             ("USA", "United States"),
             ("CHN", "China"),
             ("RUS", "Russia"),
             ("JPN", "Japan"),
             ("EU", "European Union"),
+        ]
+        .map(|(id, name)| Actor {
+            id: id.to_string(),
+            name: name.to_string(),
+        })
+        .to_vec();
+        summary.triangles = vec![["USA", "CHN", "RUS"].map(String::from)];
+        summary.classifiers = vec![
+            classifier(
+                "triangle USA-CHN-RUS",
+                Family::Triangle,
+                &[
+                    ("stable marriage CHN+RUS vs USA", marriage),
+                    ("loose triangle", runs - marriage - 3),
+                    ("romantic triangle, pivot CHN", 3),
+                    ("ménage à trois", 0),
+                ],
+            ),
+            classifier(
+                "blocs",
+                Family::Blocs,
+                &[
+                    ("CHN+RUS | EU+JPN+USA", runs - 2),
+                    ("one bloc: CHN+EU+JPN+RUS+USA", 2),
+                ],
+            ),
+            classifier(
+                "Japan-Russia rapprochement",
+                Family::Outcome,
+                &[("no", runs - rapprochement), ("yes", rapprochement)],
+            ),
+            classifier(
+                "US-Japan strain",
+                Family::Outcome,
+                &[("no", runs - strain), ("yes", strain)],
+            ),
         ];
-        Summary {
-            scenario: name.to_string(),
-            title: format!("{name} title"),
-            description: String::new(),
-            hypothesis: String::new(),
-            policy: String::new(),
-            scenario_hash: String::new(),
-            sources: Vec::new(),
-            seed: 2016,
-            runs,
-            ticks: 60,
-            ticks_per_year: 12.0,
-            window: 12,
-            threshold: 0.2,
-            tool_version: "0.1.0".to_string(),
-            actors: actors
-                .iter()
-                .map(|&(id, name)| Actor {
-                    id: id.to_string(),
-                    name: name.to_string(),
-                })
-                .collect(),
-            triangles: vec![["USA", "CHN", "RUS"].map(String::from)],
-            economic_events: false,
-            assumptions: Vec::new(),
-            classifiers: vec![
-                classifier(
-                    "triangle USA-CHN-RUS",
-                    Family::Triangle,
-                    runs,
-                    &[
-                        ("stable marriage CHN+RUS vs USA", marriage),
-                        ("loose triangle", runs - marriage - 3),
-                        ("romantic triangle, pivot CHN", 3),
-                        ("ménage à trois", 0),
-                    ],
-                ),
-                classifier(
-                    "blocs",
-                    Family::Blocs,
-                    runs,
-                    &[
-                        ("CHN+RUS | EU+JPN+USA", runs - 2),
-                        ("one bloc: CHN+EU+JPN+RUS+USA", 2),
-                    ],
-                ),
-                classifier(
-                    "Japan-Russia rapprochement",
-                    Family::Outcome,
-                    runs,
-                    &[("no", runs - rapprochement), ("yes", rapprochement)],
-                ),
-                classifier(
-                    "US-Japan strain",
-                    Family::Outcome,
-                    runs,
-                    &[("no", runs - strain), ("yes", strain)],
-                ),
-            ],
-        }
+        summary
     }
 
     #[test]
