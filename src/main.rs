@@ -9,6 +9,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Run(args) => commands::run::execute(&args),
+        Command::Report(args) => commands::report::execute(&args),
         Command::Check { files } => commands::check::execute(&files),
         Command::Landscape {
             sizes,

@@ -2,6 +2,7 @@
 
 pub mod check;
 pub mod landscape;
+pub mod report;
 pub mod run;
 
 use thiserror::Error;

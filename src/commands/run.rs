@@ -1,16 +1,18 @@
 //! `entente run`: run each scenario, print its outcome shares and write
-//! summary.json, outcomes.csv and trajectories.csv.
+//! outcomes.csv, trajectories.csv, the charts, briefing.html and, last,
+//! summary.json.
 
 use std::path::PathBuf;
 use std::time::Instant;
 
 use super::check::load_all;
-use super::Error;
-use crate::chart::{self, fan};
+use super::{report, Error};
+use crate::chart::fan;
 use crate::cli::RunArgs;
 use crate::output::files::{Provenance, SUMMARY};
 use crate::output::progress::runs_bar;
 use crate::output::ResultDir;
+use crate::report::briefing::{self, BriefingInput};
 use crate::report::results::{RunResults, SeriesTable, TRAJECTORIES};
 use crate::report::summary::TOOL_VERSION;
 use crate::report::{csv, json, table, Summary};
@@ -50,6 +52,7 @@ pub fn execute(args: &RunArgs) -> Result<(), Error> {
             version: TOOL_VERSION.to_string(),
         };
         let dir = ResultDir::prepare(&args.out.join(&scenario.name), &provenance, args.force)?;
+        report::check_target(&dir.path(briefing::FILE), args.force)?;
 
         let experiment = Experiment::new(scenario);
         let bar = runs_bar(runs, &scenario.name, args.quiet);
@@ -67,17 +70,13 @@ pub fn execute(args: &RunArgs) -> Result<(), Error> {
         bar.finish_and_clear();
 
         let summary = Summary::new(&experiment, &aggregate, seed);
+        let summary_json = json::summary(&summary);
         let trajectories = csv::trajectories(&experiment, &aggregate);
-        // Charts are drawn from the CSV text itself, so `entente report`
-        // redraws them identically from the folder.
+        // Charts and briefing are drawn from the very text written, so
+        // `entente report` redraws them identically from the folder.
         let results = RunResults {
-            summary: summary.clone(),
+            summary: serde_json::from_str(&summary_json).expect("a summary reads back"),
             series: SeriesTable::parse(&trajectories, &dir.path(TRAJECTORIES))?,
-        };
-        let dyads = if args.charts.dyads.is_empty() {
-            fan::default_dyads(&results)
-        } else {
-            args.charts.dyads.clone()
         };
         let mut written: Vec<PathBuf> = vec![
             dir.write("outcomes.csv", csv::outcomes(&summary).as_bytes())?,
@@ -92,12 +91,15 @@ pub fn execute(args: &RunArgs) -> Result<(), Error> {
                 .as_bytes(),
             )?,
         ];
-        for figure in chart::run_figures(&results, &dyads, args.charts.size)? {
+        let figures = report::run_figures(&results, &args.charts)?;
+        for figure in &figures {
             written.push(dir.write(&format!("{}.png", figure.name), &figure.png)?);
             dir.write(&format!("{}.svg", figure.name), figure.svg.as_bytes())?;
         }
+        let input = BriefingInput::new(vec![results.summary], vec![figures]);
+        written.push(dir.write(briefing::FILE, briefing::html(&input).as_bytes())?);
         // Written last: its presence marks the folder as complete.
-        written.push(dir.write(SUMMARY, json::summary(&summary).as_bytes())?);
+        written.push(dir.write(SUMMARY, summary_json.as_bytes())?);
         if !args.quiet && !args.json {
             println!("{}", table::render(&summary));
             println!(
