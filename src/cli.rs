@@ -28,6 +28,8 @@ pub enum Command {
     Compare(CompareArgs),
     /// Sweep parameters over a design and write each point's outcome shares.
     Sweep(SweepArgs),
+    /// Write briefing.html from result folders (compared when several).
+    Report(ReportArgs),
     /// Validate scenario files without running them.
     Check {
         /// Scenario files.
@@ -142,6 +144,26 @@ pub struct CompareArgs {
     /// scenarios' `hypothesis` as rows and `policy` as columns.
     #[arg(long, value_name = "OUTCOME")]
     pub matrix: Option<String>,
+    #[command(flatten)]
+    pub charts: ChartArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Result folders written by `entente run`, one per scenario; the first
+    /// is the reference the others are compared with.
+    #[arg(required = true, value_name = "DIR")]
+    pub dirs: Vec<PathBuf>,
+    /// The briefing file (default: DIR/briefing.html for one folder; for
+    /// several, briefing.html in the folder that holds them all).
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Replace a file that entente did not write.
+    #[arg(long)]
+    pub force: bool,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
     #[command(flatten)]
     pub charts: ChartArgs,
 }

@@ -11,6 +11,7 @@ fn main() -> ExitCode {
         Command::Run(args) => commands::run::execute(&args),
         Command::Compare(args) => commands::compare::execute(&args),
         Command::Sweep(args) => commands::sweep::execute(&args),
+        Command::Report(args) => commands::report::execute(&args),
         Command::Check { files } => commands::check::execute(&files),
         Command::Landscape {
             sizes,

@@ -4,12 +4,14 @@
 
 use sha2::{Digest, Sha256};
 
-use super::run::{prepare, run_scenario};
-use super::Error;
+use super::run::{prepare, run_scenario, write_figures};
+use super::{report, Error};
 use crate::chart;
+use crate::chart::Figure;
 use crate::cli::CompareArgs;
 use crate::output::files::Provenance;
 use crate::output::ResultDir;
+use crate::report::briefing::{self, BriefingInput, FigureSection};
 use crate::report::comparison::Comparison;
 use crate::report::matrix::DecisionMatrix;
 use crate::report::summary::TOOL_VERSION;
@@ -73,7 +75,9 @@ pub fn execute(args: &CompareArgs) -> Result<(), Error> {
         },
         args.settings.common.force,
     )?;
+    report::check_target(&dir.path(briefing::FILE), args.settings.common.force)?;
     let mut summaries: Vec<Summary> = Vec::new();
+    let mut run_figures: Vec<Vec<Figure>> = Vec::new();
     let mut quiet_runs = args.settings.clone();
     quiet_runs.common.quiet = true;
     for scenario in &scenarios {
@@ -103,6 +107,7 @@ pub fn execute(args: &CompareArgs) -> Result<(), Error> {
                 root.join(&scenario.name).display()
             );
         }
+        run_figures.push(report::run_figures(&finished.results, &args.charts)?);
         summaries.push(finished.results.summary);
     }
     let comparison = Comparison::new(&summaries);
@@ -119,10 +124,16 @@ pub fn execute(args: &CompareArgs) -> Result<(), Error> {
         );
         figures.push(chart::matrix::figure(m, caption, args.charts.size)?);
     }
-    for figure in &figures {
-        written.push(dir.write(&format!("{}.png", figure.name), &figure.png)?);
-        dir.write(&format!("{}.svg", figure.name), figure.svg.as_bytes())?;
-    }
+    written.extend(write_figures(&dir, &figures)?);
+    let mut input = BriefingInput::new(summaries.clone(), run_figures);
+    input.sections.insert(
+        0,
+        FigureSection {
+            heading: "The scenarios compared".to_string(),
+            figures,
+        },
+    );
+    written.push(dir.write(briefing::FILE, briefing::html(&input).as_bytes())?);
     let marker = ComparisonFile {
         scenario_hash: &scenario_hash,
         seed,

@@ -5,12 +5,13 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use super::check::load_all;
-use super::Error;
-use crate::chart::{self, fan};
+use super::{report, Error};
+use crate::chart::{fan, Figure};
 use crate::cli::{ChartArgs, RunArgs, RunSettings};
 use crate::output::files::{Provenance, SUMMARY};
 use crate::output::progress::runs_bar;
 use crate::output::ResultDir;
+use crate::report::briefing::{self, BriefingInput};
 use crate::report::results::{RunResults, SeriesTable, TRAJECTORIES};
 use crate::report::summary::TOOL_VERSION;
 use crate::report::{csv, json, table, Summary};
@@ -76,6 +77,7 @@ pub fn run_scenario(
         version: TOOL_VERSION.to_string(),
     };
     let dir = ResultDir::prepare(dir, &provenance, settings.common.force)?;
+    report::check_target(&dir.path(briefing::FILE), settings.common.force)?;
     let experiment = Experiment::new(scenario);
     let bar = runs_bar(runs, &scenario.name, settings.common.quiet);
     let started = Instant::now();
@@ -91,18 +93,13 @@ pub fn run_scenario(
     let seconds = started.elapsed().as_secs_f64();
     bar.finish_and_clear();
 
-    let summary = Summary::new(&experiment, &aggregate, seed);
+    let summary_json = json::summary(&Summary::new(&experiment, &aggregate, seed));
     let trajectories = csv::trajectories(&experiment, &aggregate);
-    // Charts are drawn from the CSV text itself, so `entente report`
-    // redraws them identically from the folder.
+    // Charts and briefing are drawn from the very text written, so
+    // `entente report` redraws them identically from the folder.
     let results = RunResults {
-        summary,
+        summary: serde_json::from_str(&summary_json).expect("a summary reads back"),
         series: SeriesTable::parse(&trajectories, &dir.path(TRAJECTORIES))?,
-    };
-    let dyads = if charts.dyads.is_empty() {
-        fan::default_dyads(&results)
-    } else {
-        charts.dyads.clone()
     };
     let mut written: Vec<PathBuf> = vec![
         dir.write("outcomes.csv", csv::outcomes(&results.summary).as_bytes())?,
@@ -116,17 +113,27 @@ pub fn run_scenario(
             .as_bytes(),
         )?,
     ];
-    for figure in chart::run_figures(&results, &dyads, charts.size)? {
-        written.push(dir.write(&format!("{}.png", figure.name), &figure.png)?);
-        dir.write(&format!("{}.svg", figure.name), figure.svg.as_bytes())?;
-    }
+    let figures = report::run_figures(&results, charts)?;
+    written.extend(write_figures(&dir, &figures)?);
+    let input = BriefingInput::new(vec![results.summary.clone()], vec![figures]);
+    written.push(dir.write(briefing::FILE, briefing::html(&input).as_bytes())?);
     // Written last: its presence marks the folder as complete.
-    written.push(dir.write(SUMMARY, json::summary(&results.summary).as_bytes())?);
+    written.push(dir.write(SUMMARY, summary_json.as_bytes())?);
     Ok(Finished {
         results,
         written,
         seconds,
     })
+}
+
+/// Writes each figure as PNG and SVG; returns the PNGs' paths.
+pub fn write_figures(dir: &ResultDir, figures: &[Figure]) -> Result<Vec<PathBuf>, Error> {
+    let mut written = Vec::new();
+    for figure in figures {
+        written.push(dir.write(&format!("{}.png", figure.name), &figure.png)?);
+        dir.write(&format!("{}.svg", figure.name), figure.svg.as_bytes())?;
+    }
+    Ok(written)
 }
 
 /// The table and the files written, unless quiet.

@@ -85,23 +85,31 @@ impl ResultDir {
     /// never half of one.
     pub fn write(&self, name: &str, contents: &[u8]) -> Result<PathBuf, OutputError> {
         let path = self.path(name);
-        let temporary = self.dir.join(format!(".{name}.tmp-{}", std::process::id()));
-        let io = |source| OutputError::Io {
-            path: path.clone(),
-            source,
-        };
-        let result = (|| {
-            let mut file = fs::File::create(&temporary)?;
-            file.write_all(contents)?;
-            file.sync_all()?;
-            fs::rename(&temporary, &path)
-        })();
-        if result.is_err() {
-            let _ = fs::remove_file(&temporary);
-        }
-        result.map_err(io)?;
+        write_whole(&path, contents)?;
         Ok(path)
     }
+}
+
+/// Writes `path` whole, through a temporary file beside it and a rename:
+/// a reader sees the old file or the new one, never half of one.
+pub fn write_whole(path: &Path, contents: &[u8]) -> Result<(), OutputError> {
+    let name = path
+        .file_name()
+        .map_or_else(|| "output".into(), |n| n.to_string_lossy().into_owned());
+    let temporary = path.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
+    let result = (|| {
+        let mut file = fs::File::create(&temporary)?;
+        file.write_all(contents)?;
+        file.sync_all()?;
+        fs::rename(&temporary, path)
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&temporary);
+    }
+    result.map_err(|source| OutputError::Io {
+        path: path.to_path_buf(),
+        source,
+    })
 }
 
 /// Why the folder's current contents may not be replaced silently, if so.

@@ -1,8 +1,10 @@
 //! Reports: the statistics of an aggregate ([`summary`]) kept apart from
 //! the formats they are written in (one file per format).
 
+pub mod briefing;
 pub mod comparison;
 pub mod csv;
+pub mod findings;
 pub mod json;
 pub mod matrix;
 pub mod results;

@@ -1,0 +1,109 @@
+//! `entente report DIR...`: briefing.html from result folders written by
+//! `entente run`, with the charts redrawn from the folders and, for two
+//! folders or more, the comparison with the first.
+
+use std::fs;
+use std::io::ErrorKind;
+use std::path::{Path, PathBuf};
+
+use super::Error;
+use crate::chart::{self, fan, Figure};
+use crate::cli::{ChartArgs, ReportArgs};
+use crate::output::files::write_whole;
+use crate::output::OutputError;
+use crate::report::briefing::{self, BriefingInput};
+use crate::report::results::RunResults;
+
+pub fn execute(args: &ReportArgs) -> Result<(), Error> {
+    let results = args
+        .dirs
+        .iter()
+        .map(|dir| RunResults::load(dir))
+        .collect::<Result<Vec<_>, _>>()?;
+    for r in &results {
+        let ids: Vec<String> = r.summary.actors.iter().map(|a| a.id.clone()).collect();
+        fan::check_dyads(&r.summary.scenario, &ids, &args.charts.dyads).map_err(Error::Usage)?;
+    }
+    let target = match &args.out {
+        Some(file) => file.clone(),
+        None => default_target(&args.dirs)?,
+    };
+    let replacing = check_target(&target, args.force)?;
+    let figures = results
+        .iter()
+        .map(|r| run_figures(r, &args.charts))
+        .collect::<Result<Vec<_>, _>>()?;
+    let summaries = results.into_iter().map(|r| r.summary).collect();
+    let html = briefing::html(&BriefingInput::new(summaries, figures));
+    write_whole(&target, html.as_bytes())?;
+    if !args.quiet {
+        if replacing {
+            println!(
+                "replaced {} (a briefing entente wrote earlier)",
+                target.display()
+            );
+        } else {
+            println!("wrote {}", target.display());
+        }
+    }
+    Ok(())
+}
+
+/// One run's charts, with the dyads asked for or the triangles' edges;
+/// `entente run` draws them through here too, so both draw the same.
+pub(crate) fn run_figures(results: &RunResults, charts: &ChartArgs) -> Result<Vec<Figure>, Error> {
+    let dyads = if charts.dyads.is_empty() {
+        fan::default_dyads(results)
+    } else {
+        charts.dyads.clone()
+    };
+    Ok(chart::run_figures(results, &dyads, charts.size)?)
+}
+
+/// Whether `path` may be written, and whether that replaces a briefing:
+/// an absent file may be; one entente wrote may be replaced; anything else
+/// only with `force`.
+pub(crate) fn check_target(path: &Path, force: bool) -> Result<bool, Error> {
+    let text = match fs::read(path) {
+        Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+        Err(e) if e.kind() == ErrorKind::NotFound => return Ok(false),
+        Err(source) => {
+            return Err(Error::Output(OutputError::Io {
+                path: path.to_path_buf(),
+                source,
+            }))
+        }
+    };
+    if force || briefing::written_by_entente(&text) {
+        return Ok(true);
+    }
+    Err(Error::Usage(format!(
+        "error: `{}` exists and was not written by entente; it is left as it is\n  = help: pass --force to replace it, or --out to write the briefing elsewhere",
+        path.display()
+    )))
+}
+
+/// DIR/briefing.html for one folder; for several, briefing.html in the
+/// deepest folder that holds them all.
+fn default_target(dirs: &[PathBuf]) -> Result<PathBuf, Error> {
+    if let [dir] = dirs {
+        return Ok(dir.join(briefing::FILE));
+    }
+    let mut common: Option<PathBuf> = None;
+    for dir in dirs {
+        let full = fs::canonicalize(dir).map_err(|source| OutputError::Io {
+            path: dir.clone(),
+            source,
+        })?;
+        common = Some(match common {
+            None => full,
+            Some(sofar) => sofar
+                .components()
+                .zip(full.components())
+                .take_while(|(a, b)| a == b)
+                .map(|(a, _)| a)
+                .collect(),
+        });
+    }
+    Ok(common.unwrap_or_default().join(briefing::FILE))
+}
