@@ -355,6 +355,13 @@ impl<'s> World<'s> {
         &self.contributions[(i * self.n + j) * DRIVERS..][..DRIVERS]
     }
 
+    /// Every directed pair's contributions, `[(i * n + j) * DRIVERS + c]`
+    /// (zero on the diagonal): [`contributions`](Self::contributions) for
+    /// all pairs in one slice.
+    pub fn all_contributions(&self) -> &[f64] {
+        &self.contributions
+    }
+
     pub fn sizes(&self) -> &[f64] {
         &self.sizes
     }
