@@ -1,13 +1,18 @@
 //! Criterion benches of the hot paths: one tick and one whole run of the
-//! 2016 baseline, and the bloc classification.
+//! 2016 baseline (with and without trajectories), the bloc classification,
+//! the exhaustive landscape search, and merging aggregates.
+//!
+//! `cargo bench --bench engine`; one group: `cargo bench --bench engine -- landscape`.
 
-use criterion::{criterion_group, criterion_main, Criterion};
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use std::hint::black_box;
+use std::time::Duration;
 
 use entente::model::World;
 use entente::outcome::bloc_partition;
+use entente::outcome::landscape::Landscape;
 use entente::runner::seeding::run_rng;
-use entente::runner::{Experiment, RunPlan};
+use entente::runner::{Collector, Experiment, RunPlan, RunScratch};
 use entente::scenario;
 
 fn baseline() -> scenario::Scenario {
@@ -15,7 +20,16 @@ fn baseline() -> scenario::Scenario {
         .unwrap()
 }
 
-fn benches(c: &mut Criterion) {
+fn plan(first: u64, end: u64) -> RunPlan {
+    RunPlan {
+        seed: 1,
+        first,
+        end,
+        threads: 1,
+    }
+}
+
+fn engine(c: &mut Criterion) {
     let s = baseline();
     c.bench_function("baseline tick", |b| {
         let mut rng = run_rng(1, 0);
@@ -27,22 +41,29 @@ fn benches(c: &mut Criterion) {
             world.step(black_box(t), &mut rng);
         })
     });
-    let experiment = Experiment::new(&s);
-    c.bench_function("baseline run (60 ticks, recorded and classified)", |b| {
-        let mut run = 0;
-        b.iter(|| {
-            run += 1;
-            experiment.run(
-                &RunPlan {
-                    seed: 1,
-                    first: run,
-                    end: run + 1,
-                    threads: 1,
-                },
-                &|_| {},
-            )
-        })
-    });
+    let mut experiment = Experiment::new(&s);
+    for (name, collector) in [
+        ("baseline run (60 ticks, recorded and classified)", None),
+        (
+            "baseline run (60 ticks, classified, no trajectories)",
+            Some(Collector::none(&s)),
+        ),
+    ] {
+        if let Some(collector) = collector {
+            experiment.collector = collector;
+        }
+        // One run into a worker's aggregate and scratch, as `Experiment::run`
+        // does, without a fresh 15 MB aggregate per run.
+        let mut aggregate = experiment.empty_aggregate();
+        let mut scratch = RunScratch::new(&experiment);
+        c.bench_function(name, |b| {
+            let mut run = 0;
+            b.iter(|| {
+                run += 1;
+                experiment.simulate(1, run, &mut scratch, &mut aggregate);
+            })
+        });
+    }
     let n = 6;
     let relations: Vec<f64> = (0..n * n)
         .map(|k| {
@@ -58,5 +79,35 @@ fn benches(c: &mut Criterion) {
     });
 }
 
-criterion_group!(engine, benches);
-criterion_main!(engine);
+/// Exhaustive search: 2^(n-1) configurations, O(n) each.
+fn landscape(c: &mut Criterion) {
+    let mut group = c.benchmark_group("landscape global minimum");
+    group
+        .sample_size(10)
+        .warm_up_time(Duration::from_millis(500));
+    for n in [12, 20, 26] {
+        let l = Landscape::synthetic(n, 2016).unwrap();
+        group.bench_function(format!("{n} actors"), |b| {
+            b.iter(|| black_box(&l).global_minimum())
+        });
+    }
+    group.finish();
+}
+
+/// Merging two workers' aggregates of the baseline (about 15 MB each).
+fn merge(c: &mut Criterion) {
+    let s = baseline();
+    let experiment = Experiment::new(&s);
+    let a = experiment.run(&plan(0, 64), &|_| {});
+    let b = experiment.run(&plan(64, 128), &|_| {});
+    c.bench_function("merge two baseline aggregates", |bench| {
+        bench.iter_batched_ref(
+            || a.clone(),
+            |total| total.merge(black_box(&b)).unwrap(),
+            BatchSize::LargeInput,
+        )
+    });
+}
+
+criterion_group!(benches, engine, landscape, merge);
+criterion_main!(benches);

@@ -62,6 +62,10 @@ pub struct World<'s> {
     diplomacy: Vec<f64>,
     /// Balance is symmetric in i and j: computed once per pair each tick.
     balance: Vec<f64>,
+    /// s_k·x_ik, row-major: the balance sums' first factor, once per tick.
+    weighted_relations: Vec<f64>,
+    /// This tick's stance shocks, drawn row-major before any stance moves.
+    shocks: Vec<f64>,
     // Derived from parameters; recomputed only when an event changes one.
     identity_affinity: Vec<f64>,
     weights: Vec<[f64; DRIVERS]>,
@@ -93,6 +97,8 @@ impl<'s> World<'s> {
             sanctions: vec![0.0; pairs],
             diplomacy: vec![0.0; n * n],
             balance: vec![0.0; pairs],
+            weighted_relations: vec![0.0; n * n],
+            shocks: vec![0.0; n * n],
             identity_affinity: vec![0.0; pairs],
             weights: vec![[0.0; DRIVERS]; n],
             params,
@@ -271,57 +277,116 @@ impl<'s> World<'s> {
         }
     }
 
+    /// Every directed stance moves toward its best response. The shocks
+    /// are drawn first, row-major as the stream's contract requires; the
+    /// stances are then updated pair by pair, both directions together, so
+    /// that what a pair shares (trade, balance, the static drivers) is read
+    /// once. Each direction's arithmetic is unchanged, term by term and in
+    /// the same order, so the results are the same bits as a row-major loop.
     fn update_stances<R: Rng + ?Sized>(&mut self, rng: &mut R) {
         let n = self.n;
         let settings = &self.params.settings;
         let (eta, noise) = (settings.eta, settings.noise);
         let economy_rate = 1.0 / settings.economy_scale;
         let asymmetry_rate = 1.0 / settings.asymmetry_scale;
-        let total_size: f64 = self.sizes.iter().sum();
-        for i in 0..n {
-            for j in (i + 1)..n {
-                self.balance[pair_index(n, i, j)] =
-                    balance(&self.relations, &self.sizes, total_size, n, i, j);
+        if noise > 0.0 {
+            for i in 0..n {
+                for j in 0..n {
+                    if i != j {
+                        self.shocks[i * n + j] = noise * standard_normal(rng);
+                    }
+                }
             }
         }
+        self.update_balance();
+        let stances = &self.stances;
+        let mut p = 0;
         for i in 0..n {
-            for j in 0..n {
-                if i == j {
-                    continue;
-                }
-                let p = pair_index(n, i, j);
+            for j in (i + 1)..n {
                 let dyad = &self.params.dyads[p];
-                let dependence = self.trade[p] / self.gdp[i];
-                let reverse_dependence = self.trade[p] / self.gdp[j];
-                let drivers = [
+                let trade = self.trade[p];
+                let (dependence_i, dependence_j) = (trade / self.gdp[i], trade / self.gdp[j]);
+                // The drivers that are the same in both directions.
+                let shared = [
                     self.balance[p],
-                    1.0 - (-dependence * economy_rate).exp(),
-                    -((dependence - reverse_dependence).max(0.0) * asymmetry_rate).tanh(),
                     self.identity_affinity[p],
                     dyad.alliance,
                     -dyad.dispute,
                     -self.sanctions[p],
-                    self.diplomacy[i * n + j].clamp(-1.0, 1.0),
-                    self.stances[j * n + i],
                 ];
-                let weights = &self.weights[i];
-                let contributions = &mut self.contributions[(i * n + j) * DRIVERS..][..DRIVERS];
-                let mut field = 0.0;
-                for c in 0..DRIVERS {
-                    contributions[c] = weights[c] * drivers[c];
-                    field += contributions[c];
+                for (from, to, dependence, reverse_dependence) in [
+                    (i, j, dependence_i, dependence_j),
+                    (j, i, dependence_j, dependence_i),
+                ] {
+                    let at = from * n + to;
+                    // -tanh of the dependence gap, nonzero for the more
+                    // dependent side only; tanh(±0) is ±0, so skipping the
+                    // call there changes no bit.
+                    let gap = (dependence - reverse_dependence).max(0.0) * asymmetry_rate;
+                    let asymmetry = if gap == 0.0 { gap } else { gap.tanh() };
+                    let drivers = [
+                        shared[0],
+                        1.0 - (-dependence * economy_rate).exp(),
+                        -asymmetry,
+                        shared[1],
+                        shared[2],
+                        shared[3],
+                        shared[4],
+                        self.diplomacy[at].clamp(-1.0, 1.0),
+                        stances[to * n + from],
+                    ];
+                    let weights = &self.weights[from];
+                    let contributions = &mut self.contributions[at * DRIVERS..][..DRIVERS];
+                    let mut field = 0.0;
+                    for c in 0..DRIVERS {
+                        contributions[c] = weights[c] * drivers[c];
+                        field += contributions[c];
+                    }
+                    let current = stances[at];
+                    let shock = if noise > 0.0 { self.shocks[at] } else { 0.0 };
+                    self.next_stances[at] =
+                        (current + eta * (field.tanh() - current) + shock).clamp(-1.0, 1.0);
                 }
-                let current = self.stances[i * n + j];
-                let shock = if noise > 0.0 {
-                    noise * standard_normal(rng)
-                } else {
-                    0.0
-                };
-                self.next_stances[i * n + j] =
-                    (current + eta * (field.tanh() - current) + shock).clamp(-1.0, 1.0);
+                p += 1;
             }
         }
         std::mem::swap(&mut self.stances, &mut self.next_stances);
+    }
+
+    /// The balance driver of every pair (see [`balance`]), from the size-
+    /// weighted rows `s_k·x_ik`. `relations` is symmetric, so column `j`
+    /// is row `j` and the sum reads two rows in order: the same products,
+    /// `(s_k·x_ik)·x_kj`, added in the same order, as `balance`.
+    fn update_balance(&mut self) {
+        let n = self.n;
+        let total_size: f64 = self.sizes.iter().sum();
+        for (weighted, row) in self
+            .weighted_relations
+            .chunks_exact_mut(n)
+            .zip(self.relations.chunks_exact(n))
+        {
+            for ((w, s), x) in weighted.iter_mut().zip(&self.sizes).zip(row) {
+                *w = s * x;
+            }
+        }
+        let mut p = 0;
+        for i in 0..n {
+            let weighted_i = &self.weighted_relations[i * n..][..n];
+            for j in (i + 1)..n {
+                let others = total_size - self.sizes[i] - self.sizes[j];
+                self.balance[p] = if others <= 0.0 {
+                    0.0
+                } else {
+                    let row_j = &self.relations[j * n..][..n];
+                    let sum = weighted_i
+                        .iter()
+                        .zip(row_j)
+                        .fold(0.0, |sum, (w, x)| sum + w * x);
+                    sum / others
+                };
+                p += 1;
+            }
+        }
     }
 
     fn update_relations(&mut self) {
@@ -353,6 +418,13 @@ impl<'s> World<'s> {
     /// last tick.
     pub fn contributions(&self, i: usize, j: usize) -> &[f64] {
         &self.contributions[(i * self.n + j) * DRIVERS..][..DRIVERS]
+    }
+
+    /// Every directed pair's contributions, `[(i * n + j) * DRIVERS + c]`
+    /// (zero on the diagonal): [`contributions`](Self::contributions) for
+    /// all pairs in one slice.
+    pub fn all_contributions(&self) -> &[f64] {
+        &self.contributions
     }
 
     pub fn sizes(&self) -> &[f64] {

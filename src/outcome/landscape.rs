@@ -154,6 +154,17 @@ impl Landscape {
         })
     }
 
+    /// A generic landscape of `n` actors (2 to 64) for benchmarks: sizes in
+    /// [0.1, 10.1) and propensities in [-1, 1), from splitmix64 seeded with
+    /// `seed`.
+    pub fn synthetic(n: usize, seed: u64) -> Result<Self, LandscapeError> {
+        let mut rng = SplitMix64(seed);
+        let mut unit = move || (rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64;
+        let sizes = (0..n).map(|_| 0.1 + 10.0 * unit()).collect();
+        let propensity = (0..n * n).map(|_| 2.0 * unit() - 1.0).collect();
+        Self::new(sizes, propensity)
+    }
+
     // A landscape always has at least two actors, so an `is_empty` would always be false.
     #[allow(clippy::len_without_is_empty)]
     pub fn len(&self) -> usize {

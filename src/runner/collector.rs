@@ -1,7 +1,7 @@
 //! Data collection: which series of a run are kept over time, and how each
 //! is binned. (Mesa's DataCollector, for a Monte Carlo that keeps no run.)
 
-use crate::model::params::{pair_index, ActorField, ParamPath};
+use crate::model::params::{pair_index, ActorField, ParamPath, DRIVERS};
 use crate::model::{Driver, World};
 use crate::scenario::Scenario;
 use crate::stats::{BinScale, SeriesBank};
@@ -117,6 +117,16 @@ impl Collector {
         }
     }
 
+    /// A collector that keeps no series: for studies that read only the
+    /// outcome shares (a sweep, a benchmark), it skips the recording that
+    /// otherwise costs about as much as the simulation itself.
+    pub fn none(scenario: &Scenario) -> Self {
+        Collector {
+            series: Vec::new(),
+            ticks: scenario.ticks as usize + 1,
+        }
+    }
+
     /// An empty bank for these series over ticks 0..=T.
     pub fn bank(&self) -> SeriesBank {
         let layout: Vec<(BinScale, usize)> = self.series.iter().map(|s| (s.scale, BINS)).collect();
@@ -126,20 +136,19 @@ impl Collector {
     /// Records the world's state at `tick`.
     pub fn record(&self, world: &World, tick: usize, bank: &mut SeriesBank) {
         let n = world.actors();
-        let relations = world.relations();
-        for (index, series) in self.series.iter().enumerate() {
-            let value = match series.kind {
-                SeriesKind::Relation { a, b } => relations[a * n + b],
-                SeriesKind::Trade { a, b } => world.trade()[pair_index(n, a, b)],
-                SeriesKind::EnergyPrice => world.energy_price(),
-                SeriesKind::Size { actor } => world.sizes()[actor],
-                SeriesKind::Driver { from, to, driver } => {
-                    world.contributions(from, to)[driver.index()]
-                }
-            };
-            // Indices come from this collector's own layout, so they are in bounds.
-            let _ = bank.record(index, tick, value);
-        }
+        let (relations, trade, sizes) = (world.relations(), world.trade(), world.sizes());
+        let contributions = world.all_contributions();
+        // The bank was made by `bank()`, so it has one series per entry of
+        // `self.series` and `ticks` covers every tick a run records.
+        let _ = bank.record_tick(tick, |index| match self.series[index].kind {
+            SeriesKind::Relation { a, b } => relations[a * n + b],
+            SeriesKind::Trade { a, b } => trade[pair_index(n, a, b)],
+            SeriesKind::EnergyPrice => world.energy_price(),
+            SeriesKind::Size { actor } => sizes[actor],
+            SeriesKind::Driver { from, to, driver } => {
+                contributions[(from * n + to) * DRIVERS + driver.index()]
+            }
+        });
     }
 }
 

@@ -16,6 +16,10 @@ const INV_SCALE: f64 = 1.0 / SCALE;
 /// 2¹²⁷ fixed-point units, i.e. |x| = 2⁸⁷: the first magnitude that no longer
 /// fits an `i128`.
 const FIXED_LIMIT: f64 = 1.7014118346046923e38;
+/// 2⁵¹: below it, `(y + ROUNDER) - ROUNDER` is `y` rounded to an integer.
+const FAST_LIMIT: f64 = 2251799813685248.0;
+/// 1.5·2⁵²: adding it leaves no fractional bits in the sum's mantissa.
+const ROUNDER: f64 = 6755399441055744.0;
 /// Weight of one wrap of the `i128` accumulator, 2¹²⁸ units = 2⁸⁸.
 const WRAP_VALUE: f64 = 3.094850098213451e26;
 
@@ -60,7 +64,18 @@ impl ExactSum {
     #[inline]
     pub fn add(&mut self, x: f64) {
         self.count = self.count.saturating_add(1);
-        let units = (x * SCALE).round_ties_even();
+        let scaled = x * SCALE;
+        // Fast path for |x| < 2¹¹ (every relation, driver, share and price):
+        // adding and subtracting 1.5·2⁵² rounds to an integer, ties to even,
+        // exactly as `round_ties_even` does, and the result fits an `i64`.
+        // Without SSE4.1 `round_ties_even` and the `f64 -> i128` conversion
+        // are library calls, and this is the collector's innermost loop.
+        if scaled.abs() < FAST_LIMIT {
+            let units = (scaled + ROUNDER) - ROUNDER;
+            self.add_units(units as i64 as i128);
+            return;
+        }
+        let units = scaled.round_ties_even();
         // NaN fails this comparison too.
         if units.abs() < FIXED_LIMIT {
             self.add_units(units as i128);
@@ -128,6 +143,28 @@ mod tests {
         assert_eq!(SCALE, 2f64.powi(40));
         assert_eq!(FIXED_LIMIT, 2f64.powi(127));
         assert_eq!(WRAP_VALUE, 2f64.powi(88));
+    }
+
+    #[test]
+    fn fast_rounding_matches_round_ties_even() {
+        assert_eq!(FAST_LIMIT, 2f64.powi(51));
+        assert_eq!(ROUNDER, 1.5 * 2f64.powi(52));
+        let mut rng = Rng::new(3);
+        let mut values = awkward_values(&mut rng, 20_000);
+        // Exact ties (k + 0.5 units, both parities and signs) and the edges of the fast path.
+        for k in [0.0, 1.0, 2.0, 3.0, 1e6, 2f64.powi(50) - 1.0] {
+            values.extend([k + 0.5, -(k + 0.5)].map(|u| u * INV_SCALE));
+        }
+        values.extend([FAST_LIMIT, -FAST_LIMIT].map(|u| u * INV_SCALE * (1.0 - f64::EPSILON)));
+        values.extend([0.0, -0.0, f64::MIN_POSITIVE, 1e-13, -1e-13]);
+        for x in values {
+            let mut fast = ExactSum::new();
+            fast.add(x);
+            let units = (x * SCALE).round_ties_even();
+            if units.abs() < FIXED_LIMIT {
+                assert_eq!(fast.fixed, units as i128, "{x:e}");
+            }
+        }
     }
 
     /// Values spanning many magnitudes and both signs, so that naive `f64`

@@ -83,7 +83,10 @@ impl Binning {
     /// Bin of a finite `x`; values outside the range land in the end bins.
     #[inline]
     fn index(&self, x: f64) -> usize {
-        let t = if self.log { x.ln() } else { x };
+        // `ln` is called only on a log scale: as the `llvm.log` intrinsic it
+        // would be hoisted above a plain `if` and computed (through libm's
+        // error paths for zero and negative values) for every value.
+        let t = if self.log { ln_not_speculated(x) } else { x };
         // `as usize` saturates: below the range (including NaN from the log
         // of a non-positive value) gives 0, above it a huge index.
         (((t - self.origin) * self.inv_width) as usize).min(self.last)
@@ -141,6 +144,12 @@ impl Binning {
         // Only reachable if saturated counts disagree with `total`.
         Some(max)
     }
+}
+
+/// `x.ln()` behind a call the optimiser cannot execute speculatively.
+#[inline(never)]
+fn ln_not_speculated(x: f64) -> f64 {
+    x.ln()
 }
 
 /// `len` copies of `value`, or `TooLarge` where `vec!` would panic on
@@ -256,6 +265,19 @@ impl Cell {
         min: f64::INFINITY,
         max: f64::NEG_INFINITY,
     };
+
+    /// Adds `value` to the cell and, if it is finite, counts it in its bin
+    /// among `counts` (the series' bins at this tick).
+    #[inline]
+    fn add(&mut self, binning: &Binning, counts: &mut [u32], value: f64) {
+        self.sum.add(value);
+        if value.is_finite() {
+            self.min = self.min.min(value);
+            self.max = self.max.max(value);
+            let bin = &mut counts[binning.index(value)];
+            *bin = bin.saturating_add(1);
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -332,13 +354,35 @@ impl SeriesBank {
             .filter(|_| tick < self.ticks)
             .ok_or(HistogramError::OutOfBounds)?;
         let cell = &mut self.cells[tick * self.series.len() + series];
-        cell.sum.add(value);
-        if value.is_finite() {
-            cell.min = cell.min.min(value);
-            cell.max = cell.max.max(value);
-            let bin =
-                &mut self.counts[tick * self.stride + layout.offset + layout.binning.index(value)];
-            *bin = bin.saturating_add(1);
+        let start = tick * self.stride + layout.offset;
+        cell.add(
+            &layout.binning,
+            &mut self.counts[start..=start + layout.binning.last],
+            value,
+        );
+        Ok(())
+    }
+
+    /// Records one value for every series at `tick`, `value(s)` giving
+    /// series `s`'s, in series order: what [`record`](Self::record) does
+    /// for each, with the tick's cells and counts located once instead of
+    /// per value. `OutOfBounds` (recording nothing) if `tick` is outside
+    /// the bank.
+    #[inline]
+    pub fn record_tick(
+        &mut self,
+        tick: usize,
+        mut value: impl FnMut(usize) -> f64,
+    ) -> Result<(), HistogramError> {
+        if tick >= self.ticks {
+            return Err(HistogramError::OutOfBounds);
+        }
+        let series = self.series.len();
+        let cells = &mut self.cells[tick * series..][..series];
+        let counts = &mut self.counts[tick * self.stride..][..self.stride];
+        for (s, (layout, cell)) in self.series.iter().zip(cells).enumerate() {
+            let bins = &mut counts[layout.offset..=layout.offset + layout.binning.last];
+            cell.add(&layout.binning, bins, value(s));
         }
         Ok(())
     }
