@@ -103,6 +103,12 @@ pub struct SweepArgs {
     /// Print the number of points and runs and an estimate of the time; run nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// The outcome a Latin hypercube's scatter chart shows (an outcome label
+    /// or a custom outcome's name; default: the first main outcome).
+    #[arg(long)]
+    pub outcome: Option<String>,
+    #[command(flatten)]
+    pub charts: ChartArgs,
     #[command(flatten)]
     pub common: CommonArgs,
 }

@@ -7,7 +7,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::shares::widest;
-use super::style::{palette, GRID, INK, MUTED};
+use super::style::{house_mesh, palette, INK};
 use super::{render, swatch_legend, ChartError, DrawResult, Figure, Frame, Plot, Size, Style};
 use crate::report::results::RunResults;
 
@@ -124,19 +124,18 @@ impl Plot for DriversPlot {
             .x_label_area_size(style.px(80.0))
             .y_label_area_size(label_width)
             .build_cartesian_2d(-reach..reach, -0.5f64..(n as f64 - 0.5))?;
-        chart
-            .configure_mesh()
-            .disable_y_mesh()
-            .y_labels(0)
-            .x_labels(9)
-            .x_label_formatter(&|x| format!("{x:+.2}"))
-            .x_desc("Pull on the stance (− enmity, + amity)")
-            .axis_desc_style(style.axis())
-            .label_style(style.label())
-            .bold_line_style(GRID)
-            .light_line_style(TRANSPARENT)
-            .axis_style(MUTED)
-            .draw()?;
+        house_mesh(
+            chart
+                .configure_mesh()
+                .disable_y_mesh()
+                .y_labels(0)
+                .x_labels(9)
+                .x_label_formatter(&|x| format!("{x:+.2}"))
+                .x_desc("Pull on the stance (− enmity, + amity)"),
+            style,
+            false,
+        )
+        .draw()?;
         let row = |i: usize| (n - 1 - i) as f64;
         for (i, stance) in self.stances.iter().enumerate() {
             let y = row(i);

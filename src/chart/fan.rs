@@ -5,7 +5,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::style::{palette, GRID, INK, MUTED};
+use super::style::{house_mesh, palette, INK};
 use super::{render, ChartError, DrawResult, Figure, Frame, Plot, Size, Style};
 use crate::report::results::{RunResults, SeriesPoint};
 
@@ -102,25 +102,24 @@ impl Plot for FanPlot<'_> {
                 .x_label_area_size(style.px(if rows > 1 { 54.0 } else { 70.0 }))
                 .y_label_area_size(style.px(86.0))
                 .build_cartesian_2d(0f64..ticks, y_lo..y_hi)?;
-            chart
-                .configure_mesh()
-                .x_labels(7)
-                .x_label_formatter(&|x| format!("{x:.0}"))
-                .y_labels(6)
-                .x_desc(&self.x_desc)
-                .y_desc(
-                    if cols == 1 || cell.get_base_pixel().0 == body.get_base_pixel().0 {
-                        self.y_desc.as_str()
-                    } else {
-                        ""
-                    },
-                )
-                .axis_desc_style(style.small())
-                .label_style(style.small())
-                .bold_line_style(GRID)
-                .light_line_style(TRANSPARENT)
-                .axis_style(MUTED)
-                .draw()?;
+            house_mesh(
+                chart
+                    .configure_mesh()
+                    .x_labels(7)
+                    .x_label_formatter(&|x| format!("{x:.0}"))
+                    .y_labels(6)
+                    .x_desc(&self.x_desc)
+                    .y_desc(
+                        if cols == 1 || cell.get_base_pixel().0 == body.get_base_pixel().0 {
+                            self.y_desc.as_str()
+                        } else {
+                            ""
+                        },
+                    ),
+                style,
+                true,
+            )
+            .draw()?;
             let finite: Vec<&SeriesPoint> = panel
                 .points
                 .iter()

@@ -7,7 +7,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::shares::widest;
-use super::style::{palette, INK, MUTED};
+use super::style::{share_colour as shade, INK, MUTED};
 use super::{
     fit_text, percent, render, wrap_text, ChartError, DrawResult, Figure, Frame, Plot, Size, Style,
 };
@@ -27,14 +27,6 @@ pub fn figure(matrix: &DecisionMatrix, caption: String, size: Size) -> Result<Fi
         &MatrixPlot { matrix },
         size,
     )
-}
-
-/// White to the palette's blue as the share goes from 0 to 1.
-fn shade(share: f64) -> RGBColor {
-    let blue = palette(0);
-    let t = share.clamp(0.0, 1.0) * 0.85;
-    let mix = |c: u8| (255.0 + (f64::from(c) - 255.0) * t).round() as u8;
-    RGBColor(mix(blue.0), mix(blue.1), mix(blue.2))
 }
 
 impl Plot for MatrixPlot<'_> {

@@ -10,6 +10,7 @@ pub mod matrix;
 pub mod network;
 pub mod shares;
 pub mod style;
+pub mod sweep;
 
 use std::error::Error as StdError;
 

@@ -62,6 +62,39 @@ pub fn relation_colour(x: f64) -> RGBColor {
     )
 }
 
+/// White to the palette's blue as a share goes from 0 to 1 (heatmaps and
+/// the decision matrix).
+pub fn share_colour(share: f64) -> RGBColor {
+    let blue = PALETTE[0];
+    let t = share.clamp(0.0, 1.0) * 0.9;
+    let mix = |c: u8| (255.0 + (f64::from(c) - 255.0) * t).round() as u8;
+    RGBColor(mix(blue.0), mix(blue.1), mix(blue.2))
+}
+
+/// The house look of a chart's axes: light grid lines, muted axes, the
+/// figure's text sizes (`small` for panels of a grid).
+pub fn house_mesh<'m, 'a, 'b, X, Y, DB>(
+    mesh: &'m mut plotters::chart::MeshStyle<'a, 'b, X, Y, DB>,
+    style: &Style,
+    small: bool,
+) -> &'m mut plotters::chart::MeshStyle<'a, 'b, X, Y, DB>
+where
+    X: plotters::coord::ranged1d::Ranged,
+    Y: plotters::coord::ranged1d::Ranged,
+    DB: plotters::backend::DrawingBackend,
+{
+    let (desc, labels) = if small {
+        (style.small(), style.small())
+    } else {
+        (style.axis(), style.label())
+    };
+    mesh.axis_desc_style(desc)
+        .label_style(labels)
+        .bold_line_style(GRID)
+        .light_line_style(plotters::style::TRANSPARENT)
+        .axis_style(MUTED)
+}
+
 /// Text sizes for one figure size; 1600x900 (a 16:9 slide) is the reference.
 #[derive(Debug, Clone, Copy)]
 pub struct Style {

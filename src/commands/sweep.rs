@@ -5,13 +5,16 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use super::Error;
+use crate::chart;
 use crate::cli::SweepArgs;
+use crate::output::files::write_whole;
 use crate::output::progress::sweep_bar;
 use crate::runner::{Experiment, RunPlan};
 use crate::scenario::{self, Scenario};
 use crate::sweep::store::{Manifest, CSV, MANIFEST, PROGRESS};
 use crate::sweep::{
-    point, run_point, sweep_param, Design, ParamProblem, SweepError, SweepPlan, SweepStore,
+    point, read_table, run_point, sweep_param, Design, ParamProblem, SweepError, SweepPlan,
+    SweepStore,
 };
 
 /// Runs of the first point timed by `--dry-run`.
@@ -63,6 +66,19 @@ pub fn execute(args: &SweepArgs) -> Result<(), Error> {
         bar.set_message(format!("{}/{points} points", index + 1));
     }
     bar.finish_and_clear();
+    // Charts from the file alone, as anyone reading the folder would draw them.
+    let table = read_table(&dir).map_err(|e| Error::Usage(format!("error: {e}")))?;
+    let mut charts = Vec::new();
+    for figure in chart::sweep::figures(&table, args.outcome.as_deref(), args.charts.size)? {
+        for (extension, bytes) in [
+            ("png", figure.png.as_slice()),
+            ("svg", figure.svg.as_bytes()),
+        ] {
+            let path = store.path(&format!("{}.{extension}", figure.name));
+            write_whole(&path, bytes)?;
+            charts.push(path);
+        }
+    }
     if !args.common.quiet {
         if first > 0 {
             println!("resumed after {first} of {points} points");
@@ -76,6 +92,12 @@ pub fn execute(args: &SweepArgs) -> Result<(), Error> {
         );
         for name in [MANIFEST, CSV, PROGRESS] {
             println!("  wrote {}", store.path(name).display());
+        }
+        for path in charts
+            .iter()
+            .filter(|p| p.extension().is_some_and(|e| e == "png"))
+        {
+            println!("  wrote {} (and .svg)", path.display());
         }
     }
     Ok(())
