@@ -2,6 +2,8 @@
 //! summary.json, outcomes.csv and trajectories.csv.
 
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Once;
 use std::time::Instant;
 
 use super::check::load_all;
@@ -12,7 +14,20 @@ use crate::output::progress::runs_bar;
 use crate::output::ResultDir;
 use crate::report::summary::TOOL_VERSION;
 use crate::report::{csv, json, table, Summary};
-use crate::runner::{Experiment, RunPlan};
+use crate::runner::{budget, Experiment, RunPlan};
+
+/// Set by Ctrl-C: the runs stop, and nothing of the unfinished scenario is
+/// written (results are written only once all its runs are done).
+fn interrupt_flag() -> &'static AtomicBool {
+    static CANCEL: AtomicBool = AtomicBool::new(false);
+    static HANDLER: Once = Once::new();
+    HANDLER.call_once(|| {
+        // Without a handler (another one is installed), Ctrl-C ends the
+        // process as usual, which leaves at most a hidden temporary file.
+        let _ = ctrlc::set_handler(|| CANCEL.store(true, Ordering::Relaxed));
+    });
+    &CANCEL
+}
 
 pub fn execute(args: &RunArgs) -> Result<(), Error> {
     if args.runs == Some(0) {
@@ -33,9 +48,28 @@ pub fn execute(args: &RunArgs) -> Result<(), Error> {
     let threads = args
         .threads
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-    let mut summaries = Vec::new();
+    // Every request is sized before the first one starts.
+    let memory_limit = budget::memory_limit();
+    let mut planned = Vec::new();
     for scenario in &scenarios {
         let runs = args.runs.unwrap_or(scenario.runs);
+        let experiment = Experiment::new(scenario);
+        let budget = budget::plan(&experiment, runs, threads, memory_limit, args.force)?;
+        planned.push((experiment, budget));
+    }
+    let cancel = interrupt_flag();
+    let mut summaries = Vec::new();
+    for (scenario, (experiment, budget)) in scenarios.iter().zip(planned) {
+        let runs = args.runs.unwrap_or(scenario.runs);
+        let threads = budget.workers;
+        if threads < args.threads.unwrap_or(threads) && !args.quiet {
+            eprintln!(
+                "note: {}: {threads} threads instead of {}, so that {} of trajectories fit in memory",
+                scenario.name,
+                args.threads.unwrap_or(threads),
+                budget::bytes(budget.memory_bytes)
+            );
+        }
         let seed = args.seed.unwrap_or(scenario.seed);
         let provenance = Provenance {
             scenario_hash: scenario.hash(),
@@ -45,10 +79,9 @@ pub fn execute(args: &RunArgs) -> Result<(), Error> {
         };
         let dir = ResultDir::prepare(&args.out.join(&scenario.name), &provenance, args.force)?;
 
-        let experiment = Experiment::new(scenario);
         let bar = runs_bar(runs, &scenario.name, args.quiet);
         let started = Instant::now();
-        let aggregate = experiment.run(
+        let aggregate = experiment.run_until(
             &RunPlan {
                 seed,
                 first: 0,
@@ -56,9 +89,25 @@ pub fn execute(args: &RunArgs) -> Result<(), Error> {
                 threads,
             },
             &|done| bar.inc(done),
+            cancel,
         );
         let elapsed = started.elapsed();
         bar.finish_and_clear();
+        let Some(aggregate) = aggregate else {
+            dir.abandon();
+            return Err(Error::Interrupted(format!(
+                "interrupted: `{}` stopped before its runs were done; nothing of it was written{}",
+                scenario.name,
+                if summaries.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        " (the {} scenarios before it are complete)",
+                        summaries.len()
+                    )
+                }
+            )));
+        };
 
         let summary = Summary::new(&experiment, &aggregate, seed);
         let written: Vec<PathBuf> = vec![
@@ -88,6 +137,12 @@ pub fn execute(args: &RunArgs) -> Result<(), Error> {
             println!();
         }
         summaries.push(summary);
+    }
+    if cancel.load(Ordering::Relaxed) {
+        // Ctrl-C came while the last files were written: they are complete.
+        return Err(Error::Interrupted(
+            "interrupted after every scenario's results were written".into(),
+        ));
     }
     if args.json && !args.quiet {
         println!(

@@ -2,6 +2,7 @@
 //! and a folder holding another run's results is not overwritten unless
 //! the user says so.
 
+use std::cell::Cell;
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -33,6 +34,10 @@ pub struct Provenance {
 
 pub struct ResultDir {
     dir: PathBuf,
+    /// The outermost folder `prepare` created, if it created any.
+    created: Option<PathBuf>,
+    /// Whether an older run's `summary.json` is known to be gone.
+    unmarked: Cell<bool>,
 }
 
 /// The file whose presence marks a folder as holding results.
@@ -54,10 +59,30 @@ impl ResultDir {
                 });
             }
         }
+        let created = dir
+            .ancestors()
+            .take_while(|a| !a.as_os_str().is_empty() && !a.exists())
+            .last()
+            .map(Path::to_path_buf);
         fs::create_dir_all(dir).map_err(io)?;
         Ok(ResultDir {
             dir: dir.to_path_buf(),
+            created,
+            unmarked: Cell::new(false),
         })
+    }
+
+    /// Undoes `prepare` for a run that was stopped before writing: removes
+    /// the folders it created, if they are still empty.
+    pub fn abandon(self) {
+        let Some(created) = &self.created else {
+            return;
+        };
+        for folder in self.dir.ancestors() {
+            if fs::remove_dir(folder).is_err() || folder == created {
+                break;
+            }
+        }
     }
 
     pub fn path(&self, name: &str) -> PathBuf {
@@ -66,8 +91,21 @@ impl ResultDir {
 
     /// Writes `name` whole: a reader sees the old file or the new one,
     /// never half of one.
+    ///
+    /// Writing any file but [`SUMMARY`] first removes an older run's
+    /// `summary.json`, so that a folder whose writing was cut short never
+    /// looks complete with files of two runs: `summary.json`, written last,
+    /// marks a complete set.
     pub fn write(&self, name: &str, contents: &[u8]) -> Result<PathBuf, OutputError> {
         let path = self.path(name);
+        if name != SUMMARY && !self.unmarked.get() {
+            match fs::remove_file(self.path(SUMMARY)) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(source) => return Err(OutputError::Io { path, source }),
+            }
+            self.unmarked.set(true);
+        }
         let temporary = self.dir.join(format!(".{name}.tmp-{}", std::process::id()));
         let io = |source| OutputError::Io {
             path: path.clone(),
@@ -95,7 +133,7 @@ fn conflict(dir: &Path, provenance: &Provenance) -> Option<String> {
     }
     let Ok(text) = fs::read_to_string(dir.join(SUMMARY)) else {
         return Some(format!(
-            "{} files that Entente did not write",
+            "{} files but no summary.json: files Entente did not write, or an interrupted run",
             entries.len()
         ));
     };
