@@ -10,6 +10,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Run(args) => commands::run::execute(&args),
         Command::Check { files } => commands::check::execute(&files),
+        Command::Schema => commands::schema::execute(),
         Command::Landscape {
             sizes,
             propensity,

@@ -3,6 +3,7 @@
 pub mod check;
 pub mod landscape;
 pub mod run;
+pub mod schema;
 
 use thiserror::Error;
 

@@ -7,6 +7,7 @@ pub mod located;
 pub mod merge;
 pub mod path;
 pub mod raw;
+pub mod schema;
 pub mod validate;
 
 use std::ops::Range;
