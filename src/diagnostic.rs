@@ -69,6 +69,22 @@ fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
     offset
 }
 
+/// The largest input file read, in bytes. Real inputs are kilobytes; the
+/// limit keeps a wrong path (a data dump, `/dev/zero`) from exhausting memory.
+pub const MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;
+
+/// The first `MAX_FILE_BYTES + 1` bytes of a file: more than the limit
+/// means the file is too large, and a special file that never ends
+/// (`/dev/zero`, a pipe) ends here too.
+pub fn read_capped(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?
+        .take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
 /// One problem in the user's input.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Diagnostic {

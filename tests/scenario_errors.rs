@@ -285,3 +285,36 @@ fn absurd_flags_are_refused_with_exit_code_2() {
         run_generated(&dir, "base.toml", args, &case("base.toml", contains, None));
     }
 }
+
+/// A file that never ends is read only up to the size limit, by both
+/// readers of user files.
+#[cfg(unix)]
+#[test]
+fn dev_zero_is_refused_not_read_forever() {
+    let entente = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_entente"))
+            .args(args)
+            .output()
+            .expect("the entente binary runs")
+    };
+    let check = entente(&["check", "/dev/zero"]);
+    let stderr = String::from_utf8_lossy(&check.stderr);
+    assert_eq!(check.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("`/dev/zero` is larger than 10 MB"),
+        "{stderr}"
+    );
+    let landscape = entente(&[
+        "landscape",
+        "--sizes",
+        "/dev/zero",
+        "--propensity",
+        "/dev/zero",
+    ]);
+    let stderr = String::from_utf8_lossy(&landscape.stderr);
+    assert_eq!(landscape.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("larger than 10 MB, too large for a landscape"),
+        "{stderr}"
+    );
+}

@@ -16,7 +16,9 @@ use std::path::{Path, PathBuf};
 use rand::Rng;
 use sha2::{Digest, Sha256};
 
-use crate::diagnostic::{nearest, Diagnostic, FileId, Location, Report, SourceMap};
+use crate::diagnostic::{
+    nearest, read_capped, Diagnostic, FileId, Location, Report, SourceMap, MAX_FILE_BYTES,
+};
 use crate::model::{ParamPath, Params, Structure};
 use crate::outcome::custom::CustomOutcome;
 use distribution::Distribution;
@@ -105,11 +107,6 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// The largest scenario file read, in bytes. Real scenarios are a few
-/// kilobytes; the limit keeps a wrong path (a data dump, `/dev/zero`) from
-/// exhausting memory.
-pub const MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;
-
 /// Reads, merges and validates one scenario file and the files it extends.
 pub fn load(path: &Path) -> Result<Scenario, Report> {
     load_with(path, &mut read_file)
@@ -154,13 +151,7 @@ pub type FileReader<'a> = dyn FnMut(&Path) -> std::io::Result<(PathBuf, Vec<u8>)
 /// The file system reader: the canonical path, and at most one byte more
 /// than the limit (so that a special file such as `/dev/zero` ends too).
 fn read_file(path: &Path) -> std::io::Result<(PathBuf, Vec<u8>)> {
-    use std::io::Read;
-    let canonical = path.canonicalize()?;
-    let mut bytes = Vec::new();
-    std::fs::File::open(path)?
-        .take(MAX_FILE_BYTES + 1)
-        .read_to_end(&mut bytes)?;
-    Ok((canonical, bytes))
+    Ok((path.canonicalize()?, read_capped(path)?))
 }
 
 /// Reads a TOML scenario from a string (for examples and tests); `name`
