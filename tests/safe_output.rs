@@ -44,7 +44,7 @@ fn wait(mut child: Child, limit: Duration) -> (Option<i32>, String) {
 
 /// Starts a long run into `out`, waits until it is running, sends `signal`.
 fn interrupt_long_run(out: &Path, signal: &str, extra: &[&str]) -> (Option<i32>, String) {
-    let child = entente(out, &["--runs", "50000000", "--threads", "1"])
+    let child = entente(out, &["--runs", "20000000", "--threads", "1"])
         .args(extra)
         .stderr(Stdio::piped())
         .stdout(Stdio::null())

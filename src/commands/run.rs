@@ -61,15 +61,15 @@ pub fn execute(args: &RunArgs) -> Result<(), Error> {
     let mut summaries = Vec::new();
     for (scenario, (experiment, budget)) in scenarios.iter().zip(planned) {
         let runs = args.runs.unwrap_or(scenario.runs);
-        let threads = budget.workers;
-        if threads < args.threads.unwrap_or(threads) && !args.quiet {
+        if budget.workers < threads && !args.quiet {
             eprintln!(
-                "note: {}: {threads} threads instead of {}, so that {} of trajectories fit in memory",
+                "note: {}: {} threads instead of {threads}, so that {} of trajectories fit in memory",
                 scenario.name,
-                args.threads.unwrap_or(threads),
+                budget.workers,
                 budget::bytes(budget.memory_bytes)
             );
         }
+        let threads = budget.workers;
         let seed = args.seed.unwrap_or(scenario.seed);
         let provenance = Provenance {
             scenario_hash: scenario.hash(),

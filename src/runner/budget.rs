@@ -180,6 +180,58 @@ pub fn duration(seconds: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scenario::{self, Scenario};
+
+    fn baseline() -> Scenario {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/baseline_2016.toml");
+        scenario::load(path.as_ref()).unwrap()
+    }
+
+    #[test]
+    fn memory_lowers_the_thread_count_before_it_refuses() {
+        let s = baseline();
+        let experiment = Experiment::new(&s);
+        let bank = experiment.collector.bank_bytes().unwrap();
+        let one_worker = bank * 3;
+        let budget = plan(&experiment, 100, 4, one_worker, false).unwrap();
+        assert_eq!((budget.workers, budget.memory_bytes), (1, one_worker));
+        assert_eq!(
+            plan(&experiment, 100, 4, bank * 6, false).unwrap().workers,
+            4
+        );
+        assert_eq!(
+            plan(&experiment, 100, 4, one_worker - 1, true),
+            Err(BudgetError::TooMuchMemory {
+                needed: Some(one_worker),
+                limit: one_worker - 1
+            })
+        );
+    }
+
+    #[test]
+    fn absurd_requests_are_refused_and_only_time_yields_to_force() {
+        let s = baseline();
+        let experiment = Experiment::new(&s);
+        let memory = u64::MAX;
+        assert_eq!(
+            plan(&experiment, 10, MAX_THREADS + 1, memory, true),
+            Err(BudgetError::TooManyThreads {
+                threads: MAX_THREADS + 1
+            })
+        );
+        assert_eq!(
+            plan(&experiment, u64::MAX, 1, memory, true),
+            Err(BudgetError::TooManyRuns { runs: u64::MAX })
+        );
+        let long = plan(&experiment, 1 << 40, 2, memory, false);
+        assert!(matches!(long, Err(BudgetError::TooLong { .. })), "{long:?}");
+        assert!(plan(&experiment, 1 << 40, 2, memory, true).is_ok());
+        let seconds = plan(&experiment, 10_000, 1, memory, false).unwrap().seconds;
+        assert!(
+            seconds > 0.1 && seconds < 600.0,
+            "{seconds} s for the baseline"
+        );
+    }
 
     #[test]
     fn sizes_and_durations_read_naturally() {
