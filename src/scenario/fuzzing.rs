@@ -9,7 +9,9 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use super::load_with;
+use crate::report::{csv, json, table, Summary};
 use crate::runner::seeding::run_rng;
+use crate::runner::{Experiment, RunPlan};
 
 /// Splits an input into the overlay and its base.
 pub const SEPARATOR: &[u8] = b"\n#~~~ base ~~~\n";
@@ -28,7 +30,9 @@ pub fn join(main: &[u8], base: &[u8]) -> Vec<u8> {
 }
 
 /// Loads the input as a scenario from memory, renders the errors if any,
-/// and otherwise draws one run's parameters. Panics only on a bug.
+/// and otherwise draws one run's parameters and, if the scenario is small
+/// (so that an input stays fast), runs it twice and renders the reports.
+/// Panics only on a bug.
 pub fn exercise(data: &[u8]) {
     let (main, base) = split(data);
     let mut read = |path: &Path| -> io::Result<(PathBuf, Vec<u8>)> {
@@ -46,10 +50,31 @@ pub fn exercise(data: &[u8]) {
             let params = scenario.sample_params(&mut rng);
             assert_eq!(params, params.clone());
             let _ = scenario.hash();
+            if scenario.ticks <= 60 && scenario.actor_ids.len() <= 6 {
+                simulate(&scenario);
+            }
         }
         Err(report) => {
             let text = report.to_string();
             assert!(text.starts_with("error: "), "{text}");
         }
     }
+}
+
+fn simulate(scenario: &super::Scenario) {
+    let experiment = Experiment::new(scenario);
+    let plan = RunPlan {
+        seed: scenario.seed,
+        first: 0,
+        end: 2,
+        threads: 1,
+    };
+    let aggregate = experiment.run(&plan, &|_| {});
+    let summary = Summary::new(&experiment, &aggregate, scenario.seed);
+    let _ = (
+        csv::outcomes(&summary),
+        json::summary(&summary),
+        table::render(&summary),
+    );
+    let _ = csv::trajectories(&experiment, &aggregate);
 }
