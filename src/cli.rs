@@ -36,6 +36,9 @@ pub enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
+    /// Print the JSON Schema of scenario files, for editors with a TOML
+    /// language server (a `#:schema` line at the top of a file names it).
+    Schema,
     /// Landscape theory (Axelrod and Bennett 1993) on a size table and a
     /// propensity matrix: the global and every local minimum.
     Landscape {
@@ -126,7 +129,8 @@ pub struct CommonArgs {
     /// Worker threads (default: all cores). Results do not depend on it.
     #[arg(long)]
     pub threads: Option<usize>,
-    /// Replace the results of a different run or sweep already in the output folder.
+    /// Replace the results of a different run or sweep already in the output
+    /// folder, and start a request estimated to take more than a day.
     #[arg(long)]
     pub force: bool,
     /// Print nothing but errors.

@@ -69,6 +69,22 @@ fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
     offset
 }
 
+/// The largest input file read, in bytes. Real inputs are kilobytes; the
+/// limit keeps a wrong path (a data dump, `/dev/zero`) from exhausting memory.
+pub const MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;
+
+/// The first `MAX_FILE_BYTES + 1` bytes of a file: more than the limit
+/// means the file is too large, and a special file that never ends
+/// (`/dev/zero`, a pipe) ends here too.
+pub fn read_capped(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?
+        .take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
 /// One problem in the user's input.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Diagnostic {
@@ -127,21 +143,44 @@ impl Diagnostic {
     }
 }
 
+/// A quoted line longer than this is cut to a window around the column
+/// (a minified or binary file can be one line of megabytes).
+const MAX_QUOTED_CHARS: usize = 160;
+
 fn render_snippet(path: &Path, text: &str, span: &Range<usize>) -> String {
     let (line, col) = line_col(text, span.start);
     let line_text = text.lines().nth(line - 1).unwrap_or("");
     let gutter = line.to_string().len();
     let pad = " ".repeat(gutter);
-    // Underline to the end of the span or of the line, whichever comes first.
     let line_chars = line_text.chars().count();
+    // Characters of the line left out before the quoted window.
+    let skip = if line_chars > MAX_QUOTED_CHARS {
+        (col - 1).saturating_sub(MAX_QUOTED_CHARS / 4)
+    } else {
+        0
+    };
+    let shown: String = line_text
+        .chars()
+        .skip(skip)
+        .take(MAX_QUOTED_CHARS)
+        .collect();
+    let shown_chars = shown.chars().count();
+    let before = if skip > 0 { "..." } else { "" };
+    let after = if skip + shown_chars < line_chars {
+        "..."
+    } else {
+        ""
+    };
+    let caret_col = col - skip + before.len();
+    // Underline to the end of the span or of the line, whichever comes first.
     let span_chars = text
         .get(span.start..span.end.min(text.len()))
         .map_or(1, |s| s.chars().take_while(|c| *c != '\n').count());
-    let width = span_chars.clamp(1, line_chars.saturating_sub(col - 1).max(1));
+    let width = span_chars.clamp(1, (shown_chars + skip).saturating_sub(col - 1).max(1));
     format!(
-        "{pad}--> {}:{line}:{col}\n{pad} |\n{line} | {line_text}\n{pad} | {}{}\n",
+        "{pad}--> {}:{line}:{col}\n{pad} |\n{line} | {before}{shown}{after}\n{pad} | {}{}\n",
         path.display(),
-        " ".repeat(col - 1),
+        " ".repeat(caret_col - 1),
         "^".repeat(width),
     )
 }

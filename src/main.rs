@@ -13,6 +13,7 @@ fn main() -> ExitCode {
         Command::Sweep(args) => commands::sweep::execute(&args),
         Command::Report(args) => commands::report::execute(&args),
         Command::Check { files } => commands::check::execute(&files),
+        Command::Schema => commands::schema::execute(),
         Command::Landscape {
             sizes,
             propensity,

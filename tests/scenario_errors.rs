@@ -177,3 +177,144 @@ fn an_unknown_actor_lists_the_declared_ids() {
     );
     assert!(!out.exists());
 }
+
+/// Runs `entente run FILE --out OUT ARGS...` in `dir` and checks it like a
+/// listed case.
+fn run_generated(dir: &Path, file: &str, args: &[&str], case: &Case) {
+    let out = dir.join("out");
+    let output = Command::new(env!("CARGO_BIN_EXE_entente"))
+        .current_dir(dir)
+        .args(["run", file, "--quiet", "--out"])
+        .arg(&out)
+        .args(args)
+        .output()
+        .expect("the entente binary runs");
+    let problems = check_case(case, &out, &output);
+    let _ = std::fs::remove_dir_all(dir);
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// A fresh folder holding `valid_base.toml` and `file` with `contents`.
+fn generated(name: &str, file: &str, contents: &[u8]) -> PathBuf {
+    let dir = fresh_out(&format!("generated-{name}"));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::copy(
+        bad_inputs().join("valid_base.toml"),
+        dir.join("valid_base.toml"),
+    )
+    .unwrap();
+    std::fs::write(dir.join(file), contents).unwrap();
+    dir
+}
+
+fn case(file: &str, contains: &[&str], at: Option<&str>) -> Case {
+    Case {
+        file: file.into(),
+        contains: contains.iter().map(|s| s.to_string()).collect(),
+        at: at.map(str::to_string),
+    }
+}
+
+/// A 50 MB file is refused before it is read whole (generated here, not
+/// committed).
+#[test]
+fn a_fifty_megabyte_file_is_refused_by_size() {
+    let mut text = std::fs::read(bad_inputs().join("valid_base.toml")).unwrap();
+    let filler = b"# padding padding padding padding padding padding padding padding\n";
+    while text.len() < 50 * 1024 * 1024 {
+        text.extend_from_slice(filler);
+    }
+    let dir = generated("huge", "huge.toml", &text);
+    let expected = case(
+        "huge.toml",
+        &[
+            "`huge.toml` is larger than 10 MB",
+            "check that this is the file you meant",
+        ],
+        None,
+    );
+    run_generated(&dir, "huge.toml", &[], &expected);
+}
+
+/// 100 000 nested brackets end in toml's recursion limit, not a stack overflow.
+#[test]
+fn a_hundred_thousand_nested_brackets_do_not_overflow_the_stack() {
+    let text = format!("a = {}{}\n", "[".repeat(100_000), "]".repeat(100_000));
+    let dir = generated("nested", "nested.toml", text.as_bytes());
+    let expected = case(
+        "nested.toml",
+        &["invalid TOML: cannot recurse further"],
+        Some("nested.toml:1:85"),
+    );
+    run_generated(&dir, "nested.toml", &[], &expected);
+    let tables = format!("{}b = 1\n", "a.".repeat(100_000));
+    let dir = generated("dotted", "dotted.toml", tables.as_bytes());
+    let expected = case("dotted.toml", &["invalid TOML: recursion limit"], None);
+    run_generated(&dir, "dotted.toml", &[], &expected);
+}
+
+/// Flags that ask for more than the machine can give are refused before
+/// anything is written.
+#[test]
+fn absurd_flags_are_refused_with_exit_code_2() {
+    let base = std::fs::read(bad_inputs().join("valid_base.toml")).unwrap();
+    let flags: [(&str, &[&str], &[&str]); 4] = [
+        (
+            "runs",
+            &["--runs", "1000000000000000"],
+            &["1000000000000000 runs is more than"],
+        ),
+        (
+            "long",
+            &["--runs", "10000000000000"],
+            &["runs would take about", "--force"],
+        ),
+        (
+            "threads",
+            &["--threads", "1000000"],
+            &["--threads 1000000 is more than the 1024"],
+        ),
+        (
+            "overflow",
+            &["--runs", "99999999999999999999"],
+            &["invalid value", "--runs"],
+        ),
+    ];
+    for (name, args, contains) in flags {
+        let dir = generated(name, "base.toml", &base);
+        run_generated(&dir, "base.toml", args, &case("base.toml", contains, None));
+    }
+}
+
+/// A file that never ends is read only up to the size limit, by both
+/// readers of user files.
+#[cfg(unix)]
+#[test]
+fn dev_zero_is_refused_not_read_forever() {
+    let entente = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_entente"))
+            .args(args)
+            .output()
+            .expect("the entente binary runs")
+    };
+    let check = entente(&["check", "/dev/zero"]);
+    let stderr = String::from_utf8_lossy(&check.stderr);
+    assert_eq!(check.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("`/dev/zero` is larger than 10 MB"),
+        "{stderr}"
+    );
+    let landscape = entente(&[
+        "landscape",
+        "--sizes",
+        "/dev/zero",
+        "--propensity",
+        "/dev/zero",
+    ]);
+    let stderr = String::from_utf8_lossy(&landscape.stderr);
+    assert_eq!(landscape.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("larger than 10 MB, too large for a landscape"),
+        "{stderr}"
+    );
+}

@@ -4,7 +4,7 @@
 
 use sha2::{Digest, Sha256};
 
-use super::run::{prepare, run_scenario, write_figures};
+use super::run::{check_not_interrupted, plan_budgets, prepare, run_scenario, write_figures};
 use super::{report, Error};
 use crate::chart;
 use crate::chart::Figure;
@@ -53,6 +53,7 @@ pub fn execute(args: &CompareArgs) -> Result<(), Error> {
     if let Some(outcome) = &args.matrix {
         check_matrix_outcome(outcome, &scenarios)?;
     }
+    let budgets = plan_budgets(&scenarios, &|_| runs, &args.settings)?;
     // The comparison's identity: every scenario, in order, with its hash.
     let mut hasher = Sha256::new();
     for s in &scenarios {
@@ -80,10 +81,11 @@ pub fn execute(args: &CompareArgs) -> Result<(), Error> {
     let mut run_figures: Vec<Vec<Figure>> = Vec::new();
     let mut quiet_runs = args.settings.clone();
     quiet_runs.common.quiet = true;
-    for scenario in &scenarios {
+    for (scenario, budget) in scenarios.iter().zip(&budgets) {
         let finished = run_scenario(
             scenario,
             (runs, seed),
+            (budget, summaries.len()),
             &root.join(&scenario.name),
             if args.settings.common.quiet {
                 &quiet_runs
@@ -110,6 +112,7 @@ pub fn execute(args: &CompareArgs) -> Result<(), Error> {
         run_figures.push(report::run_figures(&finished.results, &args.charts)?);
         summaries.push(finished.results.summary);
     }
+    check_not_interrupted()?;
     let comparison = Comparison::new(&summaries);
     let matrix = args
         .matrix

@@ -13,6 +13,8 @@ use std::path::{Path, PathBuf};
 
 use thiserror::Error;
 
+use crate::diagnostic::{read_capped, MAX_FILE_BYTES};
+
 use crate::outcome::landscape::{
     Alignment, Landscape, LandscapeError, EXHAUSTIVE_LIMIT, LOCAL_SEARCH_STARTS,
 };
@@ -38,6 +40,8 @@ pub enum LandscapeInputError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error("{}: the file is larger than {} MB, too large for a landscape\n  help: sizes and matrices of up to 64 actors are a few kilobytes; check that this is the file you meant", path.display(), MAX_FILE_BYTES / (1024 * 1024))]
+    TooLarge { path: PathBuf },
     #[error("{at}: the file is not valid UTF-8\n  help: save it as UTF-8 (\"CSV UTF-8\" in spreadsheet programs)")]
     NotUtf8 { at: Location },
     #[error("{at}: a quoted field is never closed\n  help: end the field with a double quote; write a literal quote inside it as \"\"")]
@@ -598,10 +602,15 @@ fn parse_number(cell: &Cell, expected: &'static str) -> Result<f64> {
 /// line breaks, CRLF/LF/CR line ends, a leading UTF-8 byte-order mark, whitespace around fields
 /// trimmed (inside quotes kept). Blank lines are skipped.
 fn read_csv(path: &Path) -> Result<Vec<Row>> {
-    let bytes = std::fs::read(path).map_err(|source| LandscapeInputError::Read {
+    let bytes = read_capped(path).map_err(|source| LandscapeInputError::Read {
         path: path.to_path_buf(),
         source,
     })?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(LandscapeInputError::TooLarge {
+            path: path.to_path_buf(),
+        });
+    }
     let text = String::from_utf8(bytes).map_err(|e| {
         let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
         let line_start = valid.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);

@@ -5,6 +5,7 @@ pub mod compare;
 pub mod landscape;
 pub mod report;
 pub mod run;
+pub mod schema;
 pub mod sweep;
 
 use thiserror::Error;
@@ -21,6 +22,12 @@ pub enum Error {
     Landscape(#[from] landscape::LandscapeInputError),
     #[error("{0}")]
     Usage(String),
+    /// The request would not fit in memory or time: exit code 2.
+    #[error("{0}")]
+    Resources(#[from] crate::runner::budget::BudgetError),
+    /// Stopped by Ctrl-C: exit code 130, as for a shell's interrupted command.
+    #[error("{0}")]
+    Interrupted(String),
     /// Writing results failed: exit code 1.
     #[error("{0}")]
     Output(#[from] OutputError),
@@ -35,7 +42,12 @@ pub enum Error {
 impl Error {
     pub fn exit_code(&self) -> u8 {
         match self {
-            Error::Input(_) | Error::Landscape(_) | Error::Usage(_) | Error::Results(_) => 2,
+            Error::Input(_)
+            | Error::Landscape(_)
+            | Error::Usage(_)
+            | Error::Results(_)
+            | Error::Resources(_) => 2,
+            Error::Interrupted(_) => 130,
             // Refusing to overwrite another run's results is the user's call to make.
             Error::Output(OutputError::Occupied { .. }) => 2,
             Error::Output(OutputError::Io { .. }) | Error::Chart(_) => 1,

@@ -2,6 +2,8 @@
 //! its result folder (CSV, charts, summary.json last).
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Once;
 use std::time::Instant;
 
 use super::check::load_all;
@@ -15,8 +17,58 @@ use crate::report::briefing::{self, BriefingInput};
 use crate::report::results::{RunResults, SeriesTable, TRAJECTORIES};
 use crate::report::summary::TOOL_VERSION;
 use crate::report::{csv, json, table, Summary};
+use crate::runner::budget::{self, Budget};
 use crate::runner::{Experiment, RunPlan};
 use crate::scenario::Scenario;
+
+/// Set by Ctrl-C: the runs stop, and nothing of the unfinished scenario is
+/// written (results are written only once all its runs are done).
+pub fn interrupt_flag() -> &'static AtomicBool {
+    static CANCEL: AtomicBool = AtomicBool::new(false);
+    static HANDLER: Once = Once::new();
+    HANDLER.call_once(|| {
+        // Without a handler (another one is installed), Ctrl-C ends the
+        // process as usual, which leaves at most a hidden temporary file.
+        let _ = ctrlc::set_handler(|| CANCEL.store(true, Ordering::Relaxed));
+    });
+    &CANCEL
+}
+
+/// Sizes every request before the first one starts: too many runs, too
+/// much memory or (without --force) more than a day are refused.
+pub fn plan_budgets(
+    scenarios: &[Scenario],
+    runs_of: &dyn Fn(&Scenario) -> u64,
+    settings: &RunSettings,
+) -> Result<Vec<Budget>, Error> {
+    let memory_limit = budget::memory_limit();
+    let threads = threads(settings);
+    scenarios
+        .iter()
+        .map(|scenario| {
+            let experiment = Experiment::new(scenario);
+            Ok(budget::plan(
+                &experiment,
+                runs_of(scenario),
+                threads,
+                memory_limit,
+                settings.common.force,
+            )?)
+        })
+        .collect()
+}
+
+/// The error for a Ctrl-C after `done` scenarios were complete.
+fn interrupted(scenario: &str, done: usize) -> Error {
+    Error::Interrupted(format!(
+        "interrupted: `{scenario}` stopped before its runs were done; nothing of it was written{}",
+        if done == 0 {
+            String::new()
+        } else {
+            format!(" (the {done} scenarios before it are complete)")
+        }
+    ))
+}
 
 /// Loads and checks scenarios and flags before anything runs, so a bad
 /// file or flag never leaves half a result behind.
@@ -61,15 +113,25 @@ pub struct Finished {
     pub seconds: f64,
 }
 
-/// Runs `scenario` `runs` times from `seed` and writes its folder.
+/// Runs `scenario` `runs` times from `seed` on the threads its budget
+/// allows and writes its folder; `done` scenarios came before it.
 pub fn run_scenario(
     scenario: &Scenario,
     (runs, seed): (u64, u64),
+    (budget, done): (&Budget, usize),
     dir: &Path,
     settings: &RunSettings,
     charts: &ChartArgs,
 ) -> Result<Finished, Error> {
-    let threads = threads(settings);
+    let wanted = self::threads(settings);
+    let threads = budget.workers;
+    if threads < wanted && !settings.common.quiet {
+        eprintln!(
+            "note: {}: {threads} threads instead of {wanted}, so that {} of trajectories fit in memory",
+            scenario.name,
+            budget::bytes(budget.memory_bytes)
+        );
+    }
     let provenance = Provenance {
         scenario_hash: scenario.hash(),
         seed,
@@ -81,17 +143,22 @@ pub fn run_scenario(
     let experiment = Experiment::new(scenario);
     let bar = runs_bar(runs, &scenario.name, settings.common.quiet);
     let started = Instant::now();
-    let aggregate = experiment.run(
+    let aggregate = experiment.run_until(
         &RunPlan {
             seed,
             first: 0,
             end: runs,
             threads,
         },
-        &|done| bar.inc(done),
+        &|finished| bar.inc(finished),
+        interrupt_flag(),
     );
     let seconds = started.elapsed().as_secs_f64();
     bar.finish_and_clear();
+    let Some(aggregate) = aggregate else {
+        dir.abandon();
+        return Err(interrupted(&scenario.name, done));
+    };
 
     let summary_json = json::summary(&Summary::new(&experiment, &aggregate, seed));
     let trajectories = csv::trajectories(&experiment, &aggregate);
@@ -157,13 +224,15 @@ pub fn print_finished(finished: &Finished, settings: &RunSettings) {
 
 pub fn execute(args: &RunArgs) -> Result<(), Error> {
     let scenarios = prepare(&args.files, &args.settings, &args.charts)?;
+    let runs_of = |s: &Scenario| args.settings.runs.unwrap_or(s.runs);
+    let budgets = plan_budgets(&scenarios, &runs_of, &args.settings)?;
     let mut summaries = Vec::new();
-    for scenario in &scenarios {
-        let runs = args.settings.runs.unwrap_or(scenario.runs);
+    for (scenario, budget) in scenarios.iter().zip(&budgets) {
         let seed = args.settings.common.seed.unwrap_or(scenario.seed);
         let finished = run_scenario(
             scenario,
-            (runs, seed),
+            (runs_of(scenario), seed),
+            (budget, summaries.len()),
             &args.settings.common.out.join(&scenario.name),
             &args.settings,
             &args.charts,
@@ -173,11 +242,23 @@ pub fn execute(args: &RunArgs) -> Result<(), Error> {
         }
         summaries.push(finished.results.summary);
     }
+    check_not_interrupted()?;
     if args.json && !args.settings.common.quiet {
         println!(
             "{}",
             serde_json::to_string_pretty(&summaries).expect("summaries serialise")
         );
+    }
+    Ok(())
+}
+
+/// A Ctrl-C that came while the last files were written: they are
+/// complete, but the user asked to stop.
+pub fn check_not_interrupted() -> Result<(), Error> {
+    if interrupt_flag().load(Ordering::Relaxed) {
+        return Err(Error::Interrupted(
+            "interrupted after every scenario's results were written".into(),
+        ));
     }
     Ok(())
 }

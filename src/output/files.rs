@@ -2,6 +2,7 @@
 //! and a folder holding another run's results is not overwritten unless
 //! the user says so.
 
+use std::cell::Cell;
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -33,6 +34,12 @@ pub struct Provenance {
 
 pub struct ResultDir {
     dir: PathBuf,
+    /// The outermost folder `prepare` created, if it created any.
+    created: Option<PathBuf>,
+    /// Whether an older run's `summary.json` is known to be gone.
+    unmarked: Cell<bool>,
+    /// The file written last, whose presence marks the folder complete.
+    marker: &'static str,
 }
 
 /// The file whose presence marks a folder as holding results.
@@ -50,7 +57,7 @@ impl ResultDir {
     /// (`scenario_hash`, `seed`, `runs`, `tool_version`) written last.
     pub fn prepare_marked(
         dir: &Path,
-        marker: &str,
+        marker: &'static str,
         provenance: &Provenance,
         force: bool,
     ) -> Result<Self, OutputError> {
@@ -62,19 +69,44 @@ impl ResultDir {
                 });
             }
         }
-        Self::create(dir)
+        Self::create_marked(dir, marker)
     }
 
     /// Creates `dir` if needed, without checking what it holds (callers
     /// with their own notion of provenance, such as sweeps, check first).
     pub fn create(dir: &Path) -> Result<Self, OutputError> {
+        Self::create_marked(dir, SUMMARY)
+    }
+
+    fn create_marked(dir: &Path, marker: &'static str) -> Result<Self, OutputError> {
+        let created = dir
+            .ancestors()
+            .take_while(|a| !a.as_os_str().is_empty() && !a.exists())
+            .last()
+            .map(Path::to_path_buf);
         fs::create_dir_all(dir).map_err(|source| OutputError::Io {
             path: dir.to_path_buf(),
             source,
         })?;
         Ok(ResultDir {
             dir: dir.to_path_buf(),
+            created,
+            unmarked: Cell::new(false),
+            marker,
         })
+    }
+
+    /// Undoes `prepare` for a run that was stopped before writing: removes
+    /// the folders it created, if they are still empty.
+    pub fn abandon(self) {
+        let Some(created) = &self.created else {
+            return;
+        };
+        for folder in self.dir.ancestors() {
+            if fs::remove_dir(folder).is_err() || folder == created {
+                break;
+            }
+        }
     }
 
     pub fn path(&self, name: &str) -> PathBuf {
@@ -83,8 +115,21 @@ impl ResultDir {
 
     /// Writes `name` whole: a reader sees the old file or the new one,
     /// never half of one.
+    ///
+    /// Writing any file but [`SUMMARY`] first removes an older run's
+    /// `summary.json`, so that a folder whose writing was cut short never
+    /// looks complete with files of two runs: `summary.json`, written last,
+    /// marks a complete set.
     pub fn write(&self, name: &str, contents: &[u8]) -> Result<PathBuf, OutputError> {
         let path = self.path(name);
+        if name != self.marker && !self.unmarked.get() {
+            match fs::remove_file(self.path(self.marker)) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(source) => return Err(OutputError::Io { path, source }),
+            }
+            self.unmarked.set(true);
+        }
         write_whole(&path, contents)?;
         Ok(path)
     }
@@ -120,7 +165,7 @@ fn conflict(dir: &Path, marker: &str, provenance: &Provenance) -> Option<String>
     }
     let Ok(text) = fs::read_to_string(dir.join(marker)) else {
         return Some(format!(
-            "{} files that Entente did not write",
+            "{} files but no summary.json: files Entente did not write, or an interrupted run",
             entries.len()
         ));
     };

@@ -133,6 +133,15 @@ impl Collector {
         SeriesBank::new(self.ticks, &layout).expect("series scales are valid by construction")
     }
 
+    /// The bytes of [`bank`](Self::bank), without allocating it (`None` if
+    /// they overflow `u64`): `4 × bins + 64` per series and tick, as
+    /// documented on [`SeriesBank`].
+    pub fn bank_bytes(&self) -> Option<u64> {
+        (self.series.len() as u64)
+            .checked_mul(self.ticks as u64)?
+            .checked_mul(BINS as u64 * 4 + 64)
+    }
+
     /// Records the world's state at `tick`.
     pub fn record(&self, world: &World, tick: usize, bank: &mut SeriesBank) {
         let n = world.actors();

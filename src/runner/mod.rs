@@ -2,10 +2,11 @@
 //! stream per run, and folds the runs into an [`Aggregate`].
 
 pub mod aggregate;
+pub mod budget;
 pub mod collector;
 pub mod seeding;
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use crate::model::World;
 use crate::outcome::Classifiers;
@@ -52,17 +53,37 @@ impl<'s> Experiment<'s> {
     /// the number of runs just finished. The result does not depend on the
     /// thread count: every accumulator merges exactly.
     pub fn run(&self, plan: &RunPlan, progress: &(dyn Fn(u64) + Sync)) -> Aggregate {
+        let never = AtomicBool::new(false);
+        match self.run_until(plan, progress, &never) {
+            Some(aggregate) => aggregate,
+            None => unreachable!("a run that cannot be cancelled completes"),
+        }
+    }
+
+    /// [`run`](Self::run) that stops between runs once `cancel` is set
+    /// (Ctrl-C), returning `None` unless every run of the plan was done.
+    pub fn run_until(
+        &self,
+        plan: &RunPlan,
+        progress: &(dyn Fn(u64) + Sync),
+        cancel: &AtomicBool,
+    ) -> Option<Aggregate> {
         let next = AtomicU64::new(plan.first);
+        let stopped = AtomicBool::new(false);
         let work = || {
             let mut aggregate = self.empty_aggregate();
             let mut scratch = RunScratch::new(self);
-            loop {
+            'chunks: loop {
                 let start = next.fetch_add(CHUNK, Ordering::Relaxed);
                 if start >= plan.end {
                     break;
                 }
                 let stop = (start + CHUNK).min(plan.end);
                 for run in start..stop {
+                    if cancel.load(Ordering::Relaxed) {
+                        stopped.store(true, Ordering::Relaxed);
+                        break 'chunks;
+                    }
                     self.simulate(plan.seed, run, &mut scratch, &mut aggregate);
                 }
                 progress(stop - start);
@@ -79,13 +100,16 @@ impl<'s> Experiment<'s> {
                 .expect("a thread pool of a positive size can be built");
             pool.broadcast(|_| work())
         };
+        if stopped.load(Ordering::Relaxed) {
+            return None;
+        }
         let mut total = self.empty_aggregate();
         for partial in &partials {
             total
                 .merge(partial)
                 .expect("aggregates of one experiment share their layout");
         }
-        total
+        Some(total)
     }
 
     /// One run: sample parameters, step the world, record, classify.

@@ -3,10 +3,12 @@
 
 pub mod describe;
 pub mod distribution;
+pub mod fuzzing;
 pub mod located;
 pub mod merge;
 pub mod path;
 pub mod raw;
+pub mod schema;
 pub mod validate;
 
 use std::ops::Range;
@@ -15,7 +17,9 @@ use std::path::{Path, PathBuf};
 use rand::Rng;
 use sha2::{Digest, Sha256};
 
-use crate::diagnostic::{nearest, Diagnostic, FileId, Location, Report, SourceMap};
+use crate::diagnostic::{
+    nearest, read_capped, Diagnostic, FileId, Location, Report, SourceMap, MAX_FILE_BYTES,
+};
 use crate::model::{ParamPath, Params, Structure};
 use crate::outcome::custom::CustomOutcome;
 use distribution::Distribution;
@@ -121,9 +125,17 @@ fn hex(bytes: &[u8]) -> String {
 
 /// Reads, merges and validates one scenario file and the files it extends.
 pub fn load(path: &Path) -> Result<Scenario, Report> {
+    load_with(path, &mut read_file)
+}
+
+/// [`load`] with the files supplied by `read`, which returns a file's
+/// identity (for cycle detection; the canonical path on disk) and its first
+/// bytes, at most `MAX_FILE_BYTES + 1` of them. Tests and the fuzzer read
+/// from memory through it.
+pub fn load_with(path: &Path, read: &mut FileReader) -> Result<Scenario, Report> {
     let mut sources = SourceMap::default();
     let mut chain = Vec::new();
-    let loaded = load_raw(path, None, &mut sources, &mut chain);
+    let loaded = load_raw(path, None, &mut sources, &mut chain, read);
     let result = loaded.and_then(|(raw, first_file)| {
         let start = Location {
             file: first_file,
@@ -147,6 +159,15 @@ pub fn load(path: &Path) -> Result<Scenario, Report> {
             sources,
         }),
     }
+}
+
+/// Reads a scenario file for [`load_with`]: `(identity, bytes)`.
+pub type FileReader<'a> = dyn FnMut(&Path) -> std::io::Result<(PathBuf, Vec<u8>)> + 'a;
+
+/// The file system reader: the canonical path, and at most one byte more
+/// than the limit (so that a special file such as `/dev/zero` ends too).
+fn read_file(path: &Path) -> std::io::Result<(PathBuf, Vec<u8>)> {
+    Ok((path.canonicalize()?, read_capped(path)?))
 }
 
 /// Reads a TOML scenario from a string (for examples and tests); `name`
@@ -175,6 +196,7 @@ fn load_raw(
     extended_from: Option<&Located<raw::Extends>>,
     sources: &mut SourceMap,
     chain: &mut Vec<PathBuf>,
+    read: &mut FileReader,
 ) -> Result<(RawScenario, FileId), Vec<Diagnostic>> {
     let located_error = |message: String, help: &str| {
         let diagnostic = Diagnostic::new(message).with_help(help);
@@ -183,7 +205,7 @@ fn load_raw(
             None => diagnostic.in_file(path),
         }]
     };
-    let canonical = path.canonicalize().map_err(|e| {
+    let (canonical, bytes) = read(path).map_err(|e| {
         located_error(
             format!(
                 "cannot read scenario file `{}`: {}",
@@ -209,16 +231,16 @@ fn load_raw(
             "a scenario cannot extend itself, directly or through other files",
         ));
     }
-    let bytes = std::fs::read(path).map_err(|e| {
-        located_error(
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(located_error(
             format!(
-                "cannot read scenario file `{}`: {}",
+                "`{}` is larger than {} MB, too large for a scenario file",
                 path.display(),
-                io_reason(&e)
+                MAX_FILE_BYTES / (1024 * 1024)
             ),
-            "check the path and its permissions",
-        )
-    })?;
+            "scenario files are a few kilobytes of TOML; check that this is the file you meant",
+        ));
+    }
     let text = match String::from_utf8(bytes) {
         Ok(text) => text,
         Err(e) => {
@@ -253,7 +275,7 @@ fn load_raw(
     let mut merged: Option<RawScenario> = None;
     for base in &extends.value.0 {
         let base_path = path.parent().unwrap_or(Path::new(".")).join(base);
-        let (base, _) = load_raw(&base_path, Some(&extends), sources, chain)?;
+        let (base, _) = load_raw(&base_path, Some(&extends), sources, chain, read)?;
         merged = Some(match merged {
             None => base,
             Some(below) => merge::overlay(below, base),
@@ -305,6 +327,11 @@ fn toml_diagnostic(message: &str, text: &str, span: &Range<usize>, syntax: bool)
             return Diagnostic::new(format!("duplicate key `{at}`"))
                 .with_help("a key may appear once in each table; remove one of the two");
         }
+        if message.contains(" as i128,") {
+            // toml reads integers beyond i64 as i128, then fails to store them.
+            return Diagnostic::new(format!("`{at}` is too large for a whole number"))
+                .with_help(format!("whole numbers go up to {}", i64::MAX));
+        }
         return Diagnostic::new(format!("invalid TOML: {message}"))
             .with_help("see https://toml.io for the syntax");
     }
@@ -331,6 +358,16 @@ fn toml_diagnostic(message: &str, text: &str, span: &Range<usize>, syntax: bool)
         .strip_prefix("invalid type: ")
         .and_then(|rest| rest.split_once(", expected "))
     {
+        // A `[table]` header where a list of `[[tables]]` belongs.
+        let header = at
+            .strip_prefix('[')
+            .and_then(|rest| rest.strip_suffix(']'))
+            .filter(|key| !key.starts_with('['));
+        if let (Some(key), true) = (header, found == "map" && expected == "a sequence") {
+            return Diagnostic::new(format!("`[{key}]` should be a list of tables")).with_help(
+                format!("write `[[{key}]]`, with double brackets, before each entry"),
+            );
+        }
         return type_diagnostic(found, expected, key_before(text, span.start));
     }
     // Our own messages (bad distributions), which say what would be right.

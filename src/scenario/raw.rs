@@ -117,6 +117,14 @@ macro_rules! raw_table {
                 Self { $($field: top.$field.or(self.$field),)* }
             }
         }
+
+        impl super::schema::Schema for $name {
+            fn schema() -> serde_json::Value {
+                super::schema::table(vec![
+                    $((stringify!($field), <$ty as super::schema::Schema>::schema()),)*
+                ])
+            }
+        }
     };
 }
 
