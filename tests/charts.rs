@@ -228,3 +228,31 @@ fn sweeps_draw_heatmaps_lines_and_scatters() {
         );
     }
 }
+
+#[test]
+fn twelve_actors_chart_each_dyad_once() {
+    let out = scratch("twelve");
+    let result = entente(&[
+        "run",
+        "tests/data/twelve_actors.toml",
+        "--runs",
+        "60",
+        "--quiet",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(
+        result.status.success(),
+        "{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+    let dir = out.join("twelve");
+    for stem in ["shares-blocs", "relations", "drivers", "network", "trade"] {
+        check_chart(&dir, stem, (1600, 900));
+    }
+    // Two triangles share USA-CHN (named CHN-USA in the second): one panel.
+    let relations = std::fs::read_to_string(dir.join("relations.svg")).unwrap();
+    let panels = |name: &str| relations.matches(&format!("\n{name}\n")).count();
+    assert_eq!(panels("USA-CHN") + panels("CHN-USA"), 1);
+    assert_eq!(panels("CHN-IND") + panels("IND-CHN"), 1);
+}

@@ -171,9 +171,9 @@ pub fn default_dyads(results: &RunResults) -> Vec<String> {
     let mut dyads = Vec::new();
     for [a, b, c] in &results.summary.triangles {
         for (x, y) in [(a, b), (a, c), (b, c)] {
-            let dyad = format!("{x}-{y}");
-            if !dyads.contains(&dyad) {
-                dyads.push(dyad);
+            // A pair is one dyad whichever way a triangle names it.
+            if !dyads.contains(&format!("{x}-{y}")) && !dyads.contains(&format!("{y}-{x}")) {
+                dyads.push(format!("{x}-{y}"));
             }
         }
     }

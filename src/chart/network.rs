@@ -42,11 +42,20 @@ fn layout(ids: &[String], blocs: &[Vec<&str>]) -> Vec<(f64, f64)> {
         } else {
             -0.6 + 1.2 * g as f64 / (groups - 1) as f64
         };
-        let radius = if members.len() > 1 { 0.32 } else { 0.0 };
+        // Larger blocs get a wider ring, as far as the bloc's share of the
+        // width allows.
+        let room = if groups == 1 { 0.9 } else { 0.55 };
+        let radius = match members.len() {
+            1 => 0.0,
+            m => (0.32 * (m as f64 / 4.0).sqrt()).min(room),
+        };
         for (k, member) in members.iter().enumerate() {
             if let Some(i) = ids.iter().position(|id| id == member) {
                 let angle = PI / 2.0 + 2.0 * PI * k as f64 / members.len() as f64;
-                at[i] = (centre + radius * angle.cos(), 2.2 * radius * angle.sin());
+                at[i] = (
+                    centre + radius * angle.cos(),
+                    (2.2 * radius).min(1.0) * angle.sin(),
+                );
                 placed[i] = true;
             }
         }
@@ -174,9 +183,11 @@ impl Plot for NetworkPlot {
             .map(|n| n.size)
             .fold(0.0f64, f64::max)
             .max(1e-9);
-        let radius = |size: f64| {
-            (style.px(70.0) as f64 * (size / largest).sqrt()).max(style.px(16.0) as f64) as i32
-        };
+        // Fewer, larger nodes for small games; many actors share the room.
+        let biggest =
+            style.px(70.0) as f64 * (6.0 / self.nodes.len().max(1) as f64).sqrt().min(1.0);
+        let radius =
+            |size: f64| (biggest * (size / largest).sqrt()).max(style.px(14.0) as f64) as i32;
         let mut edges: Vec<&(usize, usize, f64)> =
             self.edges.iter().filter(|e| e.2.abs() >= FAINT).collect();
         // Strong ties on top.
@@ -195,11 +206,19 @@ impl Plot for NetworkPlot {
             area.draw(&Circle::new(centre, r, WHITE.filled()))?;
             area.draw(&Circle::new(centre, r, INK.stroke_width(style.px(3.0))))?;
             area.draw_text(&node.id, &label, centre)?;
-            area.draw_text(
-                &percent(node.size),
-                &share.color(&MUTED),
-                (centre.0, centre.1 + r + style.px(22.0) as i32),
-            )?;
+            // On a white patch, so that edges passing below stay readable.
+            let text = percent(node.size);
+            let at = (centre.0, centre.1 + r + style.px(22.0) as i32);
+            let (w, h) = area.estimate_text_size(&text, &share)?;
+            let (half_w, half_h) = (w as i32 / 2 + 4, h as i32 / 2 + 2);
+            area.draw(&Rectangle::new(
+                [
+                    (at.0 - half_w, at.1 - half_h),
+                    (at.0 + half_w, at.1 + half_h),
+                ],
+                WHITE.filled(),
+            ))?;
+            area.draw_text(&text, &share.color(&MUTED), at)?;
         }
         area.draw_text(
             &self.note,
