@@ -32,6 +32,16 @@ fn ink(path: &Path, size: (u32, u32)) -> f64 {
     inked as f64 / (pixels.len() / channels) as f64
 }
 
+/// Runs entente and fails the test with its stderr unless it succeeds.
+fn succeed(args: &[&str]) {
+    let result = entente(args);
+    assert!(
+        result.status.success(),
+        "{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+}
+
 fn check_chart(dir: &Path, stem: &str, size: (u32, u32)) {
     let share = ink(&dir.join(format!("{stem}.png")), size);
     assert!(share > 0.01, "{stem}.png is blank ({share})");
@@ -45,7 +55,7 @@ fn check_chart(dir: &Path, stem: &str, size: (u32, u32)) {
 #[test]
 fn run_writes_every_chart_kind_at_the_requested_size() {
     let out = scratch("run");
-    let result = entente(&[
+    succeed(&[
         "run",
         "scenarios/japan_overtures.toml",
         "--runs",
@@ -58,11 +68,6 @@ fn run_writes_every_chart_kind_at_the_requested_size() {
         "--out",
         out.to_str().unwrap(),
     ]);
-    assert!(
-        result.status.success(),
-        "{}",
-        String::from_utf8_lossy(&result.stderr)
-    );
     let dir = out.join("japan-overtures");
     for stem in [
         "shares-triangle-USA-CHN-RUS",
@@ -88,7 +93,7 @@ fn run_writes_every_chart_kind_at_the_requested_size() {
 #[test]
 fn compare_writes_grouped_bars_and_a_decision_matrix() {
     let out = scratch("compare");
-    let result = entente(&[
+    succeed(&[
         "compare",
         "scenarios/quasi_alliance.toml",
         "scenarios/workshop/quasi-alliance_japan-overtures.toml",
@@ -104,11 +109,6 @@ fn compare_writes_grouped_bars_and_a_decision_matrix() {
         "--out",
         out.to_str().unwrap(),
     ]);
-    assert!(
-        result.status.success(),
-        "{}",
-        String::from_utf8_lossy(&result.stderr)
-    );
     let dir = out.join("matrix");
     for stem in [
         "compare-triangle-USA-CHN-RUS",
@@ -168,12 +168,7 @@ fn sweeps_draw_heatmaps_lines_and_scatters() {
             out.to_str().unwrap(),
         ];
         all.extend_from_slice(args);
-        let result = entente(&all);
-        assert!(
-            result.status.success(),
-            "{}",
-            String::from_utf8_lossy(&result.stderr)
-        );
+        succeed(&all);
     };
     run(&[
         "tests/data/sweep_small.toml",
@@ -232,7 +227,7 @@ fn sweeps_draw_heatmaps_lines_and_scatters() {
 #[test]
 fn twelve_actors_chart_each_dyad_once() {
     let out = scratch("twelve");
-    let result = entente(&[
+    succeed(&[
         "run",
         "tests/data/twelve_actors.toml",
         "--runs",
@@ -241,11 +236,6 @@ fn twelve_actors_chart_each_dyad_once() {
         "--out",
         out.to_str().unwrap(),
     ]);
-    assert!(
-        result.status.success(),
-        "{}",
-        String::from_utf8_lossy(&result.stderr)
-    );
     let dir = out.join("twelve");
     for stem in ["shares-blocs", "relations", "drivers", "network", "trade"] {
         check_chart(&dir, stem, (1600, 900));
