@@ -262,3 +262,44 @@ fn discover_finds_a_box_in_a_latin_hypercube_sweep() {
     assert_eq!(output.status.code(), Some(2));
     let _ = fs::remove_dir_all(&out);
 }
+
+#[test]
+fn an_interrupted_analysis_resumes_to_the_same_files() {
+    let args = [
+        "--method",
+        "morris",
+        "--trajectories",
+        "3",
+        "--runs",
+        "12",
+        "--outcome",
+        OUTCOME,
+        "-q",
+    ];
+    let whole = fresh("resume-whole");
+    ok(&sensitivity(&whole, &args));
+    let cut = fresh("resume-cut");
+    ok(&sensitivity(&cut, &args));
+    // Stop it after point 5, with point 5's rows half written.
+    let dir = cut.join("sweep-small-morris");
+    let csv = fs::read_to_string(dir.join("sweep.csv")).unwrap();
+    let end = csv.find("\n5,").unwrap() + 1;
+    fs::write(
+        dir.join("progress.json"),
+        format!("{{\"points_done\": 5, \"points\": 12, \"csv_bytes\": {end}}}\n"),
+    )
+    .unwrap();
+    fs::write(dir.join("sweep.csv"), &csv[..end + 10]).unwrap();
+    fs::remove_file(dir.join("sensitivity.csv")).unwrap();
+    let stdout = ok(&sensitivity(&cut, &args[..8]));
+    assert!(stdout.contains("resumed after 5 of 12 points"), "{stdout}");
+    for name in ["sweep.csv", "sensitivity.csv", "manifest.json"] {
+        assert_eq!(
+            fs::read(whole.join("sweep-small-morris").join(name)).unwrap(),
+            fs::read(dir.join(name)).unwrap(),
+            "{name}"
+        );
+    }
+    let _ = fs::remove_dir_all(&whole);
+    let _ = fs::remove_dir_all(&cut);
+}
