@@ -73,12 +73,11 @@ pub fn execute(args: &SensitivityArgs) -> Result<(), Error> {
             }
         }
     }
-    if let Some((i, p)) = params
+    if let Some(p) = params
         .iter()
         .enumerate()
-        .find(|(i, p)| params[..*i].iter().any(|q| q.path == p.path))
+        .find_map(|(i, p)| params[..i].iter().any(|q| q.path == p.path).then_some(p))
     {
-        let _ = i;
         return Err(Error::Usage(format!(
             "error: `{}` is given twice\n  = help: give each parameter once",
             p.name
