@@ -28,6 +28,12 @@ pub enum Command {
     Compare(CompareArgs),
     /// Sweep parameters over a design and write each point's outcome shares.
     Sweep(SweepArgs),
+    /// Which parameters decide an outcome: Morris screening or Sobol indices
+    /// over ranges, run through the sweep machinery.
+    Sensitivity(SensitivityArgs),
+    /// Scenario discovery (PRIM): boxes of parameter ranges of a finished
+    /// sweep where an outcome is likely.
+    Discover(DiscoverArgs),
     /// Write briefing.html from result folders (compared when several).
     Report(ReportArgs),
     /// Validate scenario files without running them.
@@ -114,6 +120,66 @@ pub struct SweepArgs {
     pub charts: ChartArgs,
     #[command(flatten)]
     pub common: CommonArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct SensitivityArgs {
+    /// Scenario file.
+    pub file: PathBuf,
+    /// An uncertain parameter and its range: PATH=a..b. Repeat for more.
+    #[arg(long = "param", value_name = "PATH=a..b", required = true)]
+    pub params: Vec<String>,
+    /// morris (elementary effects: mu*, sigma) or sobol (first- and
+    /// total-order indices).
+    #[arg(long, default_value = "morris")]
+    pub method: String,
+    /// The outcome whose share is analysed (an outcome label or a custom
+    /// outcome's name; default: each main outcome).
+    #[arg(long)]
+    pub outcome: Option<String>,
+    /// Morris: number of trajectories (each k + 1 points).
+    #[arg(long, default_value_t = 10)]
+    pub trajectories: u64,
+    /// Sobol: base sample size N (N (k + 2) points).
+    #[arg(long, default_value_t = 64)]
+    pub samples: u64,
+    /// Runs per design point (common random numbers: run r of every point
+    /// draws from the same stream).
+    #[arg(long, default_value_t = 200)]
+    pub runs: u64,
+    /// Bootstrap resamples for the 95% intervals.
+    #[arg(long, default_value_t = 1000)]
+    pub bootstrap: u64,
+    #[command(flatten)]
+    pub charts: ChartArgs,
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct DiscoverArgs {
+    /// A sweep folder (written by `entente sweep`, best with --design lhs,
+    /// or by `entente sensitivity`).
+    pub dir: PathBuf,
+    /// The outcome to explain (an outcome label or a custom outcome's name).
+    #[arg(long)]
+    pub outcome: String,
+    /// Count a point as 1 when the outcome's share exceeds T, else 0
+    /// (default: use the share itself).
+    #[arg(long, value_name = "T")]
+    pub threshold: Option<f64>,
+    /// Share of the box's points peeled at each step.
+    #[arg(long, default_value_t = 0.05)]
+    pub alpha: f64,
+    /// The reported box is the densest that still covers this share of
+    /// the outcome.
+    #[arg(long, default_value_t = 0.5)]
+    pub min_coverage: f64,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
+    #[command(flatten)]
+    pub charts: ChartArgs,
 }
 
 /// Options `run`, `compare` and `sweep` share.

@@ -11,5 +11,6 @@ pub mod output;
 pub mod report;
 pub mod runner;
 pub mod scenario;
+pub mod sensitivity;
 pub mod stats;
 pub mod sweep;

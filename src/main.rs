@@ -11,6 +11,8 @@ fn main() -> ExitCode {
         Command::Run(args) => commands::run::execute(&args),
         Command::Compare(args) => commands::compare::execute(&args),
         Command::Sweep(args) => commands::sweep::execute(&args),
+        Command::Sensitivity(args) => commands::sensitivity::execute(&args),
+        Command::Discover(args) => commands::discover::execute(&args),
         Command::Report(args) => commands::report::execute(&args),
         Command::Check { files } => commands::check::execute(&files),
         Command::Schema => commands::schema::execute(),

@@ -11,6 +11,7 @@ pub mod network;
 pub mod shares;
 pub mod style;
 pub mod sweep;
+pub mod tornado;
 
 use std::error::Error as StdError;
 

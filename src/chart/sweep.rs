@@ -51,7 +51,7 @@ pub fn main_outcomes(table: &SweepTable) -> Vec<Charted> {
 }
 
 /// A file-name-safe form of a label.
-fn slug(label: &str) -> String {
+pub fn slug(label: &str) -> String {
     let mut out = String::new();
     for c in label.chars() {
         if c.is_ascii_alphanumeric() {

@@ -51,7 +51,7 @@ pub fn execute(args: &CompareArgs) -> Result<(), Error> {
         )));
     }
     if let Some(outcome) = &args.matrix {
-        check_matrix_outcome(outcome, &scenarios)?;
+        check_outcome("--matrix", outcome, &scenarios)?;
     }
     let budgets = plan_budgets(&scenarios, &|_| runs, &args.settings)?;
     // The comparison's identity: every scenario, in order, with its hash.
@@ -159,7 +159,8 @@ pub fn execute(args: &CompareArgs) -> Result<(), Error> {
 
 /// The matrix's outcome must be one the scenarios can produce: a triangle
 /// configuration's label or a custom outcome's name. Checked before any run.
-fn check_matrix_outcome(
+pub(super) fn check_outcome(
+    flag: &str,
     outcome: &str,
     scenarios: &[crate::scenario::Scenario],
 ) -> Result<(), Error> {
@@ -189,7 +190,7 @@ fn check_matrix_outcome(
         .map(|n| format!("did you mean `{n}`? "))
         .unwrap_or_default();
     Err(Error::Usage(format!(
-        "error: --matrix: no scenario has the outcome `{outcome}`\n  = help: {suggestion}outcomes: {}",
+        "error: {flag}: no scenario has the outcome `{outcome}`\n  = help: {suggestion}outcomes: {}",
         labels.join("; ")
     )))
 }

@@ -2,10 +2,12 @@
 
 pub mod check;
 pub mod compare;
+pub mod discover;
 pub mod landscape;
 pub mod report;
 pub mod run;
 pub mod schema;
+pub mod sensitivity;
 pub mod sweep;
 
 use thiserror::Error;

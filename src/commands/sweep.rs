@@ -13,8 +13,8 @@ use crate::runner::{Experiment, RunPlan};
 use crate::scenario::{self, Scenario};
 use crate::sweep::store::{Manifest, CSV, MANIFEST, PROGRESS};
 use crate::sweep::{
-    point, read_table, run_point, sweep_param, Design, ParamProblem, SweepError, SweepPlan,
-    SweepStore,
+    point, read_table, run_point, sweep_param, Design, ParamProblem, SweepError, SweepParam,
+    SweepPlan, SweepStore,
 };
 
 /// Runs of the first point timed by `--dry-run`.
@@ -103,7 +103,7 @@ pub fn execute(args: &SweepArgs) -> Result<(), Error> {
     Ok(())
 }
 
-fn usage(error: SweepError) -> Error {
+pub(super) fn usage(error: SweepError) -> Error {
     Error::Usage(error.to_string())
 }
 
@@ -114,23 +114,7 @@ fn plan(scenario: &Scenario, args: &SweepArgs) -> Result<SweepPlan, Error> {
     let params = if args.params.is_empty() {
         file.params
     } else {
-        let names = scenario.path_names();
-        let range = |path| scenario.valid_range(path);
-        args.params
-            .iter()
-            .map(|text| {
-                let bad = |(message, help): (String, String)| {
-                    Error::Usage(format!(
-                        "error: --param `{text}`: {message}\n  = help: {help}"
-                    ))
-                };
-                let (path, spec) = crate::sweep::spec::split_assignment(text)
-                    .map_err(|e| bad((e.message, e.help)))?;
-                sweep_param(&names, &range, path, spec).map_err(|problem| match problem {
-                    ParamProblem::Path(m, h) | ParamProblem::Spec(m, h) => bad((m, h)),
-                })
-            })
-            .collect::<Result<Vec<_>, Error>>()?
+        params(scenario, &args.params)?
     };
     if params.is_empty() {
         return Err(Error::Usage(
@@ -160,6 +144,27 @@ fn plan(scenario: &Scenario, args: &SweepArgs) -> Result<SweepPlan, Error> {
         args.max_runs.or(file.max_runs),
     )
     .map_err(usage)
+}
+
+/// Parses and checks each `--param PATH=SPEC`.
+pub(super) fn params(scenario: &Scenario, texts: &[String]) -> Result<Vec<SweepParam>, Error> {
+    let names = scenario.path_names();
+    let range = |path| scenario.valid_range(path);
+    texts
+        .iter()
+        .map(|text| {
+            let bad = |(message, help): (String, String)| {
+                Error::Usage(format!(
+                    "error: --param `{text}`: {message}\n  = help: {help}"
+                ))
+            };
+            let (path, spec) =
+                crate::sweep::spec::split_assignment(text).map_err(|e| bad((e.message, e.help)))?;
+            sweep_param(&names, &range, path, spec).map_err(|problem| match problem {
+                ParamProblem::Path(m, h) | ParamProblem::Spec(m, h) => bad((m, h)),
+            })
+        })
+        .collect()
 }
 
 /// Prints the size of the sweep and a time estimate from a short pilot.

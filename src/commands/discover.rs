@@ -1,0 +1,240 @@
+//! `entente discover`: scenario discovery with PRIM over a finished sweep's
+//! parameters. y is the outcome's share at each point (or 1 where it
+//! exceeds `--threshold`); the peeling trajectory goes to discover.csv and
+//! a chart, and the chosen box is printed as sentences.
+
+use std::fmt::Write as _;
+
+use super::Error;
+use crate::chart::tornado::PeelingPlot;
+use crate::chart::{render, Frame};
+use crate::cli::DiscoverArgs;
+use crate::output::files::write_whole;
+use crate::report::csv;
+use crate::sensitivity::prim::{self, Peeling, PrimBox};
+use crate::sweep::read_table;
+
+/// Boxes whose density is this close to the best count as equally dense;
+/// the widest of them is reported.
+const TOLERANCE: f64 = 0.02;
+
+pub fn execute(args: &DiscoverArgs) -> Result<(), Error> {
+    if !(args.alpha > 0.0 && args.alpha < 0.5) {
+        return Err(Error::Usage(
+            "error: --alpha must be between 0 and 0.5\n  = help: 0.05 peels 5% of the box's points a step".into(),
+        ));
+    }
+    if !(0.0..=1.0).contains(&args.min_coverage) {
+        return Err(Error::Usage(
+            "error: --min-coverage must be between 0 and 1".into(),
+        ));
+    }
+    if let Some(t) = args.threshold.filter(|t| !(0.0..1.0).contains(t)) {
+        return Err(Error::Usage(format!(
+            "error: --threshold {t} is not a share between 0 and 1"
+        )));
+    }
+    let table = read_table(&args.dir).map_err(|e| {
+        Error::Usage(format!(
+            "{e}\n  = help: give a folder written by `entente sweep` (e.g. with --design lhs)"
+        ))
+    })?;
+    if table.points.len() < 20 {
+        return Err(Error::Usage(format!(
+            "error: `{}` holds {} points; PRIM needs at least 20\n  = help: run a larger sweep, e.g. --design lhs --samples 200",
+            args.dir.display(),
+            table.points.len()
+        )));
+    }
+    let Some((classifier, outcome, label)) =
+        super::sensitivity::find_outcome(&table, &args.outcome)
+    else {
+        let labels: Vec<String> = table
+            .classifiers()
+            .into_iter()
+            .flat_map(|c| {
+                table.outcomes(c).into_iter().map(move |o| {
+                    if o == "yes" {
+                        c.to_string()
+                    } else {
+                        o.to_string()
+                    }
+                })
+            })
+            .filter(|l| l != "no")
+            .collect();
+        let hint = crate::diagnostic::nearest(&args.outcome, labels.iter().map(String::as_str))
+            .map(|n| format!("did you mean `{n}`? "))
+            .unwrap_or_default();
+        return Err(Error::Usage(format!(
+            "error: --outcome: the sweep has no outcome `{}`\n  = help: {hint}outcomes: {}",
+            args.outcome,
+            labels.join("; ")
+        )));
+    };
+    let x: Vec<Vec<f64>> = table.points.iter().map(|p| p.values.clone()).collect();
+    let y: Vec<f64> = table
+        .points
+        .iter()
+        .map(|p| {
+            let share = p.share(&classifier, &outcome).map_or(0.0, |o| o.share);
+            match args.threshold {
+                Some(t) => f64::from(u8::from(share > t)),
+                None => share,
+            }
+        })
+        .collect();
+    let trajectory = prim::peel(
+        &x,
+        &y,
+        Peeling {
+            alpha: args.alpha,
+            min_mass: 0.05,
+        },
+    );
+    let chosen = prim::choose(&trajectory, args.min_coverage, TOLERANCE);
+
+    let mut text = String::from("step,coverage,density,mass,points,chosen");
+    for p in &table.parameters {
+        let _ = write!(
+            text,
+            ",{},{}",
+            csv::field(&format!("{p} lo")),
+            csv::field(&format!("{p} hi"))
+        );
+    }
+    text.push('\n');
+    for b in &trajectory {
+        let _ = write!(
+            text,
+            "{},{},{},{},{},{}",
+            b.step,
+            csv::number(b.coverage),
+            csv::number(b.density),
+            csv::number(b.mass),
+            b.points,
+            chosen.is_some_and(|c| c.step == b.step)
+        );
+        for (lo, hi) in &b.bounds {
+            let _ = write!(text, ",{},{}", csv::number(*lo), csv::number(*hi));
+        }
+        text.push('\n');
+    }
+    let stem = format!("discover-{}", crate::chart::sweep::slug(&label));
+    let csv_path = args.dir.join(format!("{stem}.csv"));
+    write_whole(&csv_path, text.as_bytes())?;
+    let what = match args.threshold {
+        Some(t) => format!(
+            "points where “{label}” exceeds {}",
+            crate::chart::percent(t)
+        ),
+        None => format!("runs ending in “{label}”"),
+    };
+    let figure = render(
+        &Frame {
+            name: format!("{stem}-peeling"),
+            title: format!("Where “{label}” is likely: PRIM's peeling trajectory"),
+            caption: format!(
+                "Sweep of {} · {} design, {} points · {} runs per point · y: {what} · peeling {}% a step · ringed: the reported box",
+                table.manifest.scenario,
+                table.design,
+                table.points.len(),
+                crate::chart::thousands(table.manifest.runs),
+                args.alpha * 100.0
+            ),
+        },
+        &PeelingPlot {
+            steps: trajectory.iter().map(|b| (b.coverage, b.density)).collect(),
+            chosen: chosen.map(|c| c.step),
+        },
+        args.charts.size,
+    )?;
+    let png = args.dir.join(format!("{}.png", figure.name));
+    write_whole(&png, &figure.png)?;
+    write_whole(
+        &args.dir.join(format!("{}.svg", figure.name)),
+        figure.svg.as_bytes(),
+    )?;
+    if !args.quiet {
+        match chosen {
+            Some(b) => println!(
+                "{}",
+                sentence(b, &trajectory[0], &table.parameters, &label, args.threshold)
+            ),
+            None => println!(
+                "No box covers {} of the {what}; lower --min-coverage.",
+                crate::chart::percent(args.min_coverage)
+            ),
+        }
+        println!("  wrote {}", csv_path.display());
+        println!("  wrote {} (and .svg)", png.display());
+    }
+    Ok(())
+}
+
+/// The box in words: only the limits peeling moved are conditions.
+pub fn sentence(
+    chosen: &PrimBox,
+    whole: &PrimBox,
+    parameters: &[String],
+    label: &str,
+    threshold: Option<f64>,
+) -> String {
+    let mut conditions = Vec::new();
+    for (i, ((lo, hi), (lo0, hi0))) in chosen.bounds.iter().zip(&whole.bounds).enumerate() {
+        let name = &parameters[i];
+        match (lo > lo0, hi < hi0) {
+            (true, true) => {
+                conditions.push(format!("{name} lies between {} and {}", g(*lo), g(*hi)))
+            }
+            (true, false) => conditions.push(format!("{name} is above {}", g(*lo))),
+            (false, true) => conditions.push(format!("{name} is below {}", g(*hi))),
+            (false, false) => {}
+        }
+    }
+    let pct = crate::chart::percent;
+    let result = match threshold {
+        Some(t) => format!(
+            "“{label}” exceeds {} at {} of the sampled points, covering {} of all points where it does",
+            pct(t),
+            pct(chosen.density),
+            pct(chosen.coverage)
+        ),
+        None => format!(
+            "“{label}” happens in {} of runs, covering {} of all runs where it happens",
+            pct(chosen.density),
+            pct(chosen.coverage)
+        ),
+    };
+    let base = format!(
+        " (over the whole sweep: {}; the box holds {} of the points)",
+        pct(whole.density),
+        pct(chosen.mass)
+    );
+    if conditions.is_empty() {
+        format!("No parameter range stands out: {result}{base}.")
+    } else {
+        format!("When {}, {result}{base}.", join_and(&conditions))
+    }
+}
+
+fn join_and(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+/// A limit, to three significant digits.
+fn g(x: f64) -> String {
+    let digits = if x.abs() >= 10.0 {
+        1
+    } else if x.abs() >= 1.0 {
+        2
+    } else {
+        3
+    };
+    let t = format!("{x:.digits$}");
+    t.trim_end_matches('0').trim_end_matches('.').to_string()
+}

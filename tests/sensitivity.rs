@@ -1,0 +1,305 @@
+//! `entente sensitivity` and `entente discover` end to end on the small
+//! sweep scenario, with tiny sizes: the files, their shape, resumption and
+//! the errors.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use entente::sweep::read_table;
+
+const SCENARIO: &str = "tests/data/sweep_small.toml";
+const OUTCOME: &str = "stable marriage CHN+RUS vs USA";
+const PARAMS: [&str; 6] = [
+    "--param",
+    "weights.identity=0..1.5",
+    "--param",
+    "weights.economy=0..1.5",
+    "--param",
+    "weights.balance=0.2..1.2",
+];
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn fresh(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("entente-sens-{}-{name}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    dir
+}
+
+fn entente(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_entente"))
+        .current_dir(root())
+        .args(args)
+        .output()
+        .expect("the entente binary runs")
+}
+
+fn sensitivity(out: &Path, extra: &[&str]) -> Output {
+    let mut args = vec!["sensitivity", SCENARIO, "--out", out.to_str().unwrap()];
+    args.extend_from_slice(&PARAMS);
+    args.extend_from_slice(extra);
+    entente(&args)
+}
+
+fn ok(output: &Output) -> String {
+    assert!(
+        output.status.success(),
+        "failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn rows(path: &Path) -> Vec<Vec<String>> {
+    fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .map(split)
+        .collect()
+}
+
+/// One CSV line's fields (labels such as "romantic triangle, pivot CHN"
+/// are quoted).
+fn split(line: &str) -> Vec<String> {
+    let mut fields = vec![String::new()];
+    let mut quoted = false;
+    for c in line.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            ',' if !quoted => fields.push(String::new()),
+            c => fields.last_mut().unwrap().push(c),
+        }
+    }
+    fields
+}
+
+#[test]
+fn morris_writes_the_indices_and_the_tornado_chart() {
+    let out = fresh("morris");
+    let stdout = ok(&sensitivity(
+        &out,
+        &[
+            "--method",
+            "morris",
+            "--trajectories",
+            "3",
+            "--runs",
+            "12",
+            "--outcome",
+            OUTCOME,
+        ],
+    ));
+    assert!(
+        stdout.starts_with("sweep-small: morris over 3 parameters"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("12 points x 12 runs = 144 model runs"),
+        "{stdout}"
+    );
+    let dir = out.join("sweep-small-morris");
+    let table = read_table(&dir).unwrap();
+    assert_eq!(table.design, "morris");
+    assert_eq!(table.points.len(), 3 * 4);
+    let csv = rows(&dir.join("sensitivity.csv"));
+    assert_eq!(
+        csv[0].join(","),
+        "outcome,parameter,method,index,value,ci_low,ci_high"
+    );
+    assert_eq!(csv.len(), 1 + 3 * 3, "mu_star, mu and sigma per parameter");
+    assert!(csv[1..]
+        .iter()
+        .all(|r| r.len() == 7 && r[0] == OUTCOME && r[2] == "morris"));
+    let indices: Vec<&str> = csv[1..4].iter().map(|r| r[3].as_str()).collect();
+    assert_eq!(indices, ["mu_star", "mu", "sigma"]);
+    for ext in ["png", "svg"] {
+        let chart = dir.join(format!("tornado-stable-marriage-chn-rus-vs-usa.{ext}"));
+        assert!(fs::metadata(&chart).unwrap().len() > 1000, "{chart:?}");
+    }
+    // Again: every point is done, so nothing runs and the files are the same.
+    let before = fs::read(dir.join("sensitivity.csv")).unwrap();
+    ok(&sensitivity(
+        &out,
+        &[
+            "--method",
+            "morris",
+            "--trajectories",
+            "3",
+            "--runs",
+            "12",
+            "--outcome",
+            OUTCOME,
+            "-q",
+        ],
+    ));
+    assert_eq!(before, fs::read(dir.join("sensitivity.csv")).unwrap());
+    let _ = fs::remove_dir_all(&out);
+}
+
+#[test]
+fn sobol_writes_first_and_total_indices_for_each_main_outcome() {
+    let out = fresh("sobol");
+    ok(&sensitivity(
+        &out,
+        &[
+            "--method",
+            "sobol",
+            "--samples",
+            "8",
+            "--runs",
+            "10",
+            "--bootstrap",
+            "50",
+            "-q",
+        ],
+    ));
+    let dir = out.join("sweep-small-sobol");
+    assert_eq!(read_table(&dir).unwrap().points.len(), 8 * (3 + 2));
+    let csv = rows(&dir.join("sensitivity.csv"));
+    let outcomes: Vec<&String> = csv[1..].iter().map(|r| &r[0]).collect();
+    assert!(
+        !outcomes.is_empty() && (csv.len() - 1) % 6 == 0,
+        "S1 and ST per parameter"
+    );
+    assert!(csv[1..].iter().all(|r| r[3] == "S1" || r[3] == "ST"));
+    let charts = fs::read_dir(&dir)
+        .unwrap()
+        .filter(|e| {
+            let name = e.as_ref().unwrap().file_name();
+            let name = name.to_string_lossy();
+            name.starts_with("tornado-") && name.ends_with(".png")
+        })
+        .count();
+    assert_eq!(charts, (csv.len() - 1) / 6, "one chart per outcome");
+    let _ = fs::remove_dir_all(&out);
+}
+
+#[test]
+fn bad_requests_exit_2_with_help() {
+    let out = fresh("bad");
+    for (extra, expected) in [
+        (vec!["--method", "sobel"], "did you mean `sobol`"),
+        (
+            vec!["--outcome", "stable marriage CHN+RUS vs USX"],
+            "did you mean",
+        ),
+    ] {
+        let output = sensitivity(&out, &extra);
+        assert_eq!(output.status.code(), Some(2));
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(expected), "{stderr}");
+    }
+    let output = entente(&["sensitivity", SCENARIO, "--param", "weights.identiy=0..1"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("did you mean `identity`"));
+    let output = entente(&["sensitivity", SCENARIO, "--param", "weights.identity=0:1:3"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("a..b"));
+    assert!(!out.exists(), "nothing written");
+}
+
+#[test]
+fn discover_finds_a_box_in_a_latin_hypercube_sweep() {
+    let out = fresh("discover");
+    let o = out.to_str().unwrap();
+    ok(&entente(&[
+        "sweep",
+        SCENARIO,
+        "--quiet",
+        "--out",
+        o,
+        "--design",
+        "lhs",
+        "--samples",
+        "40",
+        "--runs",
+        "10",
+        "--param",
+        "weights.identity=0..1.5",
+        "--param",
+        "weights.economy=0..1.5",
+    ]));
+    let dir = out.join("sweep-small-sweep");
+    let d = dir.to_str().unwrap();
+    let stdout = ok(&entente(&["discover", d, "--outcome", OUTCOME]));
+    assert!(stdout.contains(OUTCOME), "{stdout}");
+    assert!(
+        stdout.starts_with("When ") || stdout.starts_with("No parameter range"),
+        "{stdout}"
+    );
+    let csv = rows(&dir.join("discover-stable-marriage-chn-rus-vs-usa.csv"));
+    assert_eq!(
+        csv[0].join(","),
+        "step,coverage,density,mass,points,chosen,weights.identity lo,weights.identity hi,weights.economy lo,weights.economy hi"
+    );
+    assert!(csv.len() > 2, "a trajectory of boxes");
+    assert_eq!(csv[1][0], "0");
+    assert_eq!(csv[1][3], "1", "the first box holds every point");
+    assert_eq!(csv[1..].iter().filter(|r| r[5] == "true").count(), 1);
+    assert!(dir
+        .join("discover-stable-marriage-chn-rus-vs-usa-peeling.png")
+        .exists());
+    assert!(dir
+        .join("discover-stable-marriage-chn-rus-vs-usa-peeling.svg")
+        .exists());
+    // With a threshold, and an unknown outcome.
+    ok(&entente(&[
+        "discover",
+        d,
+        "--outcome",
+        OUTCOME,
+        "--threshold",
+        "0.5",
+        "-q",
+    ]));
+    let output = entente(&["discover", d, "--outcome", "stable mariage CHN+RUS vs USA"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("did you mean"));
+    let output = entente(&["discover", "/nonexistent-sweep", "--outcome", OUTCOME]);
+    assert_eq!(output.status.code(), Some(2));
+    let _ = fs::remove_dir_all(&out);
+}
+
+#[test]
+fn an_interrupted_analysis_resumes_to_the_same_files() {
+    let args = [
+        "--method",
+        "morris",
+        "--trajectories",
+        "3",
+        "--runs",
+        "12",
+        "--outcome",
+        OUTCOME,
+        "-q",
+    ];
+    let whole = fresh("resume-whole");
+    ok(&sensitivity(&whole, &args));
+    let cut = fresh("resume-cut");
+    ok(&sensitivity(&cut, &args));
+    // Stop it after point 5, with point 5's rows half written.
+    let dir = cut.join("sweep-small-morris");
+    let csv = fs::read_to_string(dir.join("sweep.csv")).unwrap();
+    let end = csv.find("\n5,").unwrap() + 1;
+    fs::write(
+        dir.join("progress.json"),
+        format!("{{\"points_done\": 5, \"points\": 12, \"csv_bytes\": {end}}}\n"),
+    )
+    .unwrap();
+    fs::write(dir.join("sweep.csv"), &csv[..end + 10]).unwrap();
+    fs::remove_file(dir.join("sensitivity.csv")).unwrap();
+    let stdout = ok(&sensitivity(&cut, &args[..8]));
+    assert!(stdout.contains("resumed after 5 of 12 points"), "{stdout}");
+    for name in ["sweep.csv", "sensitivity.csv", "manifest.json"] {
+        assert_eq!(
+            fs::read(whole.join("sweep-small-morris").join(name)).unwrap(),
+            fs::read(dir.join(name)).unwrap(),
+            "{name}"
+        );
+    }
+    let _ = fs::remove_dir_all(&whole);
+    let _ = fs::remove_dir_all(&cut);
+}
