@@ -3,6 +3,7 @@
 pub mod check;
 pub mod compare;
 pub mod landscape;
+pub mod merge;
 pub mod report;
 pub mod run;
 pub mod schema;

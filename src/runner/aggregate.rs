@@ -4,7 +4,10 @@
 
 use std::collections::BTreeMap;
 
-use crate::stats::{HistogramError, SeriesBank};
+use crate::stats::{HistogramError, LeReader, SeriesBank};
+
+/// The first bytes of a serialised aggregate: format name and version.
+pub const MAGIC: &[u8; 16] = b"entente-agg-v1\n\0";
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Aggregate {
@@ -42,5 +45,54 @@ impl Aggregate {
             }
         }
         Ok(())
+    }
+
+    /// The exact state as bytes (format `entente-agg-v1`, little-endian):
+    /// [`MAGIC`], runs, the number of classifiers, per classifier its
+    /// number of codes and `(code, count)` pairs, then the series bank's
+    /// state (see [`SeriesBank::write_state`]). Nothing is rounded, so a
+    /// shard's aggregate read back merges to the same bits as in-process.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = MAGIC.to_vec();
+        out.extend_from_slice(&self.runs.to_le_bytes());
+        out.extend_from_slice(&(self.counts.len() as u64).to_le_bytes());
+        for counts in &self.counts {
+            out.extend_from_slice(&(counts.len() as u64).to_le_bytes());
+            for (code, count) in counts {
+                out.extend_from_slice(&code.to_le_bytes());
+                out.extend_from_slice(&count.to_le_bytes());
+            }
+        }
+        self.trajectories.write_state(&mut out);
+        out
+    }
+
+    /// Reads [`to_bytes`](Self::to_bytes)'s output into `self`, an empty
+    /// aggregate of the same experiment (which gives the bank's layout).
+    /// `None` if the bytes are not of this format or layout.
+    pub fn read_bytes(&mut self, bytes: &[u8]) -> Option<()> {
+        let rest = bytes.strip_prefix(MAGIC.as_slice())?;
+        let mut r = LeReader(rest);
+        let runs = r.u64()?;
+        if r.u64()? != self.counts.len() as u64 {
+            return None;
+        }
+        let mut all = Vec::with_capacity(self.counts.len());
+        for _ in 0..self.counts.len() {
+            let len = r.u64()?;
+            let mut counts = BTreeMap::new();
+            for _ in 0..len {
+                let code = r.u64()?;
+                counts.insert(code, r.u64()?);
+            }
+            all.push(counts);
+        }
+        let rest = self.trajectories.read_state(r.0)?;
+        if !rest.is_empty() {
+            return None;
+        }
+        self.runs = runs;
+        self.counts = all;
+        Some(())
     }
 }
