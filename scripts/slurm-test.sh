@@ -156,8 +156,15 @@ say "submitted array job $ARRAY ($SHARDS shards of $RUNS runs) and merge job $ME
 # The reference: one process, same scenario path (it is recorded in the results).
 "$BIN" run "$SCENARIO" --runs "$RUNS" --out "$D"/one --quiet
 
+# Done when the merge job's completion record is written (also when it is
+# cancelled because a shard failed), or when slurmctld answers that neither
+# job is queued or running any more. A slow or failed squeue is not "done".
 deadline=$((SECONDS + WAIT))
-while [ -n "$(timeout 10 squeue -h -j "$ARRAY,$MERGE" 2>/dev/null)" ]; do
+while ! grep -q "^JobId=$MERGE " "$D"/jobcomp.log 2>/dev/null; do
+  if queued=$(timeout 10 squeue -h -j "$ARRAY,$MERGE" 2>/dev/null) && [ -z "$queued" ]; then
+    sleep 1
+    break
+  fi
   if [ $SECONDS -ge $deadline ]; then
     echo "slurm-test: jobs still queued or running after $WAIT s" >&2
     timeout 10 squeue >&2 || true
