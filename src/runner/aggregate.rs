@@ -96,3 +96,71 @@ impl Aggregate {
         Some(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::stats::BinScale;
+
+    fn empty() -> Aggregate {
+        let bank = SeriesBank::new(
+            3,
+            &[
+                (BinScale::Linear { lo: -1.0, hi: 1.0 }, 4),
+                (BinScale::Log { lo: 0.1, hi: 10.0 }, 3),
+            ],
+        )
+        .unwrap();
+        Aggregate::new(2, bank)
+    }
+
+    fn sample() -> Aggregate {
+        let mut aggregate = empty();
+        for (i, x) in [0.3, -0.7, f64::NAN, 2.5, 1e30, 0.123_456_789]
+            .iter()
+            .enumerate()
+        {
+            aggregate.trajectories.record(i % 2, i % 3, *x).unwrap();
+            aggregate.count(&[i as u64 % 3, 7]);
+        }
+        aggregate
+    }
+
+    #[test]
+    fn bytes_round_trip_exactly() {
+        let aggregate = sample();
+        let bytes = aggregate.to_bytes();
+        let mut back = empty();
+        back.read_bytes(&bytes).unwrap();
+        assert_eq!(back.to_bytes(), bytes);
+        assert_eq!(back.runs, aggregate.runs);
+        assert_eq!(back.counts, aggregate.counts);
+        for s in 0..2 {
+            for t in 0..3 {
+                let same =
+                    |a: Option<f64>, b: Option<f64>| a.map(f64::to_bits) == b.map(f64::to_bits);
+                assert!(same(
+                    back.trajectories.mean(s, t),
+                    aggregate.trajectories.mean(s, t)
+                ));
+                assert!(same(
+                    back.trajectories.quantile(s, t, 0.5),
+                    aggregate.trajectories.quantile(s, t, 0.5)
+                ));
+            }
+        }
+    }
+
+    #[test]
+    fn refuses_other_layouts_and_damage() {
+        let bytes = sample().to_bytes();
+        let other = SeriesBank::new(2, &[(BinScale::Linear { lo: -1.0, hi: 1.0 }, 4)]).unwrap();
+        assert!(Aggregate::new(2, other).read_bytes(&bytes).is_none());
+        let mut fresh = empty();
+        assert!(fresh.read_bytes(&bytes[..bytes.len() - 1]).is_none());
+        assert!(fresh.read_bytes(&bytes[1..]).is_none());
+        let mut longer = bytes.clone();
+        longer.push(0);
+        assert!(fresh.read_bytes(&longer).is_none());
+    }
+}
