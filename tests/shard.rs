@@ -137,6 +137,23 @@ fn refuses_mixed_missing_and_doubled_shards() {
     refused(&[&a[0], &a[2]], &["missing: shard 2/3"]);
     refused(&[&a[0], &a[1], &a[1], &a[2]], &["given twice: shard 2/3"]);
 
+    // A shard folder of another study is not overwritten without --force.
+    let output = entente(&[
+        "run",
+        SCENARIO,
+        "--runs",
+        "103",
+        "--seed",
+        "12",
+        "--shard",
+        "1/3",
+        "-q",
+        "--out",
+        root.join("a").to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("already holds results"));
+
     // Another run count is another study, too.
     let c = root.join("c");
     ok(&[

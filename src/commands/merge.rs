@@ -56,28 +56,42 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
         .collect()
 }
 
-/// Writes a shard folder: the aggregate, then shard.json.
-pub fn write_shard(
+/// Prepares a shard folder before its runs start: refuses, unless
+/// `force`, one that holds another study's shard.
+pub fn prepare_shard(
     dir: &Path,
     scenario: &Scenario,
-    (seed, runs, shard): (u64, u64, Shard),
-    aggregate: &Aggregate,
-    seconds: f64,
+    (seed, runs): (u64, u64),
     force: bool,
-) -> Result<Vec<PathBuf>, Error> {
+) -> Result<ResultDir, Error> {
     let provenance = Provenance {
         scenario_hash: scenario.hash(),
         seed,
         runs,
         version: TOOL_VERSION.to_string(),
     };
-    let dir = ResultDir::prepare_marked(dir, SHARD_FILE, &provenance, force)?;
+    Ok(ResultDir::prepare_marked(
+        dir,
+        SHARD_FILE,
+        &provenance,
+        force,
+    )?)
+}
+
+/// Writes a shard folder: the aggregate, then shard.json.
+pub fn write_shard(
+    dir: &ResultDir,
+    scenario: &Scenario,
+    (seed, runs, shard): (u64, u64, Shard),
+    aggregate: &Aggregate,
+    seconds: f64,
+) -> Result<Vec<PathBuf>, Error> {
     let bytes = aggregate.to_bytes();
     let (first, end) = shard.range(runs);
     let info = ShardInfo {
         format: SHARD_FORMAT.into(),
         scenario: scenario.name.clone(),
-        scenario_hash: provenance.scenario_hash,
+        scenario_hash: scenario.hash(),
         sources: scenario.sources.iter().map(|s| s.path.clone()).collect(),
         seed,
         runs,
@@ -85,7 +99,7 @@ pub fn write_shard(
         shards: shard.count,
         first,
         end,
-        tool_version: provenance.version,
+        tool_version: TOOL_VERSION.to_string(),
         seconds: (seconds * 1000.0).round() / 1000.0,
         aggregate_sha256: sha256_hex(&bytes),
     };

@@ -296,6 +296,12 @@ fn run_shards(args: &RunArgs, scenarios: &[Scenario], shard: Shard) -> Result<()
         let seed = args.settings.common.seed.unwrap_or(scenario.seed);
         let experiment = Experiment::new(scenario);
         let range = shard.range(runs);
+        let dir = args
+            .settings
+            .common
+            .out
+            .join(format!("{}.{}", scenario.name, shard.label()));
+        let dir = merge::prepare_shard(&dir, scenario, (seed, runs), args.settings.common.force)?;
         let Some((aggregate, seconds)) = run_range(
             &experiment,
             seed,
@@ -303,21 +309,10 @@ fn run_shards(args: &RunArgs, scenarios: &[Scenario], shard: Shard) -> Result<()
             budget.workers,
             args.settings.common.quiet,
         ) else {
+            dir.abandon();
             return Err(interrupted(&scenario.name, done));
         };
-        let dir = args
-            .settings
-            .common
-            .out
-            .join(format!("{}.{}", scenario.name, shard.label()));
-        let written = merge::write_shard(
-            &dir,
-            scenario,
-            (seed, runs, shard),
-            &aggregate,
-            seconds,
-            args.settings.common.force,
-        )?;
+        let written = merge::write_shard(&dir, scenario, (seed, runs, shard), &aggregate, seconds)?;
         if !args.settings.common.quiet {
             println!(
                 "{}: shard {shard}, runs {}..{} of {runs}, in {seconds:.2} s",
