@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 use crate::chart::Size;
+use crate::runner::shard::Shard;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -26,6 +27,9 @@ pub enum Command {
     /// Run scenarios on common random numbers and compare their outcome
     /// shares with the first (Newcombe 95% intervals for differences).
     Compare(CompareArgs),
+    /// Combine the shard folders of `run --shard K/N` into the result folder
+    /// the unsharded run writes (byte for byte, but for timing.json).
+    Merge(MergeArgs),
     /// Sweep parameters over a design and write each point's outcome shares.
     Sweep(SweepArgs),
     /// Which parameters decide an outcome: Morris screening or Sobol indices
@@ -70,6 +74,27 @@ pub struct RunArgs {
     /// Print the summaries as JSON instead of tables.
     #[arg(long)]
     pub json: bool,
+    /// Do only shard K of N (runs ⌊(K−1)·R/N⌋ to ⌊K·R/N⌋) and write its
+    /// exact aggregate to `<out>/<name>.shard-K-of-N/` for `entente merge`.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<Shard>,
+    #[command(flatten)]
+    pub charts: ChartArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// Shard folders written by `entente run --shard K/N`, in any order.
+    #[arg(required = true, value_name = "DIR")]
+    pub dirs: Vec<PathBuf>,
+    /// Result folder to write [default: output/<scenario name>].
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Replace a folder holding results of a different run.
+    #[arg(long)]
+    pub force: bool,
+    #[arg(long, short)]
+    pub quiet: bool,
     #[command(flatten)]
     pub charts: ChartArgs,
 }

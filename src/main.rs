@@ -10,6 +10,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Run(args) => commands::run::execute(&args),
         Command::Compare(args) => commands::compare::execute(&args),
+        Command::Merge(args) => commands::merge::execute(&args),
         Command::Sweep(args) => commands::sweep::execute(&args),
         Command::Sensitivity(args) => commands::sensitivity::execute(&args),
         Command::Discover(args) => commands::discover::execute(&args),

@@ -4,6 +4,7 @@ pub mod check;
 pub mod compare;
 pub mod discover;
 pub mod landscape;
+pub mod merge;
 pub mod report;
 pub mod run;
 pub mod schema;

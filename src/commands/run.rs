@@ -7,7 +7,7 @@ use std::sync::Once;
 use std::time::Instant;
 
 use super::check::load_all;
-use super::{report, Error};
+use super::{merge, report, Error};
 use crate::chart::{fan, Figure};
 use crate::cli::{ChartArgs, RunArgs, RunSettings};
 use crate::output::files::{Provenance, SUMMARY};
@@ -18,7 +18,8 @@ use crate::report::results::{RunResults, SeriesTable, TRAJECTORIES};
 use crate::report::summary::TOOL_VERSION;
 use crate::report::{csv, json, table, Summary};
 use crate::runner::budget::{self, Budget};
-use crate::runner::{Experiment, RunPlan};
+use crate::runner::shard::Shard;
+use crate::runner::{Aggregate, Experiment, RunPlan};
 use crate::scenario::Scenario;
 
 /// Set by Ctrl-C: the runs stop, and nothing of the unfinished scenario is
@@ -141,13 +142,40 @@ pub fn run_scenario(
     let dir = ResultDir::prepare(dir, &provenance, settings.common.force)?;
     report::check_target(&dir.path(briefing::FILE), settings.common.force)?;
     let experiment = Experiment::new(scenario);
-    let bar = runs_bar(runs, &scenario.name, settings.common.quiet);
+    let Some((aggregate, seconds)) =
+        run_range(&experiment, seed, (0, runs), threads, settings.common.quiet)
+    else {
+        dir.abandon();
+        return Err(interrupted(&scenario.name, done));
+    };
+    let timing = format!(
+        "{{\n  \"threads\": {threads},\n  \"runs\": {runs},\n  \"seconds\": {seconds:.3},\n  \"runs_per_second\": {:.1}\n}}\n",
+        runs as f64 / seconds.max(1e-9)
+    );
+    let (results, written) = write_results(&experiment, &aggregate, seed, &dir, charts, &timing)?;
+    Ok(Finished {
+        results,
+        written,
+        seconds,
+    })
+}
+
+/// Runs `first..end` of `experiment` from `seed` on `threads` threads with
+/// a progress bar; `None` if Ctrl-C stopped it. Also returns the seconds.
+pub fn run_range(
+    experiment: &Experiment,
+    seed: u64,
+    (first, end): (u64, u64),
+    threads: usize,
+    quiet: bool,
+) -> Option<(Aggregate, f64)> {
+    let bar = runs_bar(end - first, &experiment.scenario.name, quiet);
     let started = Instant::now();
     let aggregate = experiment.run_until(
         &RunPlan {
             seed,
-            first: 0,
-            end: runs,
+            first,
+            end,
             threads,
         },
         &|finished| bar.inc(finished),
@@ -155,13 +183,22 @@ pub fn run_scenario(
     );
     let seconds = started.elapsed().as_secs_f64();
     bar.finish_and_clear();
-    let Some(aggregate) = aggregate else {
-        dir.abandon();
-        return Err(interrupted(&scenario.name, done));
-    };
+    aggregate.map(|a| (a, seconds))
+}
 
-    let summary_json = json::summary(&Summary::new(&experiment, &aggregate, seed));
-    let trajectories = csv::trajectories(&experiment, &aggregate);
+/// Writes a run's result folder from its aggregate: what `run` writes
+/// after running, and `merge` after merging shards (so both write the same
+/// bytes). `timing` is timing.json's text; summary.json is written last.
+pub fn write_results(
+    experiment: &Experiment,
+    aggregate: &Aggregate,
+    seed: u64,
+    dir: &ResultDir,
+    charts: &ChartArgs,
+    timing: &str,
+) -> Result<(RunResults, Vec<PathBuf>), Error> {
+    let summary_json = json::summary(&Summary::new(experiment, aggregate, seed));
+    let trajectories = csv::trajectories(experiment, aggregate);
     // Charts and briefing are drawn from the very text written, so
     // `entente report` redraws them identically from the folder.
     let results = RunResults {
@@ -171,26 +208,15 @@ pub fn run_scenario(
     let mut written: Vec<PathBuf> = vec![
         dir.write("outcomes.csv", csv::outcomes(&results.summary).as_bytes())?,
         dir.write(TRAJECTORIES, trajectories.as_bytes())?,
-        dir.write(
-            "timing.json",
-            format!(
-                "{{\n  \"threads\": {threads},\n  \"runs\": {runs},\n  \"seconds\": {seconds:.3},\n  \"runs_per_second\": {:.1}\n}}\n",
-                runs as f64 / seconds.max(1e-9)
-            )
-            .as_bytes(),
-        )?,
+        dir.write("timing.json", timing.as_bytes())?,
     ];
     let figures = report::run_figures(&results, charts)?;
-    written.extend(write_figures(&dir, &figures)?);
+    written.extend(write_figures(dir, &figures)?);
     let input = BriefingInput::new(vec![results.summary.clone()], vec![figures]);
     written.push(dir.write(briefing::FILE, briefing::html(&input).as_bytes())?);
     // Written last: its presence marks the folder as complete.
     written.push(dir.write(SUMMARY, summary_json.as_bytes())?);
-    Ok(Finished {
-        results,
-        written,
-        seconds,
-    })
+    Ok((results, written))
 }
 
 /// Writes each figure as PNG and SVG; returns the PNGs' paths.
@@ -224,6 +250,9 @@ pub fn print_finished(finished: &Finished, settings: &RunSettings) {
 
 pub fn execute(args: &RunArgs) -> Result<(), Error> {
     let scenarios = prepare(&args.files, &args.settings, &args.charts)?;
+    if let Some(shard) = args.shard {
+        return run_shards(args, &scenarios, shard);
+    }
     let runs_of = |s: &Scenario| args.settings.runs.unwrap_or(s.runs);
     let budgets = plan_budgets(&scenarios, &runs_of, &args.settings)?;
     let mut summaries = Vec::new();
@@ -250,6 +279,51 @@ pub fn execute(args: &RunArgs) -> Result<(), Error> {
         );
     }
     Ok(())
+}
+
+/// `run --shard K/N`: each scenario's share of runs, written as a shard
+/// folder `<out>/<name>.shard-K-of-N/` for `entente merge`.
+fn run_shards(args: &RunArgs, scenarios: &[Scenario], shard: Shard) -> Result<(), Error> {
+    let runs_of = |s: &Scenario| args.settings.runs.unwrap_or(s.runs);
+    // A shard is sized by its own share of the runs.
+    let share = |s: &Scenario| {
+        let (first, end) = shard.range(runs_of(s));
+        (end - first).max(1)
+    };
+    let budgets = plan_budgets(scenarios, &share, &args.settings)?;
+    for (done, (scenario, budget)) in scenarios.iter().zip(&budgets).enumerate() {
+        let runs = runs_of(scenario);
+        let seed = args.settings.common.seed.unwrap_or(scenario.seed);
+        let experiment = Experiment::new(scenario);
+        let range = shard.range(runs);
+        let dir = args
+            .settings
+            .common
+            .out
+            .join(format!("{}.{}", scenario.name, shard.label()));
+        let dir = merge::prepare_shard(&dir, scenario, (seed, runs), args.settings.common.force)?;
+        let Some((aggregate, seconds)) = run_range(
+            &experiment,
+            seed,
+            range,
+            budget.workers,
+            args.settings.common.quiet,
+        ) else {
+            dir.abandon();
+            return Err(interrupted(&scenario.name, done));
+        };
+        let written = merge::write_shard(&dir, scenario, (seed, runs, shard), &aggregate, seconds)?;
+        if !args.settings.common.quiet {
+            println!(
+                "{}: shard {shard}, runs {}..{} of {runs}, in {seconds:.2} s",
+                scenario.name, range.0, range.1
+            );
+            for path in written {
+                println!("  wrote {}", path.display());
+            }
+        }
+    }
+    check_not_interrupted()
 }
 
 /// A Ctrl-C that came while the last files were written: they are

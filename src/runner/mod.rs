@@ -5,6 +5,7 @@ pub mod aggregate;
 pub mod budget;
 pub mod collector;
 pub mod seeding;
+pub mod shard;
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 

@@ -95,6 +95,23 @@ impl ExactSum {
         self.non_finite = self.non_finite.saturating_add(other.non_finite);
     }
 
+    /// The exact internal state `(fixed, wraps, count, non_finite)`, for
+    /// serialising a shard's aggregate; [`from_parts`](Self::from_parts)
+    /// restores it bit for bit.
+    pub fn to_parts(&self) -> (i128, i64, u64, u64) {
+        (self.fixed, self.wraps, self.count, self.non_finite)
+    }
+
+    /// The sum whose state is `parts` (see [`to_parts`](Self::to_parts)).
+    pub fn from_parts((fixed, wraps, count, non_finite): (i128, i64, u64, u64)) -> Self {
+        Self {
+            fixed,
+            wraps,
+            count,
+            non_finite,
+        }
+    }
+
     #[inline]
     fn add_units(&mut self, units: i128) {
         let (fixed, wrapped) = self.fixed.overflowing_add(units);

@@ -431,9 +431,85 @@ impl SeriesBank {
         Some(self.cell(series, tick)?.1.sum.count())
     }
 
+    /// Appends the bank's recorded state (not its layout) to `out`, exactly:
+    /// dimensions, then every bin count, then every cell's exact sum and
+    /// min/max bits, all little-endian.
+    pub fn write_state(&self, out: &mut Vec<u8>) {
+        for n in [
+            self.ticks,
+            self.series.len(),
+            self.counts.len(),
+            self.cells.len(),
+        ] {
+            out.extend_from_slice(&(n as u64).to_le_bytes());
+        }
+        for c in &self.counts {
+            out.extend_from_slice(&c.to_le_bytes());
+        }
+        for cell in &self.cells {
+            let (fixed, wraps, count, non_finite) = cell.sum.to_parts();
+            out.extend_from_slice(&fixed.to_le_bytes());
+            out.extend_from_slice(&wraps.to_le_bytes());
+            out.extend_from_slice(&count.to_le_bytes());
+            out.extend_from_slice(&non_finite.to_le_bytes());
+            out.extend_from_slice(&cell.min.to_bits().to_le_bytes());
+            out.extend_from_slice(&cell.max.to_bits().to_le_bytes());
+        }
+    }
+
+    /// Replaces the recorded state with what [`write_state`](Self::write_state)
+    /// wrote, read from the front of `bytes`; returns the rest. `None`
+    /// (leaving `self` unchanged) if the dimensions differ from this bank's
+    /// layout or `bytes` is short.
+    pub fn read_state<'b>(&mut self, bytes: &'b [u8]) -> Option<&'b [u8]> {
+        let mut r = LeReader(bytes);
+        for n in [
+            self.ticks,
+            self.series.len(),
+            self.counts.len(),
+            self.cells.len(),
+        ] {
+            if r.u64()? != n as u64 {
+                return None;
+            }
+        }
+        let mut counts = Vec::with_capacity(self.counts.len());
+        for _ in 0..self.counts.len() {
+            counts.push(u32::from_le_bytes(r.bytes()?));
+        }
+        let mut cells = Vec::with_capacity(self.cells.len());
+        for _ in 0..self.cells.len() {
+            let fixed = i128::from_le_bytes(r.bytes()?);
+            let wraps = i64::from_le_bytes(r.bytes()?);
+            let sum = ExactSum::from_parts((fixed, wraps, r.u64()?, r.u64()?));
+            let min = f64::from_bits(r.u64()?);
+            let max = f64::from_bits(r.u64()?);
+            cells.push(Cell { sum, min, max });
+        }
+        self.counts = counts;
+        self.cells = cells;
+        Some(r.0)
+    }
+
     fn cell(&self, series: usize, tick: usize) -> Option<(&SeriesLayout, &Cell)> {
         let layout = self.series.get(series).filter(|_| tick < self.ticks)?;
         Some((layout, &self.cells[tick * self.series.len() + series]))
+    }
+}
+
+/// Reads little-endian values from the front of a byte slice.
+pub struct LeReader<'b>(pub &'b [u8]);
+
+impl<'b> LeReader<'b> {
+    /// The next `N` bytes, or `None` if fewer remain.
+    pub fn bytes<const N: usize>(&mut self) -> Option<[u8; N]> {
+        let (head, tail) = self.0.split_at_checked(N)?;
+        self.0 = tail;
+        Some(head.try_into().expect("N bytes"))
+    }
+
+    pub fn u64(&mut self) -> Option<u64> {
+        self.bytes().map(u64::from_le_bytes)
     }
 }
 

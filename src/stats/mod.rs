@@ -9,7 +9,7 @@ mod histogram;
 mod wilson;
 
 pub use exact_sum::ExactSum;
-pub use histogram::{BinScale, Histogram, HistogramError, SeriesBank};
+pub use histogram::{BinScale, Histogram, HistogramError, LeReader, SeriesBank};
 pub use wilson::{newcombe_difference, wilson, Interval, Z95};
 
 /// Deterministic PRNG for property tests, so failures reproduce exactly

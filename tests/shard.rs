@@ -1,0 +1,187 @@
+//! The shard/merge contract without a cluster: `run --shard K/N` for every
+//! K, then `merge`, writes what one process writes (but timing.json), in
+//! any order of shards; a mix of studies, a missing or doubled shard and a
+//! bad --shard are refused with exit code 2.
+
+mod common;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use common::entente;
+
+const SCENARIO: &str = "scenarios/baseline_2016.toml";
+const NAME: &str = "baseline-2016";
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("entente-shard-{name}-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    dir
+}
+
+fn ok(args: &[&str]) {
+    let output = entente(args);
+    assert!(
+        output.status.success(),
+        "entente {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+/// Runs shard K of N for each K in `shards`, 103 runs in all (uneven shares).
+fn shard_dirs(out: &Path, seed: &str, n: u64, shards: &[u64]) -> Vec<String> {
+    shards
+        .iter()
+        .map(|k| {
+            let spec = format!("{k}/{n}");
+            ok(&[
+                "run",
+                SCENARIO,
+                "--runs",
+                "103",
+                "--seed",
+                seed,
+                "--shard",
+                &spec,
+                "-q",
+                "--out",
+                out.to_str().unwrap(),
+            ]);
+            out.join(format!("{NAME}.shard-{k}-of-{n}"))
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect()
+}
+
+fn merge(dirs: &[&str], out: &Path) -> std::process::Output {
+    let mut args = vec!["merge", "-q", "--out", out.to_str().unwrap()];
+    args.extend_from_slice(dirs);
+    entente(&args)
+}
+
+/// Every file of `a` but timing.json, byte for byte in `b`, and no more.
+fn assert_same_files(a: &Path, b: &Path) {
+    let names = |dir: &Path| {
+        let mut names: Vec<String> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n != "timing.json")
+            .collect();
+        names.sort();
+        names
+    };
+    let files = names(a);
+    assert_eq!(files, names(b));
+    assert!(files.contains(&"summary.json".to_string()));
+    for name in files {
+        assert!(
+            fs::read(a.join(&name)).unwrap() == fs::read(b.join(&name)).unwrap(),
+            "{name} differs between {} and {}",
+            a.display(),
+            b.display()
+        );
+    }
+}
+
+#[test]
+fn merged_shards_equal_one_process_in_any_order() {
+    let root = temp_dir("equal");
+    ok(&[
+        "run",
+        SCENARIO,
+        "--runs",
+        "103",
+        "--seed",
+        "11",
+        "-q",
+        "--out",
+        root.join("one").to_str().unwrap(),
+    ]);
+    let dirs = shard_dirs(&root.join("shards"), "11", 4, &[1, 2, 3, 4]);
+    let dirs: Vec<&str> = dirs.iter().map(String::as_str).collect();
+    let one = root.join("one").join(NAME);
+
+    let merged = root.join("merged");
+    assert!(merge(&dirs, &merged).status.success());
+    assert_same_files(&one, &merged);
+    let timing = fs::read_to_string(merged.join("timing.json")).unwrap();
+    assert!(timing.contains("\"shards\": 4"), "{timing}");
+
+    let shuffled = root.join("shuffled");
+    let output = merge(&[dirs[2], dirs[0], dirs[3], dirs[1]], &shuffled);
+    assert!(output.status.success());
+    assert_same_files(&one, &shuffled);
+    let _ = fs::remove_dir_all(&root);
+}
+
+#[test]
+fn refuses_mixed_missing_and_doubled_shards() {
+    let root = temp_dir("refuse");
+    let a = shard_dirs(&root.join("a"), "11", 3, &[1, 2, 3]);
+    let b = shard_dirs(&root.join("b"), "12", 3, &[2]);
+    let out = root.join("merged");
+    let refused = |dirs: &[&str], needles: &[&str]| {
+        let output = merge(dirs, &out);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{dirs:?}: {stderr}");
+        for needle in needles {
+            assert!(stderr.contains(needle), "`{needle}` not in: {stderr}");
+        }
+        assert!(!out.exists(), "a refused merge wrote {}", out.display());
+    };
+    refused(
+        &[&a[0], &b[0], &a[2]],
+        &["different studies", "seed differs"],
+    );
+    refused(&[&a[0], &a[2]], &["missing: shard 2/3"]);
+    refused(&[&a[0], &a[1], &a[1], &a[2]], &["given twice: shard 2/3"]);
+
+    // A shard folder of another study is not overwritten without --force.
+    let output = entente(&[
+        "run",
+        SCENARIO,
+        "--runs",
+        "103",
+        "--seed",
+        "12",
+        "--shard",
+        "1/3",
+        "-q",
+        "--out",
+        root.join("a").to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("already holds results"));
+
+    // Another run count is another study, too.
+    let c = root.join("c");
+    ok(&[
+        "run",
+        SCENARIO,
+        "--runs",
+        "50",
+        "--seed",
+        "11",
+        "--shard",
+        "2/3",
+        "-q",
+        "--out",
+        c.to_str().unwrap(),
+    ]);
+    let c2 = c.join(format!("{NAME}.shard-2-of-3"));
+    refused(
+        &[&a[0], c2.to_str().unwrap(), &a[2]],
+        &["run count differs"],
+    );
+    let _ = fs::remove_dir_all(&root);
+}
+
+#[test]
+fn bad_shard_specs_are_usage_errors() {
+    for spec in ["0/4", "5/4", "3", "a/b"] {
+        let output = entente(&["run", SCENARIO, "--runs", "10", "--shard", spec, "-q"]);
+        assert_eq!(output.status.code(), Some(2), "--shard {spec}");
+        assert!(String::from_utf8_lossy(&output.stderr).contains("expected K/N"));
+    }
+}
