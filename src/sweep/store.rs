@@ -50,6 +50,20 @@ pub struct Manifest {
     pub ticks: u32,
     pub window: u32,
     pub threshold: f64,
+    /// `sweep --shard K/N` only (absent from an unsharded sweep's manifest):
+    /// which shard this folder holds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shard: Option<ManifestShard>,
+}
+
+/// A shard folder's part of the sweep: shard `shard` of `shards`, points
+/// `first..end` (`Shard::range` over `points`).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct ManifestShard {
+    pub shard: u64,
+    pub shards: u64,
+    pub first: u64,
+    pub end: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -84,7 +98,19 @@ impl Manifest {
             ticks: scenario.ticks,
             window: scenario.window,
             threshold: scenario.threshold,
+            shard: None,
         }
+    }
+
+    /// The points this folder holds: all of them, or its shard's range.
+    pub fn range(&self) -> (u64, u64) {
+        self.shard.map_or((0, self.points), |s| (s.first, s.end))
+    }
+
+    /// How many points this folder holds when complete.
+    pub fn stored_points(&self) -> u64 {
+        let (first, end) = self.range();
+        end - first
     }
 
     pub fn to_json(&self) -> String {
@@ -151,7 +177,7 @@ impl SweepStore {
         let csv_path = result.path(CSV);
         let resumed = read_progress(dir)
             .filter(|_| fs::read_to_string(dir.join(MANIFEST)).ok().as_deref() == Some(&json))
-            .filter(|p| p.points == manifest.points && p.points_done <= p.points)
+            .filter(|p| p.points == manifest.stored_points() && p.points_done <= p.points)
             .filter(|p| fs::metadata(&csv_path).is_ok_and(|m| m.len() >= p.csv_bytes));
         let progress = match resumed {
             Some(progress) => {
@@ -171,7 +197,7 @@ impl SweepStore {
                 result.write(CSV, header.as_bytes())?;
                 let progress = Progress {
                     points_done: 0,
-                    points: manifest.points,
+                    points: manifest.stored_points(),
                     csv_bytes: header.len() as u64,
                 };
                 write_progress(&result, &progress)?;
@@ -189,7 +215,8 @@ impl SweepStore {
         })
     }
 
-    /// Points already in sweep.csv; the next point to run.
+    /// Points already in sweep.csv (the next point to run is the folder's
+    /// first point plus these).
     pub fn points_done(&self) -> u64 {
         self.progress.points_done
     }
@@ -200,12 +227,17 @@ impl SweepStore {
 
     /// Appends one point's rows, syncs them, then records the point as done.
     pub fn append(&mut self, rows: &str) -> Result<(), OutputError> {
+        self.append_points(rows, 1)
+    }
+
+    /// Appends the rows of `count` points at once (a merge), like `append`.
+    pub fn append_points(&mut self, rows: &str, count: u64) -> Result<(), OutputError> {
         let path = self.dir.path(CSV);
         self.csv
             .write_all(rows.as_bytes())
             .and_then(|()| self.csv.sync_data())
             .map_err(|source| OutputError::Io { path, source })?;
-        self.progress.points_done += 1;
+        self.progress.points_done += count;
         self.progress.csv_bytes += rows.len() as u64;
         write_progress(&self.dir, &self.progress)
     }
@@ -241,7 +273,7 @@ fn write_progress(dir: &ResultDir, progress: &Progress) -> Result<(), OutputErro
 }
 
 /// The top-level manifest keys whose values differ, for the refusal message.
-fn differences(old: &str, new: &str) -> String {
+pub fn differences(old: &str, new: &str) -> String {
     let (Ok(old), Ok(new)) = (
         serde_json::from_str::<serde_json::Value>(old),
         serde_json::from_str::<serde_json::Value>(new),
@@ -303,7 +335,7 @@ pub struct OutcomeRow {
 
 impl SweepTable {
     pub fn is_complete(&self) -> bool {
-        self.points.len() as u64 == self.manifest.points
+        self.points.len() as u64 == self.manifest.stored_points()
     }
 
     /// The classifiers, in the file's order.
@@ -407,6 +439,60 @@ pub fn read_table(dir: &Path) -> Result<SweepTable, ReadError> {
         design: manifest.design.clone(),
         manifest,
         points,
+    })
+}
+
+/// A folder's complete points, as written (for `entente merge`).
+pub struct StoredRows {
+    pub manifest: Manifest,
+    /// The points progress.json records as done.
+    pub points_done: u64,
+    /// Their rows of sweep.csv (without the header), one `(point index,
+    /// rows)` block per point.
+    pub blocks: Vec<(u64, String)>,
+}
+
+/// Reads a folder's manifest and complete rows back, byte for byte.
+pub fn read_rows(dir: &Path) -> Result<StoredRows, ReadError> {
+    let fail = |reason: String| ReadError {
+        dir: dir.to_path_buf(),
+        reason,
+    };
+    let text =
+        fs::read_to_string(dir.join(MANIFEST)).map_err(|e| fail(format!("{MANIFEST}: {e}")))?;
+    let manifest: Manifest =
+        serde_json::from_str(&text).map_err(|e| fail(format!("{MANIFEST}: {e}")))?;
+    let progress =
+        read_progress(dir).ok_or_else(|| fail(format!("{PROGRESS} is missing or damaged")))?;
+    let mut bytes = fs::read(dir.join(CSV)).map_err(|e| fail(format!("{CSV}: {e}")))?;
+    if (bytes.len() as u64) < progress.csv_bytes {
+        return Err(fail(format!("{CSV} is shorter than {PROGRESS} records")));
+    }
+    bytes.truncate(progress.csv_bytes as usize);
+    let text = String::from_utf8(bytes).map_err(|e| fail(format!("{CSV}: {e}")))?;
+    let header = manifest.header();
+    let body = text
+        .strip_prefix(&header)
+        .ok_or_else(|| fail(format!("{CSV}: the header does not match {MANIFEST}")))?;
+    let mut blocks: Vec<(u64, String)> = Vec::new();
+    for (i, line) in body.lines().enumerate() {
+        let index = line
+            .split(',')
+            .next()
+            .and_then(|cell| cell.parse::<u64>().ok())
+            .ok_or_else(|| fail(format!("{CSV}:{}: a point index is malformed", i + 2)))?;
+        match blocks.last_mut() {
+            Some((at, rows)) if *at == index => {
+                rows.push_str(line);
+                rows.push('\n');
+            }
+            _ => blocks.push((index, format!("{line}\n"))),
+        }
+    }
+    Ok(StoredRows {
+        manifest,
+        points_done: progress.points_done,
+        blocks,
     })
 }
 
