@@ -27,8 +27,9 @@ pub enum Command {
     /// Run scenarios on common random numbers and compare their outcome
     /// shares with the first (Newcombe 95% intervals for differences).
     Compare(CompareArgs),
-    /// Combine the shard folders of `run --shard K/N` into the result folder
-    /// the unsharded run writes (byte for byte, but for timing.json).
+    /// Combine the shard folders of `run --shard K/N` (or `sweep --shard
+    /// K/N`) into the result folder the unsharded run (or sweep) writes (byte
+    /// for byte, but for a run's timing.json).
     Merge(MergeArgs),
     /// Sweep parameters over a design and write each point's outcome shares.
     Sweep(SweepArgs),
@@ -84,12 +85,18 @@ pub struct RunArgs {
 
 #[derive(Debug, Args)]
 pub struct MergeArgs {
-    /// Shard folders written by `entente run --shard K/N`, in any order.
+    /// Shard folders written by `entente run --shard K/N` or by `entente
+    /// sweep --shard K/N`, in any order.
     #[arg(required = true, value_name = "DIR")]
     pub dirs: Vec<PathBuf>,
-    /// Result folder to write [default: output/<scenario name>].
+    /// Result folder to write [default: output/<scenario name>, or
+    /// output/<scenario name>-sweep for sweep shards].
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// Sweep shards: the outcome a Latin hypercube's scatter chart shows
+    /// (as `sweep --outcome`).
+    #[arg(long)]
+    pub outcome: Option<String>,
     /// Replace a folder holding results of a different run.
     #[arg(long)]
     pub force: bool,
@@ -137,6 +144,10 @@ pub struct SweepArgs {
     /// Print the number of points and runs and an estimate of the time; run nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// Do only shard K of N of the points (⌊(K−1)·P/N⌋ to ⌊K·P/N⌋) and
+    /// write their rows to `<out>/<name>-sweep.shard-K-of-N/` for `entente merge`.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<Shard>,
     /// The outcome a Latin hypercube's scatter chart shows (an outcome label
     /// or a custom outcome's name; default: the first main outcome).
     #[arg(long)]

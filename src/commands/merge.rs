@@ -1,6 +1,8 @@
 //! `entente merge`: combines the shard folders of `run --shard K/N` into
 //! the result folder the unsharded run writes, byte for byte (but for
-//! timing.json, which sums the shards' seconds).
+//! timing.json, which sums the shards' seconds), and those of
+//! `sweep --shard K/N` into the unsharded sweep's folder (see
+//! `commands::sweep::merge`).
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -19,6 +21,7 @@ use crate::report::summary::TOOL_VERSION;
 use crate::runner::shard::Shard;
 use crate::runner::{Aggregate, Experiment};
 use crate::scenario::{self, Scenario};
+use crate::sweep::store::MANIFEST;
 
 /// A shard folder's description, written last (it marks the folder complete).
 pub const SHARD_FILE: &str = "shard.json";
@@ -111,7 +114,7 @@ pub fn write_shard(
     ])
 }
 
-fn refuse(message: String) -> Error {
+pub(super) fn refuse(message: String) -> Error {
     Error::Usage(format!("error: {message}"))
 }
 
@@ -172,7 +175,6 @@ fn check_set(shards: &[(PathBuf, ShardInfo)]) -> Result<(), Error> {
             first.tool_version
         )));
     }
-    let mut seen: BTreeMap<u64, Vec<&Path>> = BTreeMap::new();
     for (dir, info) in shards {
         let expected = Shard {
             index: info.shard,
@@ -187,19 +189,34 @@ fn check_set(shards: &[(PathBuf, ShardInfo)]) -> Result<(), Error> {
                 dir.display()
             )));
         }
-        seen.entry(info.shard).or_default().push(dir);
+    }
+    let indices: Vec<(&Path, u64)> = shards.iter().map(|(d, i)| (d.as_path(), i.shard)).collect();
+    cover_once(&indices, first.shards).map_err(|problems| {
+        refuse(format!(
+            "the shards of `{}` do not cover its {} runs exactly once; {problems}",
+            first.scenario, first.runs
+        ))
+    })
+}
+
+/// Checks that shards 1..=`count` are each given once; otherwise names the
+/// doubled (with their folders) and the missing ones.
+pub(super) fn cover_once(shards: &[(&Path, u64)], count: u64) -> Result<(), String> {
+    let mut seen: BTreeMap<u64, Vec<&Path>> = BTreeMap::new();
+    for (dir, index) in shards {
+        seen.entry(*index).or_default().push(dir);
     }
     let twice: Vec<String> = seen
         .iter()
         .filter(|(_, dirs)| dirs.len() > 1)
         .map(|(k, dirs)| {
             let dirs: Vec<String> = dirs.iter().map(|d| format!("`{}`", d.display())).collect();
-            format!("shard {k}/{} ({})", first.shards, dirs.join(", "))
+            format!("shard {k}/{count} ({})", dirs.join(", "))
         })
         .collect();
-    let missing: Vec<String> = (1..=first.shards)
+    let missing: Vec<String> = (1..=count)
         .filter(|k| !seen.contains_key(k))
-        .map(|k| format!("{k}/{}", first.shards))
+        .map(|k| format!("{k}/{count}"))
         .collect();
     let mut problems = Vec::new();
     if !twice.is_empty() {
@@ -208,15 +225,11 @@ fn check_set(shards: &[(PathBuf, ShardInfo)]) -> Result<(), Error> {
     if !missing.is_empty() {
         problems.push(format!("missing: shard {}", missing.join(", ")));
     }
-    if !problems.is_empty() {
-        return Err(refuse(format!(
-            "the shards of `{}` do not cover its {} runs exactly once; {}",
-            first.scenario,
-            first.runs,
-            problems.join("; ")
-        )));
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems.join("; "))
     }
-    Ok(())
 }
 
 /// Loads the scenario the shards ran, and checks it has not changed since.
@@ -237,6 +250,14 @@ fn load_scenario(info: &ShardInfo) -> Result<Scenario, Error> {
 }
 
 pub fn execute(args: &MergeArgs) -> Result<(), Error> {
+    // A sweep shard folder has a manifest.json (with its shard) instead.
+    if args
+        .dirs
+        .first()
+        .is_some_and(|d| !d.join(SHARD_FILE).exists() && d.join(MANIFEST).exists())
+    {
+        return super::sweep::merge(args);
+    }
     let mut shards = Vec::new();
     for dir in &args.dirs {
         shards.push((dir.clone(), read_info(dir)?));

@@ -1,17 +1,22 @@
 //! `entente sweep`: run a scenario at every point of a design over some of
 //! its parameters, streaming each point's outcome shares to sweep.csv.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use super::merge::{cover_once, refuse};
 use super::Error;
 use crate::chart;
-use crate::cli::SweepArgs;
+use crate::cli::{MergeArgs, SweepArgs};
 use crate::output::files::write_whole;
 use crate::output::progress::sweep_bar;
+use crate::report::summary::TOOL_VERSION;
+use crate::runner::shard::Shard;
 use crate::runner::{Experiment, RunPlan};
 use crate::scenario::{self, Scenario};
-use crate::sweep::store::{Manifest, CSV, MANIFEST, PROGRESS};
+use crate::sweep::store::{
+    differences, read_rows, Manifest, ManifestShard, StoredRows, CSV, MANIFEST, PROGRESS,
+};
 use crate::sweep::{
     point, read_table, run_point, sweep_param, Design, ParamProblem, SweepError, SweepParam,
     SweepPlan, SweepStore,
@@ -37,21 +42,36 @@ pub fn execute(args: &SweepArgs) -> Result<(), Error> {
         .common
         .threads
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-    let dir = args.common.out.join(format!("{}-sweep", scenario.name));
+    let mut manifest = Manifest::new(&scenario, &plan);
+    let mut dir = args.common.out.join(format!("{}-sweep", scenario.name));
+    if let Some(shard) = args.shard {
+        let (first, end) = shard.range(manifest.points);
+        manifest.shard = Some(ManifestShard {
+            shard: shard.index,
+            shards: shard.count,
+            first,
+            end,
+        });
+        dir = args
+            .common
+            .out
+            .join(format!("{}-sweep.{}", scenario.name, shard.label()));
+    }
     if args.dry_run {
         return dry_run(&scenario, &plan, threads, &dir);
     }
 
-    let mut store = SweepStore::open(&dir, &Manifest::new(&scenario, &plan), args.common.force)?;
+    let mut store = SweepStore::open(&dir, &manifest, args.common.force)?;
+    let (start, end) = manifest.range();
     let first = store.points_done();
-    let points = plan.points.len();
+    let points = manifest.stored_points();
     let bar = sweep_bar(plan.runs * points, &scenario.name, args.common.quiet);
     bar.set_position(plan.runs * first);
     bar.reset_eta();
     bar.set_message(format!("{first}/{points} points"));
     let started = Instant::now();
     let mut runs = 0;
-    for index in first..points {
+    for index in start + first..end {
         let finished = run_point(
             &scenario,
             &plan,
@@ -63,13 +83,55 @@ pub fn execute(args: &SweepArgs) -> Result<(), Error> {
         .map_err(usage)?;
         store.append(&finished.rows())?;
         runs += finished.summary.runs;
-        bar.set_message(format!("{}/{points} points", index + 1));
+        bar.set_message(format!("{}/{points} points", index + 1 - start));
     }
     bar.finish_and_clear();
-    // Charts from the file alone, as anyone reading the folder would draw them.
-    let table = read_table(&dir).map_err(|e| Error::Usage(format!("error: {e}")))?;
+    // A shard's charts would show a part of the design: `merge` draws them.
+    let charts = match args.shard {
+        Some(_) => Vec::new(),
+        None => write_charts(&store, args.outcome.as_deref(), args.charts.size)?,
+    };
+    if !args.common.quiet {
+        if first > 0 {
+            println!("resumed after {first} of {points} points");
+        }
+        let part = args.shard.map_or(String::new(), |s| {
+            format!(", shard {s}: points {start} to {end}")
+        });
+        println!(
+            "{}: {} points ({} design{part}), {runs} runs in {:.2} s on {threads} threads",
+            scenario.name,
+            points - first,
+            plan.design,
+            started.elapsed().as_secs_f64()
+        );
+        print_written(&store, &charts);
+    }
+    Ok(())
+}
+
+fn print_written(store: &SweepStore, charts: &[PathBuf]) {
+    for name in [MANIFEST, CSV, PROGRESS] {
+        println!("  wrote {}", store.path(name).display());
+    }
+    for path in charts
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "png"))
+    {
+        println!("  wrote {} (and .svg)", path.display());
+    }
+}
+
+/// Draws the sweep charts from the folder's files alone, as anyone reading
+/// the folder would draw them.
+fn write_charts(
+    store: &SweepStore,
+    outcome: Option<&str>,
+    size: crate::chart::Size,
+) -> Result<Vec<PathBuf>, Error> {
+    let table = read_table(&store.path("")).map_err(|e| Error::Usage(format!("error: {e}")))?;
     let mut charts = Vec::new();
-    for figure in chart::sweep::figures(&table, args.outcome.as_deref(), args.charts.size)? {
+    for figure in chart::sweep::figures(&table, outcome, size)? {
         for (extension, bytes) in [
             ("png", figure.png.as_slice()),
             ("svg", figure.svg.as_bytes()),
@@ -79,26 +141,120 @@ pub fn execute(args: &SweepArgs) -> Result<(), Error> {
             charts.push(path);
         }
     }
-    if !args.common.quiet {
-        if first > 0 {
-            println!("resumed after {first} of {points} points");
-        }
-        println!(
-            "{}: {} points ({} design), {runs} runs in {:.2} s on {threads} threads",
-            scenario.name,
-            points - first,
-            plan.design,
-            started.elapsed().as_secs_f64()
-        );
-        for name in [MANIFEST, CSV, PROGRESS] {
-            println!("  wrote {}", store.path(name).display());
-        }
-        for path in charts
-            .iter()
-            .filter(|p| p.extension().is_some_and(|e| e == "png"))
+    Ok(charts)
+}
+
+/// `entente merge` of `sweep --shard K/N` folders: checks that they are the
+/// complete shards of one sweep, each once, and writes the unsharded
+/// sweep's folder (manifest.json, sweep.csv, progress.json, charts) byte
+/// for byte. Resumes like a sweep into a folder holding a part of it.
+pub fn merge(args: &MergeArgs) -> Result<(), Error> {
+    let mut shards = Vec::new();
+    for dir in &args.dirs {
+        let StoredRows {
+            manifest,
+            points_done: done,
+            blocks,
+        } = read_rows(dir).map_err(|e| {
+            refuse(format!(
+                "`{}` is not a sweep shard folder: {}",
+                dir.display(),
+                e.reason
+            ))
+        })?;
+        let Some(part) = manifest.shard else {
+            return Err(refuse(format!(
+                "`{}` holds a whole sweep, not a shard of one",
+                dir.display()
+            )));
+        };
+        let shard = Shard {
+            index: part.shard,
+            count: part.shards,
+        };
+        if part.shard == 0
+            || part.shard > part.shards
+            || shard.range(manifest.points) != (part.first, part.end)
         {
-            println!("  wrote {} (and .svg)", path.display());
+            return Err(refuse(format!(
+                "`{}` describes an impossible shard",
+                dir.display()
+            )));
         }
+        let indices: Vec<u64> = blocks.iter().map(|(i, _)| *i).collect();
+        if done != manifest.stored_points() || !indices.iter().copied().eq(part.first..part.end) {
+            return Err(refuse(format!(
+                "`{}` is unfinished: {done} of its {} points are done; finish it by running \
+                 `entente sweep` with `--shard {shard}` again",
+                dir.display(),
+                manifest.stored_points()
+            )));
+        }
+        shards.push((dir.clone(), manifest, blocks));
+    }
+    let (first_dir, first, _) = &shards[0];
+    let whole = Manifest {
+        shard: None,
+        ..first.clone()
+    };
+    for (dir, manifest, _) in &shards[1..] {
+        let other = Manifest {
+            shard: None,
+            ..manifest.clone()
+        };
+        let count = |m: &Manifest| m.shard.map_or(0, |s| s.shards);
+        if other != whole || count(manifest) != count(first) {
+            let what = if other == whole {
+                format!("shards: {} then, {} now", count(first), count(manifest))
+            } else {
+                differences(&whole.to_json(), &other.to_json())
+            };
+            return Err(refuse(format!(
+                "`{}` and `{}` come from different sweeps (they differ in {what})",
+                first_dir.display(),
+                dir.display()
+            )));
+        }
+    }
+    if whole.tool_version != TOOL_VERSION {
+        return Err(refuse(format!(
+            "the shards were written by entente {}, this is {TOOL_VERSION}: merge them with the version that ran them",
+            whole.tool_version
+        )));
+    }
+    let count = first.shard.map_or(0, |s| s.shards);
+    let indices: Vec<(&Path, u64)> = shards
+        .iter()
+        .map(|(d, m, _)| (d.as_path(), m.shard.map_or(0, |s| s.shard)))
+        .collect();
+    cover_once(&indices, count).map_err(|problems| {
+        refuse(format!(
+            "the shards of the sweep of `{}` do not cover its {} points exactly once; {problems}",
+            whole.scenario, whole.points
+        ))
+    })?;
+    shards.sort_by_key(|(_, m, _)| m.shard.map_or(0, |s| s.shard));
+
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("output").join(format!("{}-sweep", whole.scenario)));
+    let mut store = SweepStore::open(&out, &whole, args.force)?;
+    let done = store.points_done();
+    let rows: String = shards
+        .iter()
+        .flat_map(|(_, _, blocks)| blocks)
+        .filter(|(index, _)| *index >= done)
+        .map(|(_, rows)| rows.as_str())
+        .collect();
+    store.append_points(&rows, whole.points - done)?;
+    let charts = write_charts(&store, args.outcome.as_deref(), args.charts.size)?;
+    if !args.quiet {
+        println!(
+            "merged {count} shards of the sweep of `{}` ({} points, seed {})",
+            whole.scenario, whole.points, whole.seed
+        );
+        print_written(&store, &charts);
     }
     Ok(())
 }
