@@ -58,7 +58,7 @@ pub fn execute(args: &SweepArgs) -> Result<(), Error> {
             .join(format!("{}-sweep.{}", scenario.name, shard.label()));
     }
     if args.dry_run {
-        return dry_run(&scenario, &plan, threads, &dir);
+        return dry_run(&scenario, &plan, &manifest, threads, &dir);
     }
 
     let mut store = SweepStore::open(&dir, &manifest, args.common.force)?;
@@ -324,8 +324,15 @@ pub(super) fn params(scenario: &Scenario, texts: &[String]) -> Result<Vec<SweepP
 }
 
 /// Prints the size of the sweep and a time estimate from a short pilot.
-fn dry_run(scenario: &Scenario, plan: &SweepPlan, threads: usize, dir: &Path) -> Result<(), Error> {
-    let points = plan.points.len();
+fn dry_run(
+    scenario: &Scenario,
+    plan: &SweepPlan,
+    manifest: &Manifest,
+    threads: usize,
+    dir: &Path,
+) -> Result<(), Error> {
+    // A shard's own points only.
+    let points = manifest.stored_points();
     let pilot = PILOT_RUNS.min(plan.runs);
     let first = point::apply(scenario, &plan.params, &plan.points.point(0)).map_err(usage)?;
     let experiment = Experiment::new(&first);
@@ -351,8 +358,14 @@ fn dry_run(scenario: &Scenario, plan: &SweepPlan, threads: usize, dir: &Path) ->
         plan.design,
         names.join(" ")
     );
+    if let Some(part) = manifest.shard {
+        println!(
+            "  shard {}/{}: points {} to {} of {}",
+            part.shard, part.shards, part.first, part.end, manifest.points
+        );
+    }
     let min_runs = plan.runs * points;
-    let max_runs = plan.max_total_runs();
+    let max_runs = plan.max_total_runs(points);
     if let Some(adaptive) = plan.adaptive {
         println!(
             "  {points} points x {} to {} runs (until every 95% interval is narrower than {}) = {min_runs} to {max_runs} runs",

@@ -171,10 +171,10 @@ impl SweepPlan {
         })
     }
 
-    /// The most runs the sweep can take.
-    pub fn max_total_runs(&self) -> u64 {
+    /// The most runs `points` of the sweep's points can take.
+    pub fn max_total_runs(&self, points: u64) -> u64 {
         let per_point = self.adaptive.map_or(self.runs, |a| a.max_runs);
-        per_point.saturating_mul(self.points.len())
+        per_point.saturating_mul(points)
     }
 }
 
