@@ -169,26 +169,14 @@ fn check_set(shards: &[(PathBuf, ShardInfo)]) -> Result<(), Error> {
             )));
         }
     }
-    if first.tool_version != TOOL_VERSION {
-        return Err(refuse(format!(
-            "the shards were written by entente {}, this is {TOOL_VERSION}: merge them with the version that ran them",
-            first.tool_version
-        )));
-    }
+    check_version(&first.tool_version)?;
     for (dir, info) in shards {
-        let expected = Shard {
-            index: info.shard,
-            count: info.shards,
-        };
-        if info.shard == 0
-            || info.shard > info.shards
-            || expected.range(info.runs) != (info.first, info.end)
-        {
-            return Err(refuse(format!(
-                "`{}` describes an impossible shard",
-                dir.display()
-            )));
-        }
+        check_shard(
+            dir,
+            (info.shard, info.shards),
+            info.runs,
+            (info.first, info.end),
+        )?;
     }
     let indices: Vec<(&Path, u64)> = shards.iter().map(|(d, i)| (d.as_path(), i.shard)).collect();
     cover_once(&indices, first.shards).map_err(|problems| {
@@ -197,6 +185,32 @@ fn check_set(shards: &[(PathBuf, ShardInfo)]) -> Result<(), Error> {
             first.scenario, first.runs
         ))
     })
+}
+
+/// Refuses shards written by another version of entente.
+pub(super) fn check_version(version: &str) -> Result<(), Error> {
+    if version == TOOL_VERSION {
+        return Ok(());
+    }
+    Err(refuse(format!(
+        "the shards were written by entente {version}, this is {TOOL_VERSION}: merge them with the version that ran them"
+    )))
+}
+
+/// Refuses a shard `index` of `count` whose range is not its share of `total`.
+pub(super) fn check_shard(
+    dir: &Path,
+    (index, count): (u64, u64),
+    total: u64,
+    range: (u64, u64),
+) -> Result<(), Error> {
+    if index == 0 || index > count || (Shard { index, count }).range(total) != range {
+        return Err(refuse(format!(
+            "`{}` describes an impossible shard",
+            dir.display()
+        )));
+    }
+    Ok(())
 }
 
 /// Checks that shards 1..=`count` are each given once; otherwise names the

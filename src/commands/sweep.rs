@@ -4,14 +4,12 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use super::merge::{cover_once, refuse};
+use super::merge::{check_shard, check_version, cover_once, refuse};
 use super::Error;
 use crate::chart;
 use crate::cli::{MergeArgs, SweepArgs};
 use crate::output::files::write_whole;
 use crate::output::progress::sweep_bar;
-use crate::report::summary::TOOL_VERSION;
-use crate::runner::shard::Shard;
 use crate::runner::{Experiment, RunPlan};
 use crate::scenario::{self, Scenario};
 use crate::sweep::store::{
@@ -168,26 +166,17 @@ pub fn merge(args: &MergeArgs) -> Result<(), Error> {
                 dir.display()
             )));
         };
-        let shard = Shard {
-            index: part.shard,
-            count: part.shards,
-        };
-        if part.shard == 0
-            || part.shard > part.shards
-            || shard.range(manifest.points) != (part.first, part.end)
-        {
-            return Err(refuse(format!(
-                "`{}` describes an impossible shard",
-                dir.display()
-            )));
-        }
+        let shard = (part.shard, part.shards);
+        check_shard(dir, shard, manifest.points, (part.first, part.end))?;
         let indices: Vec<u64> = blocks.iter().map(|(i, _)| *i).collect();
         if done != manifest.stored_points() || !indices.iter().copied().eq(part.first..part.end) {
             return Err(refuse(format!(
                 "`{}` is unfinished: {done} of its {} points are done; finish it by running \
-                 `entente sweep` with `--shard {shard}` again",
+                 `entente sweep` with `--shard {}/{}` again",
                 dir.display(),
-                manifest.stored_points()
+                manifest.stored_points(),
+                shard.0,
+                shard.1
             )));
         }
         shards.push((dir.clone(), manifest, blocks));
@@ -216,12 +205,7 @@ pub fn merge(args: &MergeArgs) -> Result<(), Error> {
             )));
         }
     }
-    if whole.tool_version != TOOL_VERSION {
-        return Err(refuse(format!(
-            "the shards were written by entente {}, this is {TOOL_VERSION}: merge them with the version that ran them",
-            whole.tool_version
-        )));
-    }
+    check_version(&whole.tool_version)?;
     let count = first.shard.map_or(0, |s| s.shards);
     let indices: Vec<(&Path, u64)> = shards
         .iter()
