@@ -5,7 +5,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::entente;
+use common::{entente, succeed};
 
 fn scratch(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("entente-charts-{name}-{}", std::process::id()));
@@ -30,16 +30,6 @@ fn ink(path: &Path, size: (u32, u32)) -> f64 {
         .filter(|p| p.iter().take(3).any(|&c| c < 240))
         .count();
     inked as f64 / (pixels.len() / channels) as f64
-}
-
-/// Runs entente and fails the test with its stderr unless it succeeds.
-fn succeed(args: &[&str]) {
-    let result = entente(args);
-    assert!(
-        result.status.success(),
-        "{}",
-        String::from_utf8_lossy(&result.stderr)
-    );
 }
 
 fn check_chart(dir: &Path, stem: &str, size: (u32, u32)) {

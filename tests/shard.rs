@@ -8,7 +8,7 @@ mod common;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use common::entente;
+use common::{assert_same_files, entente, succeed};
 
 const SCENARIO: &str = "scenarios/baseline_2016.toml";
 const NAME: &str = "baseline-2016";
@@ -19,22 +19,13 @@ fn temp_dir(name: &str) -> PathBuf {
     dir
 }
 
-fn ok(args: &[&str]) {
-    let output = entente(args);
-    assert!(
-        output.status.success(),
-        "entente {args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-}
-
 /// Runs shard K of N for each K in `shards`, 103 runs in all (uneven shares).
 fn shard_dirs(out: &Path, seed: &str, n: u64, shards: &[u64]) -> Vec<String> {
     shards
         .iter()
         .map(|k| {
             let spec = format!("{k}/{n}");
-            ok(&[
+            succeed(&[
                 "run",
                 SCENARIO,
                 "--runs",
@@ -60,34 +51,10 @@ fn merge(dirs: &[&str], out: &Path) -> std::process::Output {
     entente(&args)
 }
 
-/// Every file of `a` but timing.json, byte for byte in `b`, and no more.
-fn assert_same_files(a: &Path, b: &Path) {
-    let names = |dir: &Path| {
-        let mut names: Vec<String> = fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .filter(|n| n != "timing.json")
-            .collect();
-        names.sort();
-        names
-    };
-    let files = names(a);
-    assert_eq!(files, names(b));
-    assert!(files.contains(&"summary.json".to_string()));
-    for name in files {
-        assert!(
-            fs::read(a.join(&name)).unwrap() == fs::read(b.join(&name)).unwrap(),
-            "{name} differs between {} and {}",
-            a.display(),
-            b.display()
-        );
-    }
-}
-
 #[test]
 fn merged_shards_equal_one_process_in_any_order() {
     let root = temp_dir("equal");
-    ok(&[
+    succeed(&[
         "run",
         SCENARIO,
         "--runs",
@@ -104,14 +71,14 @@ fn merged_shards_equal_one_process_in_any_order() {
 
     let merged = root.join("merged");
     assert!(merge(&dirs, &merged).status.success());
-    assert_same_files(&one, &merged);
+    assert_same_files(&one, &merged, &["timing.json"], "summary.json");
     let timing = fs::read_to_string(merged.join("timing.json")).unwrap();
     assert!(timing.contains("\"shards\": 4"), "{timing}");
 
     let shuffled = root.join("shuffled");
     let output = merge(&[dirs[2], dirs[0], dirs[3], dirs[1]], &shuffled);
     assert!(output.status.success());
-    assert_same_files(&one, &shuffled);
+    assert_same_files(&one, &shuffled, &["timing.json"], "summary.json");
     let _ = fs::remove_dir_all(&root);
 }
 
@@ -156,7 +123,7 @@ fn refuses_mixed_missing_and_doubled_shards() {
 
     // Another run count is another study, too.
     let c = root.join("c");
-    ok(&[
+    succeed(&[
         "run",
         SCENARIO,
         "--runs",
