@@ -47,6 +47,26 @@ pub fn field(text: &str) -> String {
     }
 }
 
+/// The fields of one CSV line, unquoted: the inverse of [`field`], for
+/// reading back the files Entente wrote.
+pub fn split_record(line: &str) -> Vec<String> {
+    let mut fields = vec![String::new()];
+    let mut quoted = false;
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (c, quoted) {
+            ('"', true) if chars.peek() == Some(&'"') => {
+                chars.next();
+                fields.last_mut().expect("never empty").push('"');
+            }
+            ('"', _) => quoted = !quoted,
+            (',', false) => fields.push(String::new()),
+            (c, _) => fields.last_mut().expect("never empty").push(c),
+        }
+    }
+    fields
+}
+
 /// Six significant digits: more than any Monte Carlo estimate here
 /// supports, and stable across platforms.
 pub fn number(x: f64) -> String {

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use thiserror::Error;
 
+use super::csv::split_record;
 use super::summary::Summary;
 use crate::output::files::SUMMARY;
 
@@ -60,7 +61,7 @@ impl SeriesTable {
         }
         let mut table = SeriesTable::default();
         for (number, line) in lines {
-            let cells = split_csv(line);
+            let cells = split_record(line);
             if cells.len() != 8 {
                 return Err(malformed(
                     number + 1,
@@ -113,25 +114,6 @@ impl SeriesTable {
     pub fn final_mean(&self, name: &str) -> Option<f64> {
         self.get(name)?.last().map(|p| p.mean)
     }
-}
-
-/// Splits one CSV line, honouring quotes (as written by `report::csv::field`).
-fn split_csv(line: &str) -> Vec<String> {
-    let mut cells = vec![String::new()];
-    let mut quoted = false;
-    let mut chars = line.chars().peekable();
-    while let Some(c) = chars.next() {
-        match (c, quoted) {
-            ('"', true) if chars.peek() == Some(&'"') => {
-                chars.next();
-                cells.last_mut().expect("one cell").push('"');
-            }
-            ('"', _) => quoted = !quoted,
-            (',', false) => cells.push(String::new()),
-            (c, _) => cells.last_mut().expect("one cell").push(c),
-        }
-    }
-    cells
 }
 
 /// A run's summary and trajectories.

@@ -401,7 +401,7 @@ pub fn read_table(dir: &Path) -> Result<SweepTable, ReadError> {
     let mut points: Vec<PointResult> = Vec::new();
     for (i, line) in lines.enumerate() {
         let at = |what: &str| fail(format!("{CSV}:{}: {what}", i + 2));
-        let cells = split_record(line);
+        let cells = csv::split_record(line);
         if cells.len() != n + 8 {
             return Err(at(&format!("{} fields, expected {}", cells.len(), n + 8)));
         }
@@ -496,25 +496,6 @@ pub fn read_rows(dir: &Path) -> Result<StoredRows, ReadError> {
     })
 }
 
-/// The fields of one CSV line, unquoted.
-fn split_record(line: &str) -> Vec<String> {
-    let mut fields = vec![String::new()];
-    let mut quoted = false;
-    let mut chars = line.chars().peekable();
-    while let Some(c) = chars.next() {
-        match (c, quoted) {
-            ('"', true) if chars.peek() == Some(&'"') => {
-                chars.next();
-                fields.last_mut().expect("never empty").push('"');
-            }
-            ('"', _) => quoted = !quoted,
-            (',', false) => fields.push(String::new()),
-            (c, _) => fields.last_mut().expect("never empty").push(c),
-        }
-    }
-    fields
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -522,9 +503,9 @@ mod tests {
     #[test]
     fn records_split_like_csv() {
         assert_eq!(
-            split_record(r#"3,0.5,"romantic triangle, pivot CHN","a""b""#),
+            csv::split_record(r#"3,0.5,"romantic triangle, pivot CHN","a""b""#),
             vec!["3", "0.5", "romantic triangle, pivot CHN", "a\"b"]
         );
-        assert_eq!(split_record("a,,b"), vec!["a", "", "b"]);
+        assert_eq!(csv::split_record("a,,b"), vec!["a", "", "b"]);
     }
 }
