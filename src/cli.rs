@@ -187,6 +187,12 @@ pub struct SensitivityArgs {
     /// Bootstrap resamples for the 95% intervals.
     #[arg(long, default_value_t = 1000)]
     pub bootstrap: u64,
+    /// Run only shard K of N of the design's points into
+    /// `<out>/<name>-<method>.shard-K-of-N/`; `entente merge` of the N
+    /// shards writes `<name>-<method>/`, and this command run again without
+    /// --shard computes the indices from it.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<Shard>,
     #[command(flatten)]
     pub charts: ChartArgs,
     #[command(flatten)]

@@ -1,7 +1,8 @@
 //! `sweep --shard K/N` and `entente merge` of sweep shard folders: the
 //! merged folder is the unsharded sweep's, every file byte for byte, in any
 //! order of shards; a missing, doubled or foreign shard is refused and
-//! named with exit code 2.
+//! named with exit code 2. `sensitivity --shard K/N` shards its design's
+//! points the same way.
 
 mod common;
 
@@ -129,4 +130,60 @@ fn a_missing_doubled_or_foreign_shard_is_refused_and_named() {
         ],
     );
     let _ = fs::remove_dir_all(&out);
+}
+
+#[test]
+fn sensitivity_shards_merged_then_analysed_equal_the_unsharded_analysis() {
+    let root = fresh("sensitivity");
+    let sensitivity = |out: &Path, shard: Option<&str>| {
+        let mut args = vec![
+            "sensitivity",
+            SCENARIO,
+            "--param",
+            "weights.identity=0..1.5",
+            "--param",
+            "weights.economy=0..1.5",
+            "--trajectories",
+            "4",
+            "--runs",
+            "10",
+            "-q",
+            "--out",
+            out.to_str().unwrap(),
+        ];
+        if let Some(spec) = shard {
+            args.extend(["--shard", spec]);
+        }
+        succeed(&args);
+    };
+    sensitivity(&root.join("one"), None);
+    // 4 trajectories x 3 points = 12 points, in shares of 4.
+    let dirs: Vec<String> = [2, 3, 1]
+        .iter()
+        .map(|k| {
+            let shards = root.join("shards");
+            sensitivity(&shards, Some(&format!("{k}/3")));
+            let dir = shards.join(format!("{NAME}-morris.shard-{k}-of-3"));
+            // A shard holds points, not indices: those need every point.
+            assert!(!dir.join("sensitivity.csv").exists());
+            dir.to_string_lossy().into_owned()
+        })
+        .collect();
+    let merged = root.join("merged");
+    let output = merge(&dirs, &merged.join(format!("{NAME}-morris")));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    // Run again without --shard, the command finds every point done.
+    sensitivity(&merged, None);
+    let files = assert_same_files(
+        &root.join("one").join(format!("{NAME}-morris")),
+        &merged.join(format!("{NAME}-morris")),
+        &[],
+        "sensitivity.csv",
+    );
+    assert!(files.iter().any(|f| f.starts_with("tornado-")), "{files:?}");
+    let _ = fs::remove_dir_all(&root);
 }

@@ -5,22 +5,26 @@
 //! here together, so their row order cannot disagree.
 
 use std::fmt::Write as _;
-use std::time::Instant;
 
-use super::sweep::{params, usage};
+use super::sweep::{folder, params, run_points, Ran};
 use super::Error;
 use crate::chart::tornado::{self, TornadoBar, TornadoPlot};
 use crate::chart::Frame;
 use crate::cli::SensitivityArgs;
 use crate::output::files::write_whole;
-use crate::output::progress::sweep_bar;
 use crate::report::csv;
 use crate::scenario;
 use crate::sensitivity::{morris, sobol};
 use crate::sweep::store::{Manifest, SweepTable, CSV};
-use crate::sweep::{
-    read_table, run_point, Design, Points, Spec, SweepParam, SweepPlan, SweepStore,
-};
+use crate::sweep::{read_table, Design, Points, Spec, SweepParam, SweepPlan, SweepStore};
+
+/// The methods, as `--method` and a design's manifest name them.
+const METHODS: [&str; 2] = ["morris", "sobol"];
+
+/// Whether a sweep manifest's `design` is a sensitivity method's.
+pub fn is_method(design: &str) -> bool {
+    METHODS.contains(&design)
+}
 
 /// Levels of the Morris grid.
 pub const MORRIS_LEVELS: usize = 4;
@@ -97,7 +101,7 @@ pub fn execute(args: &SensitivityArgs) -> Result<(), Error> {
         )),
         "sobol" => Method::Sobol(sobol::design(k, args.samples as usize, seed)),
         other => {
-            let hint = crate::diagnostic::nearest(other, ["morris", "sobol"])
+            let hint = crate::diagnostic::nearest(other, METHODS)
                 .map(|n| format!("did you mean `{n}`? "))
                 .unwrap_or_default();
             return Err(Error::Usage(format!(
@@ -149,26 +153,31 @@ pub fn execute(args: &SensitivityArgs) -> Result<(), Error> {
             crate::chart::thousands(points * args.runs)
         );
     }
-    let dir = args
-        .common
-        .out
-        .join(format!("{}-{}", scenario.name, method.name()));
+    let dir = folder(&args.common.out, &mut manifest, args.shard);
     let mut store = SweepStore::open(&dir, &manifest, args.common.force)?;
-    let first = store.points_done();
-    let bar = sweep_bar(plan.runs * points, &scenario.name, args.common.quiet);
-    bar.set_position(plan.runs * first);
-    bar.reset_eta();
-    let started = Instant::now();
-    for index in first..points {
-        let finished = run_point(&scenario, &plan, index, threads, &|d| bar.inc(d), &|m| {
-            bar.inc_length(m)
-        })
-        .map_err(usage)?;
-        store.append(&finished.rows())?;
-        bar.set_message(format!("{}/{points} points", index + 1));
+    let Ran { first, seconds, .. } = run_points(
+        &scenario,
+        &plan,
+        &mut store,
+        manifest.range(),
+        threads,
+        args.common.quiet,
+    )?;
+    if let Some(shard) = args.shard {
+        if !args.common.quiet {
+            let (start, end) = manifest.range();
+            println!(
+                "  shard {shard}: points {start} to {end} in {seconds:.1} s on {threads} threads"
+            );
+            println!("  wrote {}", store.path(CSV).display());
+            println!(
+                "  merge the {} shards with `entente merge`, then run this command again \
+                 without --shard to compute the indices",
+                shard.count
+            );
+        }
+        return Ok(());
     }
-    bar.finish_and_clear();
-    let elapsed = started.elapsed().as_secs_f64();
 
     // The indices from the file, in the design's row order.
     let table = read_table(&dir).map_err(|e| Error::Usage(e.to_string()))?;
@@ -224,7 +233,7 @@ pub fn execute(args: &SensitivityArgs) -> Result<(), Error> {
             println!("resumed after {first} of {points} points");
         }
         println!(
-            "  {} points run in {elapsed:.1} s on {threads} threads",
+            "  {} points run in {seconds:.1} s on {threads} threads",
             points - first
         );
         print!("{printed}");

@@ -10,6 +10,7 @@ use crate::chart;
 use crate::cli::{MergeArgs, SweepArgs};
 use crate::output::files::write_whole;
 use crate::output::progress::sweep_bar;
+use crate::runner::shard::Shard;
 use crate::runner::{Experiment, RunPlan};
 use crate::scenario::{self, Scenario};
 use crate::sweep::store::{
@@ -41,49 +42,26 @@ pub fn execute(args: &SweepArgs) -> Result<(), Error> {
         .threads
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
     let mut manifest = Manifest::new(&scenario, &plan);
-    let mut dir = args.common.out.join(format!("{}-sweep", scenario.name));
-    if let Some(shard) = args.shard {
-        let (first, end) = shard.range(manifest.points);
-        manifest.shard = Some(ManifestShard {
-            shard: shard.index,
-            shards: shard.count,
-            first,
-            end,
-        });
-        dir = args
-            .common
-            .out
-            .join(format!("{}-sweep.{}", scenario.name, shard.label()));
-    }
+    let dir = folder(&args.common.out, &mut manifest, args.shard);
     if args.dry_run {
         return dry_run(&scenario, &plan, &manifest, threads, &dir);
     }
 
     let mut store = SweepStore::open(&dir, &manifest, args.common.force)?;
     let (start, end) = manifest.range();
-    let first = store.points_done();
     let points = manifest.stored_points();
-    let bar = sweep_bar(plan.runs * points, &scenario.name, args.common.quiet);
-    bar.set_position(plan.runs * first);
-    bar.reset_eta();
-    bar.set_message(format!("{first}/{points} points"));
-    let started = Instant::now();
-    let mut runs = 0;
-    for index in start + first..end {
-        let finished = run_point(
-            &scenario,
-            &plan,
-            index,
-            threads,
-            &|done| bar.inc(done),
-            &|more| bar.inc_length(more),
-        )
-        .map_err(usage)?;
-        store.append(&finished.rows())?;
-        runs += finished.summary.runs;
-        bar.set_message(format!("{}/{points} points", index + 1 - start));
-    }
-    bar.finish_and_clear();
+    let Ran {
+        first,
+        runs,
+        seconds,
+    } = run_points(
+        &scenario,
+        &plan,
+        &mut store,
+        (start, end),
+        threads,
+        args.common.quiet,
+    )?;
     // A shard's charts would show a part of the design: `merge` draws them.
     let charts = match args.shard {
         Some(_) => Vec::new(),
@@ -101,11 +79,89 @@ pub fn execute(args: &SweepArgs) -> Result<(), Error> {
             scenario.name,
             points - first,
             plan.design,
-            started.elapsed().as_secs_f64()
+            seconds
         );
         print_written(&store, &charts);
     }
     Ok(())
+}
+
+/// The folder of a sweep (or of a sensitivity design) of `manifest`'s
+/// scenario under `out`, `<scenario>-<kind>`, or its shard's
+/// `<scenario>-<kind>.shard-K-of-N`, whose points the manifest then records.
+pub(super) fn folder(out: &Path, manifest: &mut Manifest, shard: Option<Shard>) -> PathBuf {
+    let name = format!("{}-{}", manifest.scenario, kind(&manifest.design));
+    match shard {
+        None => out.join(name),
+        Some(shard) => {
+            let (first, end) = shard.range(manifest.points);
+            manifest.shard = Some(ManifestShard {
+                shard: shard.index,
+                shards: shard.count,
+                first,
+                end,
+            });
+            out.join(format!("{name}.{}", shard.label()))
+        }
+    }
+}
+
+/// `sweep` for a sweep's designs; a sensitivity design's own name.
+fn kind(design: &str) -> &str {
+    if super::sensitivity::is_method(design) {
+        design
+    } else {
+        "sweep"
+    }
+}
+
+/// What [`run_points`] did.
+pub(super) struct Ran {
+    /// Points already in the store (resumed after them).
+    pub first: u64,
+    /// Runs done now.
+    pub runs: u64,
+    pub seconds: f64,
+}
+
+/// Runs the points `start..end` that `store` does not hold yet, with a
+/// progress bar, appending each as it finishes.
+pub(super) fn run_points(
+    scenario: &Scenario,
+    plan: &SweepPlan,
+    store: &mut SweepStore,
+    (start, end): (u64, u64),
+    threads: usize,
+    quiet: bool,
+) -> Result<Ran, Error> {
+    let first = store.points_done();
+    let points = end - start;
+    let bar = sweep_bar(plan.runs * points, &scenario.name, quiet);
+    bar.set_position(plan.runs * first);
+    bar.reset_eta();
+    bar.set_message(format!("{first}/{points} points"));
+    let started = Instant::now();
+    let mut runs = 0;
+    for index in start + first..end {
+        let finished = run_point(
+            scenario,
+            plan,
+            index,
+            threads,
+            &|done| bar.inc(done),
+            &|more| bar.inc_length(more),
+        )
+        .map_err(usage)?;
+        store.append(&finished.rows())?;
+        runs += finished.summary.runs;
+        bar.set_message(format!("{}/{points} points", index + 1 - start));
+    }
+    bar.finish_and_clear();
+    Ok(Ran {
+        first,
+        runs,
+        seconds: started.elapsed().as_secs_f64(),
+    })
 }
 
 fn print_written(store: &SweepStore, charts: &[PathBuf]) {
@@ -172,9 +228,10 @@ pub fn merge(args: &MergeArgs) -> Result<(), Error> {
         if done != manifest.stored_points() || !indices.iter().copied().eq(part.first..part.end) {
             return Err(refuse(format!(
                 "`{}` is unfinished: {done} of its {} points are done; finish it by running \
-                 `entente sweep` with `--shard {}/{}` again",
+                 `entente {}` with `--shard {}/{}` again",
                 dir.display(),
                 manifest.stored_points(),
+                command(&manifest.design),
                 shard.0,
                 shard.1
             )));
@@ -194,7 +251,11 @@ pub fn merge(args: &MergeArgs) -> Result<(), Error> {
         let count = |m: &Manifest| m.shard.map_or(0, |s| s.shards);
         if other != whole || count(manifest) != count(first) {
             let what = if other == whole {
-                format!("shards: {} then, {} now", count(first), count(manifest))
+                format!(
+                    "shards: {} in the first, {} in the second",
+                    count(first),
+                    count(manifest)
+                )
             } else {
                 differences(
                     &whole.to_json(),
@@ -226,7 +287,7 @@ pub fn merge(args: &MergeArgs) -> Result<(), Error> {
     let out = args
         .out
         .clone()
-        .unwrap_or_else(|| Path::new("output").join(format!("{}-sweep", whole.scenario)));
+        .unwrap_or_else(|| folder(Path::new("output"), &mut whole.clone(), None));
     let mut store = SweepStore::open(&out, &whole, args.force)?;
     let done = store.points_done();
     let rows: String = shards
@@ -236,15 +297,56 @@ pub fn merge(args: &MergeArgs) -> Result<(), Error> {
         .map(|(_, rows)| rows.as_str())
         .collect();
     store.append_points(&rows, whole.points - done)?;
-    let charts = write_charts(&store, args.outcome.as_deref(), args.charts.size)?;
+    // A sensitivity design's indices need its options (method, ranges,
+    // bootstrap, outcome): `entente sensitivity` computes them from the
+    // complete folder, as when it resumes one.
+    let sensitivity = super::sensitivity::is_method(&whole.design);
+    let charts = if sensitivity {
+        Vec::new()
+    } else {
+        write_charts(&store, args.outcome.as_deref(), args.charts.size)?
+    };
     if !args.quiet {
         println!(
-            "merged {count} shards of the sweep of `{}` ({} points, seed {})",
-            whole.scenario, whole.points, whole.seed
+            "merged {count} shards of the {} of `{}` ({} points, seed {})",
+            if sensitivity { &whole.design } else { "sweep" },
+            whole.scenario,
+            whole.points,
+            whole.seed
         );
         print_written(&store, &charts);
+        if sensitivity {
+            let parent = out
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
+            let expected = folder(parent, &mut whole.clone(), None);
+            let rename = if expected == out {
+                String::new()
+            } else {
+                format!(
+                    " after renaming `{}` to `{}`",
+                    out.display(),
+                    expected.display()
+                )
+            };
+            println!(
+                "now run the same `entente sensitivity` command without --shard, with --out {}{rename}, \
+                 to compute the indices from these points (it runs none)",
+                parent.display()
+            );
+        }
     }
     Ok(())
+}
+
+/// The command that writes a folder of `design`'s points.
+fn command(design: &str) -> &'static str {
+    if super::sensitivity::is_method(design) {
+        "sensitivity"
+    } else {
+        "sweep"
+    }
 }
 
 pub(super) fn usage(error: SweepError) -> Error {
