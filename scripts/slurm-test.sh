@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # End-to-end test of deploy/slurm on a throwaway single-node Slurm cluster:
 # starts munged, slurmctld and slurmd (no systemd, everything under a
-# temporary folder, on free ports), submits the baseline through
-# deploy/slurm/submit.sh as a run of 4 shards (an array job plus its merge
-# job), waits (bounded), and checks that the merged folder holds the same
-# files as the same command in one process, byte for byte but timing.json. Every daemon it started is stopped
+# temporary folder, on free ports), submits three studies at once through
+# deploy/slurm/submit.sh (a run as 4 shards, a sweep as 3, a compare as 4,
+# each an array job plus its merge job), waits (bounded), and checks that
+# each merged folder holds the same files as the same command in one
+# process, byte for byte but timing.json. Every daemon it started is stopped
 # on exit, whatever happens. Needs root and Debian's slurm packages
 # (installed if missing: slurmctld slurmd slurm-client munge).
 #
@@ -15,10 +16,12 @@ BIN=$(realpath "${1:-target/release/entente}")
 WAIT=${SLURM_TEST_TIMEOUT:-300}
 # The studies: how many shards, and the command line (without --shard and
 # --out; split at spaces).
-STUDIES=(run)
-declare -A SHARDS=([run]=4)
+STUDIES=(run sweep compare)
+declare -A SHARDS=([run]=4 [sweep]=3 [compare]=4)
 declare -A CMD=(
   [run]="run scenarios/baseline_2016.toml --runs 400"
+  [sweep]="sweep scenarios/baseline_2016.toml --param weights.identity=0:1.5:4 --runs 50"
+  [compare]="compare scenarios/baseline_2016.toml scenarios/japan_overtures.toml --runs 200"
 )
 started=$SECONDS
 say() { echo "slurm-test [$((SECONDS - started)) s]: $*"; }
@@ -225,4 +228,4 @@ until merged; do
 done
 JOBS=()
 for study in "${STUDIES[@]}"; do verify "$study"; done
-say "PASS"
+say "PASS: run, sweep and compare sharded on Slurm equal one process"
