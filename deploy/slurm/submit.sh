@@ -51,6 +51,7 @@ for arg in "$@"; do
 done
 HERE=$(cd "$(dirname "$0")" && pwd)
 export ENTENTE_BIN=${ENTENTE_BIN:-entente}
+command -v "$ENTENTE_BIN" >/dev/null || die "no entente binary '$ENTENTE_BIN' here; set ENTENTE_BIN to its path"
 
 # Validate the inputs before anything is queued; what the checks print goes
 # to stderr.
