@@ -27,9 +27,9 @@ pub enum Command {
     /// Run scenarios on common random numbers and compare their outcome
     /// shares with the first (Newcombe 95% intervals for differences).
     Compare(CompareArgs),
-    /// Combine the shard folders of `run --shard K/N` (or `sweep --shard
-    /// K/N`) into the result folder the unsharded run (or sweep) writes (byte
-    /// for byte, but for a run's timing.json).
+    /// Combine the shard folders of `run`, `compare` or `sweep --shard K/N`
+    /// into the folder the unsharded command writes (byte for byte, but for
+    /// each run's timing.json).
     Merge(MergeArgs),
     /// Sweep parameters over a design and write each point's outcome shares.
     Sweep(SweepArgs),
@@ -85,12 +85,13 @@ pub struct RunArgs {
 
 #[derive(Debug, Args)]
 pub struct MergeArgs {
-    /// Shard folders written by `entente run --shard K/N` or by `entente
-    /// sweep --shard K/N`, in any order.
+    /// Shard folders of one study, written by `entente run`, `compare` or
+    /// `sweep` with `--shard K/N`, in any order.
     #[arg(required = true, value_name = "DIR")]
     pub dirs: Vec<PathBuf>,
-    /// Result folder to write [default: output/<scenario name>, or
-    /// output/<scenario name>-sweep for sweep shards].
+    /// Result folder to write [default: output/<scenario name>; for compare
+    /// shards output/<comparison name>; for sweep shards
+    /// output/<scenario name>-sweep].
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// Sweep shards: the outcome a Latin hypercube's scatter chart shows
@@ -256,6 +257,11 @@ pub struct CompareArgs {
     /// scenarios' `hypothesis` as rows and `policy` as columns.
     #[arg(long, value_name = "OUTCOME")]
     pub matrix: Option<String>,
+    /// Do only shard K of N of every scenario's runs (⌊(K−1)·R/N⌋ to
+    /// ⌊K·R/N⌋) and write their exact aggregates to
+    /// `<out>/<name>.shard-K-of-N/` for `entente merge`.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<Shard>,
     #[command(flatten)]
     pub charts: ChartArgs,
 }

@@ -1,7 +1,8 @@
-//! The shard/merge contract without a cluster: `run --shard K/N` for every
-//! K, then `merge`, writes what one process writes (but timing.json), in
-//! any order of shards; a mix of studies, a missing or doubled shard and a
-//! bad --shard are refused with exit code 2.
+//! The shard/merge contract without a cluster: `run --shard K/N` (and
+//! `compare --shard K/N`) for every K, then `merge`, writes what one
+//! process writes (but timing.json), in any order of shards; a mix of
+//! studies, a missing or doubled shard and a bad --shard are refused with
+//! exit code 2.
 
 mod common;
 
@@ -144,11 +145,115 @@ fn refuses_mixed_missing_and_doubled_shards() {
     let _ = fs::remove_dir_all(&root);
 }
 
+/// `compare` of the baseline and the Japanese overtures with a decision
+/// matrix, 103 runs from seed 11, into `out`; `shard` adds `--shard K/N`.
+fn compare(out: &Path, seed: &str, shard: Option<&str>) -> std::process::Output {
+    let out = out.to_str().unwrap();
+    let mut args = vec![
+        "compare",
+        SCENARIO,
+        "scenarios/japan_overtures.toml",
+        "--runs",
+        "103",
+        "--seed",
+        seed,
+        "--matrix",
+        "stable marriage CHN+RUS vs USA",
+        "-q",
+        "--out",
+        out,
+    ];
+    if let Some(spec) = shard {
+        args.extend(["--shard", spec]);
+    }
+    entente(&args)
+}
+
+#[test]
+fn merged_compare_shards_equal_one_compare() {
+    let root = temp_dir("compare");
+    assert!(compare(&root.join("one"), "11", None).status.success());
+    let shards = root.join("shards");
+    let dirs: Vec<String> = [3, 1, 2]
+        .iter()
+        .map(|k| {
+            let spec = format!("{k}/3");
+            assert!(compare(&shards, "11", Some(&spec)).status.success());
+            let dir = shards.join(format!("compare-{NAME}.shard-{k}-of-3"));
+            assert!(dir.join("compare-shard.json").is_file());
+            assert!(dir.join(NAME).join("shard.json").is_file());
+            dir.to_string_lossy().into_owned()
+        })
+        .collect();
+    let dirs: Vec<&str> = dirs.iter().map(String::as_str).collect();
+    let merged = root.join("merged");
+    let output = merge(&dirs, &merged);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let files = assert_same_files(
+        &root.join("one").join(format!("compare-{NAME}")),
+        &merged,
+        &["timing.json"],
+        "comparison.json",
+    );
+    for needed in [
+        "briefing.html",
+        "decision-matrix.png",
+        "baseline-2016/summary.json",
+        "japan-overtures/trajectories.csv",
+    ] {
+        assert!(
+            files.iter().any(|f| f == needed),
+            "{needed} not in {files:?}"
+        );
+    }
+    let timing = fs::read_to_string(merged.join(NAME).join("timing.json")).unwrap();
+    assert!(timing.contains("\"shards\": 3"), "{timing}");
+
+    // Refused: a missing shard, another seed's shard, a run shard mixed in,
+    // and a folder whose shard never finished; none of them writes.
+    let refused = |dirs: &[&str], needle: &str| {
+        let out = root.join("refused");
+        let output = merge(dirs, &out);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{dirs:?}: {stderr}");
+        assert!(stderr.contains(needle), "`{needle}` not in: {stderr}");
+        assert!(!out.exists(), "a refused merge wrote {}", out.display());
+    };
+    refused(&[dirs[0], dirs[1]], "missing: shard 2/3");
+    let other = root.join("other");
+    assert!(compare(&other, "12", Some("2/3")).status.success());
+    let other = other.join(format!("compare-{NAME}.shard-2-of-3"));
+    refused(
+        &[dirs[0], other.to_str().unwrap(), dirs[1]],
+        "seed: 11 in the first, 12 in the second",
+    );
+    let run = shard_dirs(&root.join("run"), "11", 3, &[2]);
+    refused(&[dirs[0], &run[0], dirs[1]], "merge one study at a time");
+    let unfinished = root.join("unfinished");
+    fs::create_dir_all(unfinished.join(NAME)).unwrap();
+    refused(
+        &[dirs[0], unfinished.to_str().unwrap(), dirs[1]],
+        "not a complete shard folder",
+    );
+    let _ = fs::remove_dir_all(&root);
+}
+
 #[test]
 fn bad_shard_specs_are_usage_errors() {
     for spec in ["0/4", "5/4", "3", "a/b"] {
-        let output = entente(&["run", SCENARIO, "--runs", "10", "--shard", spec, "-q"]);
-        assert_eq!(output.status.code(), Some(2), "--shard {spec}");
-        assert!(String::from_utf8_lossy(&output.stderr).contains("expected K/N"));
+        for command in ["run", "compare"] {
+            let mut args = vec![command, SCENARIO];
+            if command == "compare" {
+                args.push("scenarios/japan_overtures.toml");
+            }
+            args.extend(["--runs", "10", "--shard", spec, "-q"]);
+            let output = entente(&args);
+            assert_eq!(output.status.code(), Some(2), "{command} --shard {spec}");
+            assert!(String::from_utf8_lossy(&output.stderr).contains("expected K/N"));
+        }
     }
 }

@@ -122,7 +122,11 @@ fn a_missing_doubled_or_foreign_shard_is_refused_and_named() {
     let other = shard_dirs(&out.join("other"), 3, &[2], &["--runs", "7"]);
     refused(
         &[dirs[0].clone(), other[0].clone(), dirs[2].clone()],
-        &["different sweeps", "runs: 6 then, 7 now", &other[0]],
+        &[
+            "different sweeps",
+            "runs: 6 in the first, 7 in the second",
+            &other[0],
+        ],
     );
     let _ = fs::remove_dir_all(&out);
 }

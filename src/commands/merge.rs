@@ -1,22 +1,25 @@
 //! `entente merge`: combines the shard folders of `run --shard K/N` into
 //! the result folder the unsharded run writes, byte for byte (but for
-//! timing.json, which sums the shards' seconds), and those of
-//! `sweep --shard K/N` into the unsharded sweep's folder (see
-//! `commands::sweep::merge`).
+//! timing.json, which sums the shards' seconds); those of
+//! `compare --shard K/N` into the unsharded comparison's folder (see
+//! `commands::compare::merge`), and those of `sweep --shard K/N` into the
+//! unsharded sweep's folder (see `commands::sweep::merge`).
 
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::run::write_results;
 use super::{report, Error};
-use crate::cli::MergeArgs;
-use crate::output::files::{Provenance, SUMMARY};
+use crate::cli::{ChartArgs, MergeArgs};
+use crate::output::files::Provenance;
 use crate::output::ResultDir;
 use crate::report::briefing;
+use crate::report::results::RunResults;
 use crate::report::summary::TOOL_VERSION;
 use crate::runner::shard::Shard;
 use crate::runner::{Aggregate, Experiment};
@@ -118,25 +121,30 @@ pub(super) fn refuse(message: String) -> Error {
     Error::Usage(format!("error: {message}"))
 }
 
-/// Reads one shard folder's description.
-fn read_info(dir: &Path) -> Result<ShardInfo, Error> {
-    let path = dir.join(SHARD_FILE);
+/// Reads a shard folder's description, the JSON file `file` in `dir`
+/// whose `format` must be `format`.
+pub(super) fn read_description<T: DeserializeOwned>(
+    dir: &Path,
+    (file, format): (&str, &str),
+) -> Result<T, Error> {
+    let path = dir.join(file);
     let text = fs::read_to_string(&path).map_err(|e| {
         refuse(format!(
-            "`{}` is not a complete shard folder: cannot read {SHARD_FILE}: {e}",
+            "`{}` is not a complete shard folder: cannot read {file}: {e}",
             dir.display()
         ))
     })?;
-    let info: ShardInfo = serde_json::from_str(&text)
-        .map_err(|e| refuse(format!("`{}` is damaged: {e}", path.display())))?;
-    if info.format != SHARD_FORMAT {
+    let damaged = |e: serde_json::Error| refuse(format!("`{}` is damaged: {e}", path.display()));
+    let value: serde_json::Value = serde_json::from_str(&text).map_err(damaged)?;
+    let found = value.get("format").and_then(serde_json::Value::as_str);
+    if found != Some(format) {
         return Err(refuse(format!(
-            "`{}` has format `{}`, not `{SHARD_FORMAT}`",
+            "`{}` has format `{}`, not `{format}`",
             path.display(),
-            info.format
+            found.unwrap_or("?")
         )));
     }
-    Ok(info)
+    serde_json::from_value(value).map_err(damaged)
 }
 
 /// Checks that the shards belong to one study and cover it exactly once.
@@ -263,23 +271,30 @@ fn load_scenario(info: &ShardInfo) -> Result<Scenario, Error> {
     Ok(scenario)
 }
 
-pub fn execute(args: &MergeArgs) -> Result<(), Error> {
-    // A sweep shard folder has a manifest.json (with its shard) instead.
-    if args
-        .dirs
-        .first()
-        .is_some_and(|d| !d.join(SHARD_FILE).exists() && d.join(MANIFEST).exists())
-    {
-        return super::sweep::merge(args);
-    }
+/// One scenario's run shards, checked and merged into one aggregate.
+pub(super) struct MergedRun {
+    pub scenario: Scenario,
+    pub aggregate: Aggregate,
+    /// The first shard's description (the study's seed, runs and count).
+    pub info: ShardInfo,
+    /// The shards' compute seconds, added up.
+    pub seconds: f64,
+}
+
+/// Reads the run shard folders `dirs` of one scenario, checks that they
+/// make one study exactly, and merges their aggregates.
+pub(super) fn merge_runs(dirs: &[PathBuf], charts: &ChartArgs) -> Result<MergedRun, Error> {
     let mut shards = Vec::new();
-    for dir in &args.dirs {
-        shards.push((dir.clone(), read_info(dir)?));
+    for dir in dirs {
+        shards.push((
+            dir.clone(),
+            read_description(dir, (SHARD_FILE, SHARD_FORMAT))?,
+        ));
     }
     check_set(&shards)?;
-    let info = &shards[0].1;
-    let scenario = load_scenario(info)?;
-    crate::chart::fan::check_dyads(&scenario.name, &scenario.actor_ids, &args.charts.dyads)
+    let info = shards[0].1.clone();
+    let scenario = load_scenario(&info)?;
+    crate::chart::fan::check_dyads(&scenario.name, &scenario.actor_ids, &charts.dyads)
         .map_err(Error::Usage)?;
     let experiment = Experiment::new(&scenario);
     let mut total = experiment.empty_aggregate();
@@ -307,35 +322,122 @@ pub fn execute(args: &MergeArgs) -> Result<(), Error> {
             .expect("aggregates of one experiment share their layout");
         seconds += shard.seconds;
     }
-    let out = args
-        .out
-        .clone()
-        .unwrap_or_else(|| Path::new("output").join(&scenario.name));
+    Ok(MergedRun {
+        aggregate: total,
+        scenario,
+        info,
+        seconds,
+    })
+}
+
+/// Writes a merged run's result folder `out` through the code `run` writes
+/// with; its timing.json holds the shards' compute time added up, as wall
+/// time depends on the cluster.
+pub(super) fn write_merged(
+    run: &MergedRun,
+    out: &Path,
+    charts: &ChartArgs,
+    force: bool,
+) -> Result<(RunResults, Vec<PathBuf>), Error> {
+    let info = &run.info;
     let provenance = Provenance {
         scenario_hash: info.scenario_hash.clone(),
         seed: info.seed,
         runs: info.runs,
         version: TOOL_VERSION.to_string(),
     };
-    let dir = ResultDir::prepare(&out, &provenance, args.force)?;
-    report::check_target(&dir.path(briefing::FILE), args.force)?;
-    // The shards' compute time added up: wall time depends on the cluster.
+    let dir = ResultDir::prepare(out, &provenance, force)?;
+    report::check_target(&dir.path(briefing::FILE), force)?;
     let timing = format!(
-        "{{\n  \"shards\": {},\n  \"runs\": {},\n  \"seconds\": {seconds:.3},\n  \"runs_per_second\": {:.1}\n}}\n",
+        "{{\n  \"shards\": {},\n  \"runs\": {},\n  \"seconds\": {:.3},\n  \"runs_per_second\": {:.1}\n}}\n",
         info.shards,
         info.runs,
-        info.runs as f64 / f64::max(seconds, 1e-9)
+        run.seconds,
+        info.runs as f64 / f64::max(run.seconds, 1e-9)
     );
-    let (_, written) = write_results(&experiment, &total, info.seed, &dir, &args.charts, &timing)?;
+    let experiment = Experiment::new(&run.scenario);
+    write_results(
+        &experiment,
+        &run.aggregate,
+        info.seed,
+        &dir,
+        charts,
+        &timing,
+    )
+}
+
+/// The kinds of shard folder `merge` combines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Run,
+    Compare,
+    Sweep,
+}
+
+impl Kind {
+    /// What `dir` holds, told by its marker file.
+    fn of(dir: &Path) -> Result<Kind, Error> {
+        if dir.join(SHARD_FILE).exists() {
+            Ok(Kind::Run)
+        } else if dir.join(super::compare::SHARD_FILE).exists() {
+            Ok(Kind::Compare)
+        } else if dir.join(MANIFEST).exists() {
+            // Also an unfinished sweep shard, which sweep's merge names.
+            Ok(Kind::Sweep)
+        } else if dir.is_dir() {
+            Err(refuse(format!(
+                "`{}` is not a complete shard folder (it has no {SHARD_FILE}, {} or {MANIFEST}): \
+                 its shard was interrupted or failed; run that shard again",
+                dir.display(),
+                super::compare::SHARD_FILE
+            )))
+        } else {
+            Err(refuse(format!("`{}` is not a folder", dir.display())))
+        }
+    }
+
+    fn command(self) -> &'static str {
+        match self {
+            Kind::Run => "run",
+            Kind::Compare => "compare",
+            Kind::Sweep => "sweep",
+        }
+    }
+}
+
+pub fn execute(args: &MergeArgs) -> Result<(), Error> {
+    let mut kinds = Vec::new();
+    for dir in &args.dirs {
+        kinds.push(Kind::of(dir)?);
+    }
+    if let Some(i) = kinds.iter().position(|k| *k != kinds[0]) {
+        return Err(refuse(format!(
+            "`{}` is a shard of `entente {}` but `{}` one of `entente {}`; merge one study at a time",
+            args.dirs[0].display(),
+            kinds[0].command(),
+            args.dirs[i].display(),
+            kinds[i].command()
+        )));
+    }
+    match kinds[0] {
+        Kind::Sweep => return super::sweep::merge(args),
+        Kind::Compare => return super::compare::merge(args),
+        Kind::Run => {}
+    }
+    let run = merge_runs(&args.dirs, &args.charts)?;
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("output").join(&run.scenario.name));
+    let (_, written) = write_merged(&run, &out, &args.charts, args.force)?;
     if !args.quiet {
         println!(
             "merged {} shards of `{}` ({} runs, seed {})",
-            info.shards, scenario.name, info.runs, info.seed
+            run.info.shards, run.scenario.name, run.info.runs, run.info.seed
         );
         for path in written {
             println!("  wrote {}", path.display());
         }
     }
-    debug_assert!(dir.path(SUMMARY).exists());
     Ok(())
 }

@@ -294,26 +294,20 @@ fn run_shards(args: &RunArgs, scenarios: &[Scenario], shard: Shard) -> Result<()
     for (done, (scenario, budget)) in scenarios.iter().zip(&budgets).enumerate() {
         let runs = runs_of(scenario);
         let seed = args.settings.common.seed.unwrap_or(scenario.seed);
-        let experiment = Experiment::new(scenario);
-        let range = shard.range(runs);
         let dir = args
             .settings
             .common
             .out
             .join(format!("{}.{}", scenario.name, shard.label()));
-        let dir = merge::prepare_shard(&dir, scenario, (seed, runs), args.settings.common.force)?;
-        let Some((aggregate, seconds)) = run_range(
-            &experiment,
-            seed,
-            range,
-            budget.workers,
-            args.settings.common.quiet,
-        ) else {
-            dir.abandon();
-            return Err(interrupted(&scenario.name, done));
-        };
-        let written = merge::write_shard(&dir, scenario, (seed, runs, shard), &aggregate, seconds)?;
+        let (written, seconds) = run_shard(
+            scenario,
+            (seed, runs, shard),
+            (budget, done),
+            &dir,
+            &args.settings,
+        )?;
         if !args.settings.common.quiet {
+            let range = shard.range(runs);
             println!(
                 "{}: shard {shard}, runs {}..{} of {runs}, in {seconds:.2} s",
                 scenario.name, range.0, range.1
@@ -324,6 +318,32 @@ fn run_shards(args: &RunArgs, scenarios: &[Scenario], shard: Shard) -> Result<()
         }
     }
     check_not_interrupted()
+}
+
+/// Runs `scenario`'s share `shard` of `runs` runs from `seed` and writes
+/// it as the shard folder `dir`; `done` scenarios came before it. Returns
+/// the files written and the seconds the runs took.
+pub fn run_shard(
+    scenario: &Scenario,
+    (seed, runs, shard): (u64, u64, Shard),
+    (budget, done): (&Budget, usize),
+    dir: &Path,
+    settings: &RunSettings,
+) -> Result<(Vec<PathBuf>, f64), Error> {
+    let experiment = Experiment::new(scenario);
+    let dir = merge::prepare_shard(dir, scenario, (seed, runs), settings.common.force)?;
+    let Some((aggregate, seconds)) = run_range(
+        &experiment,
+        seed,
+        shard.range(runs),
+        budget.workers,
+        settings.common.quiet,
+    ) else {
+        dir.abandon();
+        return Err(interrupted(&scenario.name, done));
+    };
+    let written = merge::write_shard(&dir, scenario, (seed, runs, shard), &aggregate, seconds)?;
+    Ok((written, seconds))
 }
 
 /// A Ctrl-C that came while the last files were written: they are

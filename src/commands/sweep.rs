@@ -196,7 +196,11 @@ pub fn merge(args: &MergeArgs) -> Result<(), Error> {
             let what = if other == whole {
                 format!("shards: {} then, {} now", count(first), count(manifest))
             } else {
-                differences(&whole.to_json(), &other.to_json())
+                differences(
+                    &whole.to_json(),
+                    &other.to_json(),
+                    ["in the first", "in the second"],
+                )
             };
             return Err(refuse(format!(
                 "`{}` and `{}` come from different sweeps (they differ in {what})",

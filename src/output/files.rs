@@ -165,7 +165,7 @@ fn conflict(dir: &Path, marker: &str, provenance: &Provenance) -> Option<String>
     }
     let Ok(text) = fs::read_to_string(dir.join(marker)) else {
         return Some(format!(
-            "{} files but no summary.json: files Entente did not write, or an interrupted run",
+            "{} entries but no {marker}: files Entente did not write, or an interrupted run",
             entries.len()
         ));
     };

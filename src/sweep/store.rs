@@ -160,7 +160,10 @@ impl SweepStore {
                     dir: dir.to_path_buf(),
                     reason: match &existing {
                         Some(text) => {
-                            format!("a sweep that differs in {}", differences(text, &json))
+                            format!(
+                                "a sweep that differs in {}",
+                                differences(text, &json, ["then", "now"])
+                            )
                         }
                         None => "files that are not a sweep's".to_string(),
                     },
@@ -272,8 +275,10 @@ fn write_progress(dir: &ResultDir, progress: &Progress) -> Result<(), OutputErro
     dir.write(PROGRESS, json.as_bytes()).map(|_| ())
 }
 
-/// The top-level manifest keys whose values differ, for the refusal message.
-pub fn differences(old: &str, new: &str) -> String {
+/// The top-level keys whose values differ, for a refusal message; each
+/// value is followed by its label: `then`/`now` for a folder against a new
+/// request, the two folders' names for shards that do not match.
+pub fn differences(old: &str, new: &str, [old_label, new_label]: [&str; 2]) -> String {
     let (Ok(old), Ok(new)) = (
         serde_json::from_str::<serde_json::Value>(old),
         serde_json::from_str::<serde_json::Value>(new),
@@ -289,7 +294,7 @@ pub fn differences(old: &str, new: &str) -> String {
             let was = old
                 .get(key.as_str())
                 .map_or("-".to_string(), |v| v.to_string());
-            format!("{key}: {was} then, {value} now")
+            format!("{key}: {was} {old_label}, {value} {new_label}")
         })
         .collect();
     if keys.is_empty() {

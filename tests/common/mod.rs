@@ -24,20 +24,12 @@ pub fn succeed(args: &[&str]) {
     );
 }
 
-/// Every file of folder `a` but those named in `skip`, byte for byte in
-/// `b`, and no more; `a` must hold `needed`. Returns the names compared.
+/// Every file under folder `a` (its subfolders too) but those named in
+/// `skip`, byte for byte in `b`, and no more; `a` must hold `needed`.
+/// Returns the paths compared, relative to `a`.
 pub fn assert_same_files(a: &Path, b: &Path, skip: &[&str], needed: &str) -> Vec<String> {
-    let names = |dir: &Path| {
-        let mut names: Vec<String> = fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .filter(|n| !skip.contains(&n.as_str()))
-            .collect();
-        names.sort();
-        names
-    };
-    let files = names(a);
-    assert_eq!(files, names(b));
+    let files = relative_files(a, skip);
+    assert_eq!(files, relative_files(b, skip));
     assert!(
         files.iter().any(|n| n == needed),
         "{needed} not in {files:?}"
@@ -50,5 +42,26 @@ pub fn assert_same_files(a: &Path, b: &Path, skip: &[&str], needed: &str) -> Vec
             b.display()
         );
     }
+    files
+}
+
+/// The files under `dir`, as sorted paths relative to it, but those whose
+/// name is in `skip`.
+fn relative_files(dir: &Path, skip: &[&str]) -> Vec<String> {
+    let mut files = Vec::new();
+    for entry in fs::read_dir(dir).unwrap() {
+        let entry = entry.unwrap();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if entry.file_type().unwrap().is_dir() {
+            files.extend(
+                relative_files(&entry.path(), skip)
+                    .into_iter()
+                    .map(|inner| format!("{name}/{inner}")),
+            );
+        } else if !skip.contains(&name.as_str()) {
+            files.push(name);
+        }
+    }
+    files.sort();
     files
 }
