@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # End-to-end test of deploy/slurm on a throwaway single-node Slurm cluster:
 # starts munged, slurmctld and slurmd (no systemd, everything under a
-# temporary folder, on free ports), submits the baseline as an array of
-# SHARDS shard tasks plus the merge job through deploy/slurm/submit.sh,
-# waits (bounded), and checks that the merged folder equals a one-process
-# run byte for byte (but timing.json). Every daemon it started is stopped
+# temporary folder, on free ports), submits three studies at once through
+# deploy/slurm/submit.sh (a run as 4 shards, a sweep as 3, a compare as 4,
+# each an array job plus its merge job), waits (bounded), and checks that
+# each merged folder holds the same files as the same command in one
+# process, byte for byte but timing.json. Every daemon it started is stopped
 # on exit, whatever happens. Needs root and Debian's slurm packages
 # (installed if missing: slurmctld slurmd slurm-client munge).
 #
@@ -12,14 +13,24 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=$(realpath "${1:-target/release/entente}")
-SCENARIO=scenarios/baseline_2016.toml
-RUNS=${SLURM_TEST_RUNS:-400}
-SHARDS=${SLURM_TEST_SHARDS:-4}
 WAIT=${SLURM_TEST_TIMEOUT:-300}
+# The studies: how many shards, and the command line (without --shard and
+# --out; split at spaces).
+STUDIES=(run sweep compare)
+declare -A SHARDS=([run]=4 [sweep]=3 [compare]=4)
+declare -A CMD=(
+  [run]="run scenarios/baseline_2016.toml --runs 400"
+  [sweep]="sweep scenarios/baseline_2016.toml --param weights.identity=0:1.5:4 --runs 50"
+  [compare]="compare scenarios/baseline_2016.toml scenarios/japan_overtures.toml --runs 200"
+)
 started=$SECONDS
 say() { echo "slurm-test [$((SECONDS - started)) s]: $*"; }
-[ -x "$BIN" ] || { echo "slurm-test: no entente binary at $BIN (cargo build --release)" >&2; exit 1; }
-[ "$(id -u)" = 0 ] || { echo "slurm-test: must run as root (it starts slurmd)" >&2; exit 1; }
+fail() {
+  echo "slurm-test: $*" >&2
+  exit 1
+}
+[ -x "$BIN" ] || fail "no entente binary at $BIN (cargo build --release)"
+[ "$(id -u)" = 0 ] || fail "must run as root (it starts slurmd)"
 
 if ! command -v slurmctld >/dev/null || ! command -v slurmd >/dev/null \
   || ! command -v sbatch >/dev/null || ! command -v munged >/dev/null; then
@@ -62,7 +73,7 @@ cleanup() {
   done
   if [ $status -ne 0 ]; then
     echo "slurm-test: FAILED; logs under $D:" >&2
-    for log in "$D"/*.log "$D"/shards/logs/*.log; do
+    for log in "$D"/*.log "$D"/shards/*/logs/*.log; do
       [ -f "$log" ] && { echo "--- $log" >&2; tail -n 20 "$log" >&2; }
     done
   else
@@ -101,6 +112,8 @@ SOCK=$D/munge/run/munge.socket.2
   --seed-file="$D"/munge/lib/munged.seed >"$D"/munged.stdout.log 2>&1 &
 PIDS+=($!)
 
+# OverSubscribe: up to 8 jobs share a core, so that Slurm starts the test's
+# small jobs at once rather than two by two.
 MEM_MB=$(awk '/MemTotal/ { print int($2 / 1024 * 0.9) }' /proc/meminfo)
 cat >"$D"/slurm.conf <<CONF
 ClusterName=entente-ci
@@ -129,11 +142,11 @@ SelectType=select/cons_tres
 SelectTypeParameters=CR_Core
 ReturnToService=2
 NodeName=localhost NodeAddr=127.0.0.1 CPUs=$(nproc) RealMemory=$MEM_MB State=UNKNOWN
-PartitionName=ci Nodes=ALL Default=YES MaxTime=INFINITE State=UP
+PartitionName=ci Nodes=ALL Default=YES MaxTime=INFINITE State=UP OverSubscribe=FORCE:8
 CONF
 export SLURM_CONF=$D/slurm.conf
 for _ in $(seq 100); do [ -S "$SOCK" ] && break; sleep 0.1; done
-[ -S "$SOCK" ] || { echo "slurm-test: munged did not start" >&2; exit 1; }
+[ -S "$SOCK" ] || fail "munged did not start"
 /usr/sbin/slurmctld -D -i -f "$SLURM_CONF" >"$D"/slurmctld.stdout.log 2>&1 &
 PIDS+=($!)
 /usr/sbin/slurmd -D -N localhost -f "$SLURM_CONF" >"$D"/slurmd.stdout.log 2>&1 &
@@ -143,51 +156,76 @@ for _ in $(seq 120); do
   if timeout 5 sinfo -h -o %T 2>/dev/null | grep -qx idle; then up=1; break; fi
   sleep 0.5
 done
-[ -n "$up" ] || { echo "slurm-test: the node did not become idle within 60 s" >&2; exit 1; }
+[ -n "$up" ] || fail "the node did not become idle within 60 s"
 say "cluster up (ports $CTLD_PORT, $SLURMD_PORT)"
 
-export ENTENTE_BIN=$BIN ENTENTE_OUT=$D/shards ENTENTE_RESULT=$D/merged
+export ENTENTE_BIN=$BIN ENTENTE_OUT=$D/shards
 export ENTENTE_PARTITION=ci ENTENTE_TIME=00:10:00 ENTENTE_MEM=512M
 export ENTENTE_MERGE_TIME=00:10:00 ENTENTE_MERGE_MEM=1G
-read -r ARRAY MERGE < <(deploy/slurm/submit.sh "$SCENARIO" "$SHARDS" "$RUNS")
-JOBS=("$ARRAY" "$MERGE")
-say "submitted array job $ARRAY ($SHARDS shards of $RUNS runs) and merge job $MERGE"
+declare -A ARRAY MERGE
 
-# The reference: one process, same scenario path (it is recorded in the results).
-"$BIN" run "$SCENARIO" --runs "$RUNS" --out "$D"/one --quiet
+# submit STUDY: queues its shards and merge, merged into $D/merged-STUDY.
+submit() {
+  local cmd ids
+  read -ra cmd <<<"${CMD[$1]}"
+  ids=$(ENTENTE_RESULT=$D/merged-$1 deploy/slurm/submit.sh "${SHARDS[$1]}" "${cmd[@]}" 2>>"$D"/submit.log) \
+    || fail "submit.sh refused the $1 study"
+  read -r "ARRAY[$1]" "MERGE[$1]" <<<"$ids"
+  JOBS+=("${ARRAY[$1]}" "${MERGE[$1]}")
+  say "submitted $1: array job ${ARRAY[$1]} (${SHARDS[$1]} shards), merge job ${MERGE[$1]}"
+}
 
-# Done when the merge job's completion record is written (also when it is
-# cancelled because a shard failed), or when slurmctld answers that neither
-# job is queued or running any more. A slow or failed squeue is not "done".
+# reference STUDY: the same command in one process, into $D/one-STUDY/ (with
+# the same scenario paths: they are recorded in the results).
+reference() {
+  local cmd
+  read -ra cmd <<<"${CMD[$1]}"
+  "$BIN" "${cmd[@]}" --out "$D/one-$1" --quiet
+}
+
+# Done when every merge job's completion record is written (also when it is
+# cancelled because a shard failed).
+merged() {
+  local study
+  for study in "${STUDIES[@]}"; do
+    grep -q "^JobId=${MERGE[$study]} " "$D"/jobcomp.log 2>/dev/null || return 1
+  done
+}
+
+# verify STUDY: every shard task and the merge succeeded, and the merged
+# folder holds the reference's files with the same bytes, but timing.json
+# (a run's compute time).
+verify() {
+  local ok ref=("$D/one-$1"/*) merged=$D/merged-$1
+  # jobcomp.log: one line per job, fields "JobState=... ArrayJobId=... ExitCode=...".
+  ok=$(grep " ArrayJobId=${ARRAY[$1]} " "$D"/jobcomp.log | grep " JobState=COMPLETED " | grep -c " ExitCode=0:0 " || true)
+  [ "$ok" = "${SHARDS[$1]}" ] || fail "$1: $ok of ${SHARDS[$1]} shard tasks succeeded"
+  grep "^JobId=${MERGE[$1]} " "$D"/jobcomp.log | grep " JobState=COMPLETED " | grep -q " ExitCode=0:0 " \
+    || fail "$1: the merge job did not succeed"
+  { [ ${#ref[@]} = 1 ] && [ -d "${ref[0]}" ]; } || fail "$1: the one-process command wrote no single folder in $D/one-$1"
+  diff <(cd "${ref[0]}" && find . -type f | sort) <(cd "$merged" && find . -type f | sort) >&2 \
+    || fail "$1: $merged and ${ref[0]} hold different files (above: < only one-process, > only merged)"
+  diff -rq --exclude=timing.json "${ref[0]}" "$merged" >&2 || fail "$1: the files above differ"
+  say "PASS $1: ${SHARDS[$1]} Slurm shards merged equal one process: $(find "$merged" -type f ! -name timing.json | wc -l) files byte for byte (timing.json excluded)"
+}
+
+for study in "${STUDIES[@]}"; do submit "$study"; done
+for study in "${STUDIES[@]}"; do reference "$study"; done
+
+# Wait for the merges, or until slurmctld answers that none of the jobs is
+# queued or running any more. A slow or failed squeue is not "done".
 deadline=$((SECONDS + WAIT))
-while ! grep -q "^JobId=$MERGE " "$D"/jobcomp.log 2>/dev/null; do
-  if queued=$(timeout 10 squeue -h -j "$ARRAY,$MERGE" 2>/dev/null) && [ -z "$queued" ]; then
+until merged; do
+  if queued=$(timeout 10 squeue -h -j "$(IFS=,; echo "${JOBS[*]}")" 2>/dev/null) && [ -z "$queued" ]; then
     sleep 1
     break
   fi
   if [ $SECONDS -ge $deadline ]; then
-    echo "slurm-test: jobs still queued or running after $WAIT s" >&2
     timeout 10 squeue >&2 || true
-    exit 1
+    fail "jobs still queued or running after $WAIT s"
   fi
-  sleep 1
+  sleep 0.5
 done
 JOBS=()
-# jobcomp.log: one line per job, fields "JobState=... ArrayJobId=... ExitCode=...".
-ok_shards=$(grep " ArrayJobId=$ARRAY " "$D"/jobcomp.log | grep " JobState=COMPLETED " | grep -c " ExitCode=0:0 " || true)
-[ "$ok_shards" = "$SHARDS" ] || { echo "slurm-test: $ok_shards of $SHARDS shard tasks succeeded" >&2; exit 1; }
-grep "^JobId=$MERGE " "$D"/jobcomp.log | grep " JobState=COMPLETED " | grep -q " ExitCode=0:0 " \
-  || { echo "slurm-test: the merge job did not succeed" >&2; exit 1; }
-say "all $SHARDS shards and the merge completed"
-
-ONE=$D/one/$("$BIN" check "$SCENARIO" | sed 's/.*: ok (\([^:]*\):.*/\1/')
-[ -f "$ONE/summary.json" ] && [ -f "$D/merged/summary.json" ] || { echo "slurm-test: a summary.json is missing" >&2; exit 1; }
-compared=0
-for file in "$ONE"/*; do
-  name=$(basename "$file")
-  [ "$name" = timing.json ] && continue
-  cmp "$file" "$D/merged/$name"
-  compared=$((compared + 1))
-done
-[ "$(ls "$ONE" | wc -l)" = "$(ls "$D/merged" | wc -l)" ] || { echo "slurm-test: different file sets" >&2; exit 1; }
-say "PASS: $compared files of the merged $SHARDS-shard Slurm run equal the one-process run byte for byte (timing.json excluded)"
+for study in "${STUDIES[@]}"; do verify "$study"; done
+say "PASS: run, sweep and compare sharded on Slurm equal one process"
