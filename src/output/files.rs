@@ -165,8 +165,11 @@ fn conflict(dir: &Path, marker: &str, provenance: &Provenance) -> Option<String>
     }
     let Ok(text) = fs::read_to_string(dir.join(marker)) else {
         return Some(format!(
-            "{} entries but no {marker}: files Entente did not write, or an interrupted run",
-            entries.len()
+            "{} but no {marker}: files Entente did not write, or an interrupted run",
+            match entries.len() {
+                1 => "1 entry".to_string(),
+                n => format!("{n} entries"),
+            }
         ));
     };
     let Ok(summary) = serde_json::from_str::<serde_json::Value>(&text) else {
