@@ -27,9 +27,10 @@ pub enum Command {
     /// Run scenarios on common random numbers and compare their outcome
     /// shares with the first (Newcombe 95% intervals for differences).
     Compare(CompareArgs),
-    /// Combine the shard folders of `run`, `compare` or `sweep --shard K/N`
-    /// into the folder the unsharded command writes (byte for byte, but for
-    /// each run's timing.json).
+    /// Combine the shard folders of `run`, `compare`, `sweep` or
+    /// `sensitivity --shard K/N` into the folder the unsharded command writes
+    /// (byte for byte, but for each run's timing.json; sensitivity then
+    /// computes its indices from it).
     Merge(MergeArgs),
     /// Sweep parameters over a design and write each point's outcome shares.
     Sweep(SweepArgs),
@@ -85,13 +86,14 @@ pub struct RunArgs {
 
 #[derive(Debug, Args)]
 pub struct MergeArgs {
-    /// Shard folders of one study, written by `entente run`, `compare` or
-    /// `sweep` with `--shard K/N`, in any order.
+    /// Shard folders of one study, written by `entente run`, `compare`,
+    /// `sweep` or `sensitivity` with `--shard K/N`, in any order.
     #[arg(required = true, value_name = "DIR")]
     pub dirs: Vec<PathBuf>,
     /// Result folder to write [default: output/<scenario name>; for compare
     /// shards output/<comparison name>; for sweep shards
-    /// output/<scenario name>-sweep].
+    /// output/<scenario name>-sweep; for sensitivity shards
+    /// output/<scenario name>-<method>].
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// Sweep shards: the outcome a Latin hypercube's scatter chart shows
