@@ -103,6 +103,7 @@ pub struct MergeArgs {
     /// Replace a folder holding results of a different run.
     #[arg(long)]
     pub force: bool,
+    /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,
     #[command(flatten)]
