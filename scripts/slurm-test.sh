@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # End-to-end test of deploy/slurm on a throwaway single-node Slurm cluster:
 # starts munged, slurmctld and slurmd (no systemd, everything under a
-# temporary folder, on free ports), submits three studies at once through
-# deploy/slurm/submit.sh (a run as 4 shards, a sweep as 3, a compare as 4,
-# each an array job plus its merge job), waits (bounded), and checks that
-# each merged folder holds the same files as the same command in one
+# temporary folder, on free ports), submits four studies at once through
+# deploy/slurm/submit.sh (a run as 4 shards, a sweep as 3, a compare as 4, a
+# Morris sensitivity as 3, each an array job plus its merge job, which for
+# the sensitivity also computes the indices), waits (bounded), and checks
+# that each merged folder holds the same files as the same command in one
 # process, byte for byte but timing.json. Every daemon it started is stopped
 # on exit, whatever happens. Needs root and Debian's slurm packages
 # (installed if missing: slurmctld slurmd slurm-client munge).
@@ -14,15 +15,18 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=$(realpath "${1:-target/release/entente}")
 WAIT=${SLURM_TEST_TIMEOUT:-300}
-# The studies: how many shards, and the command line (without --shard and
-# --out; split at spaces).
-STUDIES=(run sweep compare)
-declare -A SHARDS=([run]=4 [sweep]=3 [compare]=4)
+# The studies: how many shards, the command line (without --shard and
+# --out; split at spaces), and the folder it writes under --out.
+STUDIES=(run sweep compare sensitivity)
+declare -A SHARDS=([run]=4 [sweep]=3 [compare]=4 [sensitivity]=3)
 declare -A CMD=(
   [run]="run scenarios/baseline_2016.toml --runs 400"
   [sweep]="sweep scenarios/baseline_2016.toml --param weights.identity=0:1.5:4 --runs 50"
   [compare]="compare scenarios/baseline_2016.toml scenarios/japan_overtures.toml --runs 200"
+  [sensitivity]="sensitivity scenarios/baseline_2016.toml --method morris --param weights.identity=0..1.5 --param weights.economy=0..1.5 --trajectories 4 --runs 20"
 )
+declare -A NAME=([run]=baseline-2016 [sweep]=baseline-2016-sweep [compare]=compare-baseline-2016
+  [sensitivity]=baseline-2016-morris)
 started=$SECONDS
 say() { echo "slurm-test [$((SECONDS - started)) s]: $*"; }
 fail() {
@@ -164,18 +168,19 @@ export ENTENTE_PARTITION=ci ENTENTE_TIME=00:10:00 ENTENTE_MEM=512M
 export ENTENTE_MERGE_TIME=00:10:00 ENTENTE_MERGE_MEM=1G
 declare -A ARRAY MERGE
 
-# submit STUDY: queues its shards and merge, merged into $D/merged-STUDY.
+# submit STUDY: queues its shards and merge, merged into
+# $D/merged-STUDY/NAME (a sensitivity's result must be named so).
 submit() {
   local cmd ids
   read -ra cmd <<<"${CMD[$1]}"
-  ids=$(ENTENTE_RESULT=$D/merged-$1 deploy/slurm/submit.sh "${SHARDS[$1]}" "${cmd[@]}" 2>>"$D"/submit.log) \
+  ids=$(ENTENTE_RESULT=$D/merged-$1/${NAME[$1]} deploy/slurm/submit.sh "${SHARDS[$1]}" "${cmd[@]}" 2>>"$D"/submit.log) \
     || fail "submit.sh refused the $1 study"
   read -r "ARRAY[$1]" "MERGE[$1]" <<<"$ids"
   JOBS+=("${ARRAY[$1]}" "${MERGE[$1]}")
   say "submitted $1: array job ${ARRAY[$1]} (${SHARDS[$1]} shards), merge job ${MERGE[$1]}"
 }
 
-# reference STUDY: the same command in one process, into $D/one-STUDY/ (with
+# reference STUDY: the same command in one process, into $D/one-STUDY/NAME (with
 # the same scenario paths: they are recorded in the results).
 reference() {
   local cmd
@@ -196,16 +201,16 @@ merged() {
 # folder holds the reference's files with the same bytes, but timing.json
 # (a run's compute time).
 verify() {
-  local ok ref=("$D/one-$1"/*) merged=$D/merged-$1
+  local ok ref=$D/one-$1/${NAME[$1]} merged=$D/merged-$1/${NAME[$1]}
   # jobcomp.log: one line per job, fields "JobState=... ArrayJobId=... ExitCode=...".
   ok=$(grep " ArrayJobId=${ARRAY[$1]} " "$D"/jobcomp.log | grep " JobState=COMPLETED " | grep -c " ExitCode=0:0 " || true)
   [ "$ok" = "${SHARDS[$1]}" ] || fail "$1: $ok of ${SHARDS[$1]} shard tasks succeeded"
   grep "^JobId=${MERGE[$1]} " "$D"/jobcomp.log | grep " JobState=COMPLETED " | grep -q " ExitCode=0:0 " \
     || fail "$1: the merge job did not succeed"
-  { [ ${#ref[@]} = 1 ] && [ -d "${ref[0]}" ]; } || fail "$1: the one-process command wrote no single folder in $D/one-$1"
-  diff <(cd "${ref[0]}" && find . -type f | sort) <(cd "$merged" && find . -type f | sort) >&2 \
-    || fail "$1: $merged and ${ref[0]} hold different files (above: < only one-process, > only merged)"
-  diff -rq --exclude=timing.json "${ref[0]}" "$merged" >&2 || fail "$1: the files above differ"
+  [ "$(ls "$D/one-$1")" = "${NAME[$1]}" ] || fail "$1: the one-process command did not write just $ref"
+  diff <(cd "$ref" && find . -type f | sort) <(cd "$merged" && find . -type f | sort) >&2 \
+    || fail "$1: $merged and $ref hold different files (above: < only one-process, > only merged)"
+  diff -rq --exclude=timing.json "$ref" "$merged" >&2 || fail "$1: the files above differ"
   say "PASS $1: ${SHARDS[$1]} Slurm shards merged equal one process: $(find "$merged" -type f ! -name timing.json | wc -l) files byte for byte (timing.json excluded)"
 }
 
@@ -228,4 +233,4 @@ until merged; do
 done
 JOBS=()
 for study in "${STUDIES[@]}"; do verify "$study"; done
-say "PASS: run, sweep and compare sharded on Slurm equal one process"
+say "PASS: run, sweep, compare and sensitivity sharded on Slurm equal one process"

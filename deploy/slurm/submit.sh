@@ -5,22 +5,26 @@
 #
 #   deploy/slurm/submit.sh N COMMAND ARGS...
 #
-# COMMAND is run, compare or sweep, and ARGS are its arguments as you would
-# type them, without --shard, --out, --threads, --quiet and --force (each
-# shard gets those from here). For example:
+# COMMAND is run, compare, sweep or sensitivity, and ARGS are its arguments
+# as you would type them, without --shard, --out, --threads, --quiet and
+# --force (each shard gets those from here). For example:
 #   deploy/slurm/submit.sh 64 run scenarios/baseline_2016.toml --runs 1000000
 #   deploy/slurm/submit.sh 32 compare scenarios/baseline_2016.toml scenarios/japan_overtures.toml --runs 500000
 #   deploy/slurm/submit.sh 16 sweep scenarios/baseline_2016.toml --param weights.identity=0:2:21 --runs 20000
+#   deploy/slurm/submit.sh 16 sensitivity scenarios/baseline_2016.toml --param weights.identity=0..2 --param weights.economy=0..2 --runs 2000
 #
 # The shard folders of one submission go to a fresh folder under ENTENTE_OUT
 # (its path is printed on stderr). The merge writes the result where the
-# unsharded command would (output/<name>, output/<name>-sweep), or to
-# ENTENTE_RESULT.
+# unsharded command would (output/<name>, output/<name>-sweep,
+# output/<name>-<method>), or to ENTENTE_RESULT; for a sensitivity study it
+# then runs the same command unsharded on the merged folder, which computes
+# the indices and charts there.
 #
 # Variables (all optional):
 #   ENTENTE_BIN        entente binary as seen from the compute nodes [entente]
 #   ENTENTE_OUT        where each submission's shard folder is made  [output/shards]
-#   ENTENTE_RESULT     merged result folder (not for a run of several scenarios)
+#   ENTENTE_RESULT     merged result folder (not for a run of several scenarios;
+#                      for sensitivity its last part must be <scenario>-<method>)
 #   ENTENTE_PARTITION  partition (default: the cluster's default)
 #   ENTENTE_TIME       time limit per shard                         [01:00:00]
 #   ENTENTE_MEM        memory per shard                             [1G]
@@ -36,13 +40,13 @@ die() {
   exit 2
 }
 if [ $# -lt 3 ]; then
-  sed -n '2,13p' "$0" >&2
+  sed -n '2,14p' "$0" >&2
   exit 2
 fi
 SHARDS=$1 COMMAND=$2
 shift 2
 case $SHARDS in '' | *[!0-9]* | 0*) die "N must be a positive integer, not '$SHARDS'" ;; esac
-case $COMMAND in run | compare | sweep) ;; *) die "COMMAND must be run, compare or sweep, not '$COMMAND'" ;; esac
+case $COMMAND in run | compare | sweep | sensitivity) ;; *) die "COMMAND must be run, compare, sweep or sensitivity, not '$COMMAND'" ;; esac
 for arg in "$@"; do
   case $arg in
     --shard | --shard=* | --out | --out=* | --threads | --threads=* | -q | --quiet | --force)
@@ -64,11 +68,15 @@ else
     | sed -n 's/^ *\(-[a-zA-Z], \)\{0,1\}\(--[a-z-]*\) <.*/\2/p')
   files=()
   value=
+  method=morris # sensitivity's default
   for arg in "$@"; do
     if [ -n "$value" ]; then
+      [ "$value" = --method ] && method=$arg
       value=
     elif [[ " ${valued[*]} " == *" $arg "* ]]; then
-      value=1
+      value=$arg
+    elif [[ $arg == --method=* ]]; then
+      method=${arg#*=}
     elif [[ $arg != -* ]]; then
       files+=("$arg")
     fi
@@ -77,6 +85,19 @@ else
   "$ENTENTE_BIN" check "${files[@]}" >&2
   if [ "$COMMAND" = run ] && [ ${#files[@]} -gt 1 ] && [ -n "${ENTENTE_RESULT:-}" ]; then
     die "ENTENTE_RESULT names one folder, but this run has ${#files[@]} scenarios; unset it (each goes to output/<name>)"
+  fi
+  if [ "$COMMAND" = sensitivity ]; then
+    [ ${#files[@]} -eq 1 ] || die "sensitivity takes one scenario file, not ${#files[@]}: ${files[*]}"
+    # The merge computes the indices with `entente sensitivity ARGS --out
+    # <parent>`, which reads <parent>/<scenario>-<method>: ENTENTE_RESULT
+    # must be named so. The scenario's name is in check's "FILE: ok (NAME: ...".
+    if [ -n "${ENTENTE_RESULT:-}" ]; then
+      scenario=$("$ENTENTE_BIN" check "${files[0]}" | sed -n 's/^.*: ok (\([^:]*\):.*/\1/p')
+      [ -n "$scenario" ] || die "cannot read the scenario's name in the output of '$ENTENTE_BIN check ${files[0]}'"
+      name=$scenario-$method
+      [ "$(basename "$ENTENTE_RESULT")" = "$name" ] \
+        || die "ENTENTE_RESULT=$ENTENTE_RESULT: for sensitivity it must end in /$name (<scenario>-<method>, the folder the indices are computed in), e.g. ${ENTENTE_RESULT%/}/$name"
+    fi
   fi
 fi
 
@@ -97,7 +118,7 @@ fi
 ARRAY=${ARRAY%%;*}
 if ! MERGE=$(sbatch "${common[@]}" --dependency="afterok:$ARRAY" --kill-on-invalid-dep=yes \
   --time "${ENTENTE_MERGE_TIME:-00:30:00}" --mem "${ENTENTE_MERGE_MEM:-2G}" \
-  --output "$LOGS/merge-%j.log" "$HERE/entente-merge.sbatch" "$STUDY"); then
+  --output "$LOGS/merge-%j.log" "$HERE/entente-merge.sbatch" "$STUDY" "$COMMAND" "$@"); then
   scancel "$ARRAY"
   die "the merge job was refused, so array job $ARRAY is cancelled"
 fi
