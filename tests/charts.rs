@@ -143,6 +143,25 @@ fn a_matrix_outcome_no_scenario_has_is_refused_before_running() {
         "{stderr}"
     );
     assert!(!out.exists(), "nothing is written");
+
+    // Both triangles have a loose triangle: the matrix must say which.
+    let result = entente(&[
+        "compare",
+        "scenarios/baseline_2016.toml",
+        "scenarios/japan_overtures.toml",
+        "--matrix",
+        "loose triangle",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(result.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert!(
+        stderr
+            .contains("say which: `loose triangle (USA-CHN-RUS)`, `loose triangle (JPN-CHN-RUS)`"),
+        "{stderr}"
+    );
+    assert!(!out.exists(), "nothing is written");
 }
 
 #[test]

@@ -19,6 +19,7 @@ use super::run::{
 use super::{report, Error};
 use crate::chart;
 use crate::cli::{ChartArgs, CompareArgs, MergeArgs};
+use crate::outcome::naming;
 use crate::output::files::Provenance;
 use crate::output::ResultDir;
 use crate::report::briefing::{self, BriefingInput, FigureSection};
@@ -379,39 +380,39 @@ pub fn merge(args: &MergeArgs) -> Result<(), Error> {
 }
 
 /// The matrix's outcome must be one the scenarios can produce: a triangle
-/// configuration's label or a custom outcome's name. Checked before any run.
+/// configuration's label (qualified by its triangle where two triangles
+/// share it) or a custom outcome's name. Checked before any run.
 pub(super) fn check_outcome(
     flag: &str,
     outcome: &str,
     scenarios: &[crate::scenario::Scenario],
 ) -> Result<(), Error> {
-    let mut labels: Vec<String> = Vec::new();
+    let mut possible: Vec<(String, String)> = Vec::new();
     for s in scenarios {
         let classifiers = crate::outcome::Classifiers::for_scenario(s);
         for (index, classifier) in classifiers.iter().enumerate() {
-            let candidates: Vec<String> = match classifier.family() {
-                crate::outcome::Family::Outcome => vec![classifier.name.clone()],
+            let outcomes: Vec<String> = match classifier.family() {
+                crate::outcome::Family::Outcome => vec!["yes".to_string()],
                 _ => classifiers
                     .expected_codes(index)
                     .into_iter()
                     .map(|code| classifiers.label(index, code))
                     .collect(),
             };
-            for label in candidates {
-                if !labels.contains(&label) {
-                    labels.push(label);
+            for outcome in outcomes {
+                let pair = (classifier.name.clone(), outcome);
+                if !possible.contains(&pair) {
+                    possible.push(pair);
                 }
             }
         }
     }
-    if labels.iter().any(|l| l == outcome) {
-        return Ok(());
+    let named = naming::name_all(possible);
+    match naming::find(&named, outcome) {
+        Ok(_) => Ok(()),
+        Err(lookup) => Err(Error::Usage(format!(
+            "error: {}",
+            lookup.help(flag, outcome, &named)
+        ))),
     }
-    let suggestion = crate::diagnostic::nearest(outcome, labels.iter().map(String::as_str))
-        .map(|n| format!("did you mean `{n}`? "))
-        .unwrap_or_default();
-    Err(Error::Usage(format!(
-        "error: {flag}: no scenario has the outcome `{outcome}`\n  = help: {suggestion}outcomes: {}",
-        labels.join("; ")
-    )))
 }

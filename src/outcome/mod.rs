@@ -4,6 +4,7 @@
 
 pub mod custom;
 pub mod landscape;
+pub mod naming;
 pub mod triangle;
 
 use crate::scenario::Scenario;

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::csv::{field, number};
 use super::summary::{OutcomeShare, Summary};
-use crate::outcome::Family;
+use crate::outcome::{naming, Family};
 use crate::stats::{newcombe_difference, wilson, Z95};
 
 /// The difference `share - first scenario's share`.
@@ -118,24 +118,18 @@ impl Comparison {
     }
 
     /// The row of `outcome`: an outcome label (`stable marriage CHN+RUS vs
-    /// USA`) or a custom outcome's name (its `yes` share).
+    /// USA`, qualified by its triangle where two share it: `loose triangle
+    /// (JPN-CHN-RUS)`) or a custom outcome's name (its `yes` share).
     pub fn find(&self, outcome: &str) -> Option<&Row> {
-        self.rows.iter().find(|r| r.outcome == outcome).or_else(|| {
+        let named = naming::name_all(
             self.rows
                 .iter()
-                .find(|r| r.family == Family::Outcome && r.classifier == outcome)
-        })
-    }
-
-    /// Every label [`find`](Self::find) accepts, for error messages.
-    pub fn labels(&self) -> Vec<String> {
+                .map(|r| (r.classifier.clone(), r.outcome.clone())),
+        );
+        let found = naming::find(&named, outcome).ok()?;
         self.rows
             .iter()
-            .map(|r| match r.family {
-                Family::Outcome => r.classifier.clone(),
-                _ => r.outcome.clone(),
-            })
-            .collect()
+            .find(|r| r.classifier == found.classifier && r.outcome == found.outcome)
     }
 
     /// comparison.csv, tidy: one row per outcome and scenario.
