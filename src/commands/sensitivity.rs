@@ -7,7 +7,7 @@
 use std::fmt::Write as _;
 use std::time::Instant;
 
-use super::sweep::{params, usage};
+use super::sweep::{params, usage, write_figure};
 use super::Error;
 use crate::chart::tornado::{self, TornadoBar, TornadoPlot};
 use crate::chart::Frame;
@@ -208,14 +208,7 @@ pub fn execute(args: &SensitivityArgs) -> Result<(), Error> {
             ),
         };
         let figure = tornado::figure(frame, TornadoPlot { bars, axis, legend }, args.charts.size)?;
-        for (extension, bytes) in [
-            ("png", figure.png.as_slice()),
-            ("svg", figure.svg.as_bytes()),
-        ] {
-            let path = store.path(&format!("{}.{extension}", figure.name));
-            write_whole(&path, bytes)?;
-            written.push(path);
-        }
+        written.push(write_figure(&store.path(""), &figure)?);
     }
     let csv_path = store.path("sensitivity.csv");
     write_whole(&csv_path, text.as_bytes())?;
@@ -230,10 +223,7 @@ pub fn execute(args: &SensitivityArgs) -> Result<(), Error> {
         print!("{printed}");
         println!("  wrote {}", store.path(CSV).display());
         println!("  wrote {}", csv_path.display());
-        for path in written
-            .iter()
-            .filter(|p| p.extension().is_some_and(|e| e == "png"))
-        {
+        for path in written {
             println!("  wrote {} (and .svg)", path.display());
         }
     }
