@@ -21,6 +21,18 @@ const PARAMS: [&str; 6] = [
     "weights.balance=0.2..1.2",
 ];
 
+/// A small Morris analysis of OUTCOME: 3 trajectories of 4 points.
+const MORRIS: [&str; 8] = [
+    "--method",
+    "morris",
+    "--trajectories",
+    "3",
+    "--runs",
+    "12",
+    "--outcome",
+    OUTCOME,
+];
+
 /// `sensitivity SWEEP_SMALL --out OUT`, the three `PARAMS`, then `extra`.
 fn sensitivity_args<'a>(out: &'a Path, extra: &[&'a str]) -> Vec<&'a str> {
     let mut args = vec!["sensitivity", SWEEP_SMALL, "--out", out.to_str().unwrap()];
@@ -40,19 +52,7 @@ fn rows(path: &Path) -> Vec<Vec<String>> {
 #[test]
 fn morris_writes_the_indices_and_the_tornado_chart() {
     let out = scratch("morris");
-    let stdout = succeed(&sensitivity_args(
-        &out,
-        &[
-            "--method",
-            "morris",
-            "--trajectories",
-            "3",
-            "--runs",
-            "12",
-            "--outcome",
-            OUTCOME,
-        ],
-    ));
+    let stdout = succeed(&sensitivity_args(&out, &MORRIS));
     assert!(
         stdout.starts_with("sweep-small: morris over 3 parameters"),
         "{stdout}"
@@ -82,20 +82,7 @@ fn morris_writes_the_indices_and_the_tornado_chart() {
     }
     // Again: every point is done, so nothing runs and the files are the same.
     let before = fs::read(dir.join("sensitivity.csv")).unwrap();
-    succeed(&sensitivity_args(
-        &out,
-        &[
-            "--method",
-            "morris",
-            "--trajectories",
-            "3",
-            "--runs",
-            "12",
-            "--outcome",
-            OUTCOME,
-            "-q",
-        ],
-    ));
+    succeed(&sensitivity_args(&out, &[&MORRIS[..], &["-q"]].concat()));
     assert_eq!(before, fs::read(dir.join("sensitivity.csv")).unwrap());
     let _ = fs::remove_dir_all(&out);
 }
@@ -233,21 +220,11 @@ fn discover_finds_a_box_in_a_latin_hypercube_sweep() {
 
 #[test]
 fn an_interrupted_analysis_resumes_to_the_same_files() {
-    let args = [
-        "--method",
-        "morris",
-        "--trajectories",
-        "3",
-        "--runs",
-        "12",
-        "--outcome",
-        OUTCOME,
-        "-q",
-    ];
+    let quiet = [&MORRIS[..], &["-q"]].concat();
     let whole = scratch("resume-whole");
-    succeed(&sensitivity_args(&whole, &args));
+    succeed(&sensitivity_args(&whole, &quiet));
     let cut = scratch("resume-cut");
-    succeed(&sensitivity_args(&cut, &args));
+    succeed(&sensitivity_args(&cut, &quiet));
     // Stop it after point 5, with point 5's rows half written.
     let dir = cut.join("sweep-small-morris");
     let csv = fs::read_to_string(dir.join("sweep.csv")).unwrap();
@@ -259,7 +236,7 @@ fn an_interrupted_analysis_resumes_to_the_same_files() {
     .unwrap();
     fs::write(dir.join("sweep.csv"), &csv[..end + 10]).unwrap();
     fs::remove_file(dir.join("sensitivity.csv")).unwrap();
-    let stdout = succeed(&sensitivity_args(&cut, &args[..8]));
+    let stdout = succeed(&sensitivity_args(&cut, &MORRIS));
     assert!(stdout.contains("resumed after 5 of 12 points"), "{stdout}");
     for name in ["sweep.csv", "sensitivity.csv", "manifest.json"] {
         assert_eq!(
