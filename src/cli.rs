@@ -228,7 +228,8 @@ pub struct DiscoverArgs {
     pub charts: ChartArgs,
 }
 
-/// Options `run`, `compare` and `sweep` share.
+/// Options `run` and `compare` (through `RunSettings`), `sweep` and
+/// `sensitivity` share.
 #[derive(Debug, Args, Clone)]
 pub struct CommonArgs {
     /// Master seed (default: the scenario's `seed`).

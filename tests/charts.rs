@@ -3,15 +3,9 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use common::{entente, succeed};
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("entente-charts-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    dir
-}
+use common::{entente, scratch, succeed};
 
 /// Decodes `path`, checks its size, and returns the share of pixels that
 /// are not white.

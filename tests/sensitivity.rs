@@ -2,13 +2,15 @@
 //! sweep scenario, with tiny sizes: the files, their shape, resumption and
 //! the errors.
 
-use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
+use std::fs;
+use std::path::Path;
+
+use common::{entente, scratch, succeed, sweep, SWEEP_SMALL};
+use entente::report::csv::split_record;
 use entente::sweep::read_table;
 
-const SCENARIO: &str = "tests/data/sweep_small.toml";
 const OUTCOME: &str = "stable marriage CHN+RUS vs USA";
 const PARAMS: [&str; 6] = [
     "--param",
@@ -19,79 +21,38 @@ const PARAMS: [&str; 6] = [
     "weights.balance=0.2..1.2",
 ];
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+/// A small Morris analysis of OUTCOME: 3 trajectories of 4 points.
+const MORRIS: [&str; 8] = [
+    "--method",
+    "morris",
+    "--trajectories",
+    "3",
+    "--runs",
+    "12",
+    "--outcome",
+    OUTCOME,
+];
 
-fn fresh(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("entente-sens-{}-{name}", std::process::id()));
-    let _ = fs::remove_dir_all(&dir);
-    dir
-}
-
-fn entente(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_entente"))
-        .current_dir(root())
-        .args(args)
-        .output()
-        .expect("the entente binary runs")
-}
-
-fn sensitivity(out: &Path, extra: &[&str]) -> Output {
-    let mut args = vec!["sensitivity", SCENARIO, "--out", out.to_str().unwrap()];
+/// `sensitivity SWEEP_SMALL --out OUT`, the three `PARAMS`, then `extra`.
+fn sensitivity_args<'a>(out: &'a Path, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec!["sensitivity", SWEEP_SMALL, "--out", out.to_str().unwrap()];
     args.extend_from_slice(&PARAMS);
     args.extend_from_slice(extra);
-    entente(&args)
-}
-
-fn ok(output: &Output) -> String {
-    assert!(
-        output.status.success(),
-        "failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8_lossy(&output.stdout).into_owned()
+    args
 }
 
 fn rows(path: &Path) -> Vec<Vec<String>> {
     fs::read_to_string(path)
         .unwrap()
         .lines()
-        .map(split)
+        .map(split_record)
         .collect()
-}
-
-/// One CSV line's fields (labels such as "romantic triangle, pivot CHN"
-/// are quoted).
-fn split(line: &str) -> Vec<String> {
-    let mut fields = vec![String::new()];
-    let mut quoted = false;
-    for c in line.chars() {
-        match c {
-            '"' => quoted = !quoted,
-            ',' if !quoted => fields.push(String::new()),
-            c => fields.last_mut().unwrap().push(c),
-        }
-    }
-    fields
 }
 
 #[test]
 fn morris_writes_the_indices_and_the_tornado_chart() {
-    let out = fresh("morris");
-    let stdout = ok(&sensitivity(
-        &out,
-        &[
-            "--method",
-            "morris",
-            "--trajectories",
-            "3",
-            "--runs",
-            "12",
-            "--outcome",
-            OUTCOME,
-        ],
-    ));
+    let out = scratch("morris");
+    let stdout = succeed(&sensitivity_args(&out, &MORRIS));
     assert!(
         stdout.starts_with("sweep-small: morris over 3 parameters"),
         "{stdout}"
@@ -121,28 +82,15 @@ fn morris_writes_the_indices_and_the_tornado_chart() {
     }
     // Again: every point is done, so nothing runs and the files are the same.
     let before = fs::read(dir.join("sensitivity.csv")).unwrap();
-    ok(&sensitivity(
-        &out,
-        &[
-            "--method",
-            "morris",
-            "--trajectories",
-            "3",
-            "--runs",
-            "12",
-            "--outcome",
-            OUTCOME,
-            "-q",
-        ],
-    ));
+    succeed(&sensitivity_args(&out, &[&MORRIS[..], &["-q"]].concat()));
     assert_eq!(before, fs::read(dir.join("sensitivity.csv")).unwrap());
     let _ = fs::remove_dir_all(&out);
 }
 
 #[test]
 fn sobol_writes_first_and_total_indices_for_each_main_outcome() {
-    let out = fresh("sobol");
-    ok(&sensitivity(
+    let out = scratch("sobol");
+    succeed(&sensitivity_args(
         &out,
         &[
             "--method",
@@ -179,7 +127,7 @@ fn sobol_writes_first_and_total_indices_for_each_main_outcome() {
 
 #[test]
 fn bad_requests_exit_2_with_help() {
-    let out = fresh("bad");
+    let out = scratch("bad");
     for (extra, expected) in [
         (vec!["--method", "sobel"], "did you mean `sobol`"),
         (
@@ -187,15 +135,25 @@ fn bad_requests_exit_2_with_help() {
             "did you mean",
         ),
     ] {
-        let output = sensitivity(&out, &extra);
+        let output = entente(&sensitivity_args(&out, &extra));
         assert_eq!(output.status.code(), Some(2));
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert!(stderr.contains(expected), "{stderr}");
     }
-    let output = entente(&["sensitivity", SCENARIO, "--param", "weights.identiy=0..1"]);
+    let output = entente(&[
+        "sensitivity",
+        SWEEP_SMALL,
+        "--param",
+        "weights.identiy=0..1",
+    ]);
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("did you mean `identity`"));
-    let output = entente(&["sensitivity", SCENARIO, "--param", "weights.identity=0:1:3"]);
+    let output = entente(&[
+        "sensitivity",
+        SWEEP_SMALL,
+        "--param",
+        "weights.identity=0:1:3",
+    ]);
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("a..b"));
     assert!(!out.exists(), "nothing written");
@@ -203,28 +161,25 @@ fn bad_requests_exit_2_with_help() {
 
 #[test]
 fn discover_finds_a_box_in_a_latin_hypercube_sweep() {
-    let out = fresh("discover");
-    let o = out.to_str().unwrap();
-    ok(&entente(&[
-        "sweep",
-        SCENARIO,
-        "--quiet",
-        "--out",
-        o,
-        "--design",
-        "lhs",
-        "--samples",
-        "40",
-        "--runs",
-        "10",
-        "--param",
-        "weights.identity=0..1.5",
-        "--param",
-        "weights.economy=0..1.5",
-    ]));
+    let out = scratch("discover");
+    sweep(
+        &out,
+        &[
+            "--design",
+            "lhs",
+            "--samples",
+            "40",
+            "--runs",
+            "10",
+            "--param",
+            "weights.identity=0..1.5",
+            "--param",
+            "weights.economy=0..1.5",
+        ],
+    );
     let dir = out.join("sweep-small-sweep");
     let d = dir.to_str().unwrap();
-    let stdout = ok(&entente(&["discover", d, "--outcome", OUTCOME]));
+    let stdout = succeed(&["discover", d, "--outcome", OUTCOME]);
     assert!(stdout.contains(OUTCOME), "{stdout}");
     assert!(
         stdout.starts_with("When ") || stdout.starts_with("No parameter range"),
@@ -246,7 +201,7 @@ fn discover_finds_a_box_in_a_latin_hypercube_sweep() {
         .join("discover-stable-marriage-chn-rus-vs-usa-peeling.svg")
         .exists());
     // With a threshold, and an unknown outcome.
-    ok(&entente(&[
+    succeed(&[
         "discover",
         d,
         "--outcome",
@@ -254,7 +209,7 @@ fn discover_finds_a_box_in_a_latin_hypercube_sweep() {
         "--threshold",
         "0.5",
         "-q",
-    ]));
+    ]);
     let output = entente(&["discover", d, "--outcome", "stable mariage CHN+RUS vs USA"]);
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("did you mean"));
@@ -265,21 +220,11 @@ fn discover_finds_a_box_in_a_latin_hypercube_sweep() {
 
 #[test]
 fn an_interrupted_analysis_resumes_to_the_same_files() {
-    let args = [
-        "--method",
-        "morris",
-        "--trajectories",
-        "3",
-        "--runs",
-        "12",
-        "--outcome",
-        OUTCOME,
-        "-q",
-    ];
-    let whole = fresh("resume-whole");
-    ok(&sensitivity(&whole, &args));
-    let cut = fresh("resume-cut");
-    ok(&sensitivity(&cut, &args));
+    let quiet = [&MORRIS[..], &["-q"]].concat();
+    let whole = scratch("resume-whole");
+    succeed(&sensitivity_args(&whole, &quiet));
+    let cut = scratch("resume-cut");
+    succeed(&sensitivity_args(&cut, &quiet));
     // Stop it after point 5, with point 5's rows half written.
     let dir = cut.join("sweep-small-morris");
     let csv = fs::read_to_string(dir.join("sweep.csv")).unwrap();
@@ -291,7 +236,7 @@ fn an_interrupted_analysis_resumes_to_the_same_files() {
     .unwrap();
     fs::write(dir.join("sweep.csv"), &csv[..end + 10]).unwrap();
     fs::remove_file(dir.join("sensitivity.csv")).unwrap();
-    let stdout = ok(&sensitivity(&cut, &args[..8]));
+    let stdout = succeed(&sensitivity_args(&cut, &MORRIS));
     assert!(stdout.contains("resumed after 5 of 12 points"), "{stdout}");
     for name in ["sweep.csv", "sensitivity.csv", "manifest.json"] {
         assert_eq!(

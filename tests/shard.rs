@@ -7,18 +7,12 @@
 mod common;
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use common::{assert_same_files, entente, succeed};
+use common::{assert_same_files, entente, scratch, succeed};
 
 const SCENARIO: &str = "scenarios/baseline_2016.toml";
 const NAME: &str = "baseline-2016";
-
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("entente-shard-{name}-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&dir);
-    dir
-}
 
 /// Runs shard K of N for each K in `shards`, 103 runs in all (uneven shares).
 fn shard_dirs(out: &Path, seed: &str, n: u64, shards: &[u64]) -> Vec<String> {
@@ -54,7 +48,7 @@ fn merge(dirs: &[&str], out: &Path) -> std::process::Output {
 
 #[test]
 fn merged_shards_equal_one_process_in_any_order() {
-    let root = temp_dir("equal");
+    let root = scratch("equal");
     succeed(&[
         "run",
         SCENARIO,
@@ -85,7 +79,7 @@ fn merged_shards_equal_one_process_in_any_order() {
 
 #[test]
 fn refuses_mixed_missing_and_doubled_shards() {
-    let root = temp_dir("refuse");
+    let root = scratch("refuse");
     let a = shard_dirs(&root.join("a"), "11", 3, &[1, 2, 3]);
     let b = shard_dirs(&root.join("b"), "12", 3, &[2]);
     let out = root.join("merged");
@@ -171,7 +165,7 @@ fn compare(out: &Path, seed: &str, shard: Option<&str>) -> std::process::Output 
 
 #[test]
 fn merged_compare_shards_equal_one_compare() {
-    let root = temp_dir("compare");
+    let root = scratch("compare");
     assert!(compare(&root.join("one"), "11", None).status.success());
     let shards = root.join("shards");
     let dirs: Vec<String> = [3, 1, 2]

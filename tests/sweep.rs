@@ -3,58 +3,23 @@
 //! and usage errors, and --dry-run. The scenario is small so that the tests
 //! stay fast.
 
+mod common;
+
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
+use common::{command, entente, scratch, sweep, sweep_args};
 use entente::sweep::read_table;
 use entente::sweep::store::{CSV, MANIFEST, PROGRESS};
-
-const SCENARIO: &str = "tests/data/sweep_small.toml";
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// A fresh, not yet existing output folder.
-fn fresh(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("entente-sweep-{}-{name}", std::process::id()));
-    let _ = fs::remove_dir_all(&dir);
-    dir
-}
-
-fn entente(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_entente"))
-        .current_dir(root())
-        .args(args)
-        .output()
-        .expect("the entente binary runs")
-}
-
-/// `entente sweep SCENARIO --out OUT EXTRA...`; panics unless it succeeds.
-fn sweep(out: &Path, extra: &[&str]) -> Output {
-    let output = sweep_status(out, extra);
-    assert!(
-        output.status.success(),
-        "sweep failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    output
-}
-
-fn sweep_status(out: &Path, extra: &[&str]) -> Output {
-    let out = out.to_str().expect("temporary paths are UTF-8");
-    let mut args = vec!["sweep", SCENARIO, "--quiet", "--out", out];
-    args.extend_from_slice(extra);
-    entente(&args)
-}
 
 fn folder(out: &Path) -> PathBuf {
     out.join("sweep-small-sweep")
 }
 
-fn assert_same_files(a: &Path, b: &Path) {
+/// The sweep's own files (not the charts) are the same in `a` and `b`.
+fn assert_same_store(a: &Path, b: &Path) {
     for name in [MANIFEST, CSV, PROGRESS] {
         let (x, y) = (
             fs::read(a.join(name)).unwrap(),
@@ -72,7 +37,7 @@ fn offset_of_point(csv: &str, index: u64) -> usize {
 
 #[test]
 fn a_grid_sweep_writes_the_tidy_csv_and_the_manifest() {
-    let out = fresh("grid");
+    let out = scratch("grid");
     sweep(&out, &[]);
     let table = read_table(&folder(&out)).unwrap();
     assert!(table.is_complete());
@@ -112,7 +77,7 @@ fn a_grid_sweep_writes_the_tidy_csv_and_the_manifest() {
         "point,weights.identity,weights.economy,runs,classifier,outcome,count,share,ci_low,ci_high\n"
     ));
     // The same command again has nothing left to do and changes nothing.
-    let again = fresh("grid-again");
+    let again = scratch("grid-again");
     fs::create_dir_all(&again).unwrap();
     let copy = again.join("copy");
     fs::create_dir_all(&copy).unwrap();
@@ -120,12 +85,12 @@ fn a_grid_sweep_writes_the_tidy_csv_and_the_manifest() {
         fs::copy(folder(&out).join(name), copy.join(name)).unwrap();
     }
     sweep(&out, &[]);
-    assert_same_files(&folder(&out), &copy);
+    assert_same_store(&folder(&out), &copy);
 }
 
 #[test]
 fn an_interrupted_sweep_resumes_to_byte_identical_files() {
-    let whole = fresh("whole");
+    let whole = scratch("whole");
     sweep(&whole, &[]);
     let csv = fs::read_to_string(folder(&whole).join(CSV)).unwrap();
     let end_of_point_1 = offset_of_point(&csv, 2);
@@ -138,7 +103,7 @@ fn an_interrupted_sweep_resumes_to_byte_identical_files() {
         ("torn", end_of_point_1 + 17),
         ("unrecorded", end_of_point_2),
     ] {
-        let out = fresh(case);
+        let out = scratch(case);
         sweep(&out, &[]);
         let dir = folder(&out);
         let bytes = fs::read(dir.join(CSV)).unwrap();
@@ -153,7 +118,7 @@ fn an_interrupted_sweep_resumes_to_byte_identical_files() {
         // A reader ignores the unrecorded bytes.
         assert_eq!(read_table(&dir).unwrap().points.len(), 2);
         sweep(&out, &[]);
-        assert_same_files(&dir, &folder(&whole));
+        assert_same_store(&dir, &folder(&whole));
     }
 }
 
@@ -161,16 +126,12 @@ fn an_interrupted_sweep_resumes_to_byte_identical_files() {
 fn a_killed_sweep_resumes_to_byte_identical_files() {
     // Enough points that the kill lands part-way.
     let extra = ["--param", "weights.identity=0:1.5:40", "--runs", "60"];
-    let whole = fresh("kill-whole");
+    let whole = scratch("kill-whole");
     sweep(&whole, &extra);
 
-    let out = fresh("kill");
-    let mut args = vec!["sweep", SCENARIO, "--quiet", "--threads", "1", "--out"];
-    args.push(out.to_str().unwrap());
-    args.extend_from_slice(&extra);
-    let mut child = Command::new(env!("CARGO_BIN_EXE_entente"))
-        .current_dir(root())
-        .args(&args)
+    let out = scratch("kill");
+    let one_thread = [&extra[..], &["--threads", "1"]].concat();
+    let mut child = command(&sweep_args(&out, &one_thread))
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -189,13 +150,13 @@ fn a_killed_sweep_resumes_to_byte_identical_files() {
     let partial = read_table(&folder(&out)).unwrap();
     assert!(!partial.points.is_empty() && !partial.is_complete());
     sweep(&out, &extra);
-    assert_same_files(&folder(&out), &folder(&whole));
+    assert_same_store(&folder(&out), &folder(&whole));
 }
 
 #[test]
 fn every_point_uses_the_same_random_streams() {
     // The same value twice: two points with identical results.
-    let out = fresh("crn");
+    let out = scratch("crn");
     sweep(
         &out,
         &[
@@ -209,7 +170,7 @@ fn every_point_uses_the_same_random_streams() {
     assert_eq!(table.points.len(), 2);
     assert_eq!(table.points[0].outcomes, table.points[1].outcomes);
     // And the same as that point of the grid in the file.
-    let grid = fresh("crn-grid");
+    let grid = scratch("crn-grid");
     sweep(&grid, &[]);
     let grid = read_table(&folder(&grid)).unwrap();
     assert_eq!(grid.points[3].values, [0.75, 1.0]);
@@ -219,11 +180,11 @@ fn every_point_uses_the_same_random_streams() {
 #[test]
 fn adaptive_replication_is_deterministic_and_capped() {
     let extra = ["--runs", "20", "--ci-width", "0.3", "--max-runs", "100"];
-    let one = fresh("adaptive-1");
-    let two = fresh("adaptive-2");
+    let one = scratch("adaptive-1");
+    let two = scratch("adaptive-2");
     sweep(&one, &[&extra[..], &["--threads", "1"]].concat());
     sweep(&two, &[&extra[..], &["--threads", "2"]].concat());
-    assert_same_files(&folder(&one), &folder(&two));
+    assert_same_store(&folder(&one), &folder(&two));
     let table = read_table(&folder(&one)).unwrap();
     for point in &table.points {
         assert!(point.runs >= 20 && point.runs <= 100 && point.runs % 20 == 0);
@@ -243,7 +204,7 @@ fn adaptive_replication_is_deterministic_and_capped() {
 
 #[test]
 fn a_latin_hypercube_puts_one_point_in_each_stratum() {
-    let out = fresh("lhs");
+    let out = scratch("lhs");
     sweep(
         &out,
         &[
@@ -274,9 +235,9 @@ fn a_latin_hypercube_puts_one_point_in_each_stratum() {
 
 #[test]
 fn a_different_sweep_in_the_folder_is_refused_unless_forced() {
-    let out = fresh("refuse");
+    let out = scratch("refuse");
     sweep(&out, &[]);
-    let refused = sweep_status(&out, &["--runs", "30"]);
+    let refused = entente(&sweep_args(&out, &["--runs", "30"]));
     assert_eq!(refused.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&refused.stderr);
     assert!(stderr.contains("runs: 40 then, 30 now"), "{stderr}");
@@ -287,7 +248,7 @@ fn a_different_sweep_in_the_folder_is_refused_unless_forced() {
 
 #[test]
 fn bad_parameters_and_specs_are_usage_errors() {
-    let out = fresh("bad");
+    let out = scratch("bad");
     for (extra, fragments) in [
         (
             vec!["--param", "weights.identiy=0:1:3"],
@@ -339,7 +300,7 @@ fn bad_parameters_and_specs_are_usage_errors() {
         (vec!["--max-runs", "50"], vec!["needs adaptive replication"]),
         (vec!["--runs", "0"], vec!["--runs must be at least 1"]),
     ] {
-        let output = sweep_status(&out, &extra);
+        let output = entente(&sweep_args(&out, &extra));
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert_eq!(output.status.code(), Some(2), "{extra:?}: {stderr}");
         for fragment in fragments {
@@ -351,15 +312,15 @@ fn bad_parameters_and_specs_are_usage_errors() {
 
 #[test]
 fn dry_run_prints_the_size_and_an_estimate_and_writes_nothing() {
-    let out = fresh("dry");
-    let output = sweep_status(&out, &["--dry-run"]);
+    let out = scratch("dry");
+    let output = entente(&sweep_args(&out, &["--dry-run"]));
     assert!(output.status.success());
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(stdout.contains("6 points x 40 runs = 240 runs"), "{stdout}");
     assert!(stdout.contains("estimated time"), "{stdout}");
     assert!(stdout.contains("an estimate"), "{stdout}");
     assert!(!out.exists());
-    let adaptive = sweep_status(&out, &["--dry-run", "--ci-width", "0.1"]);
+    let adaptive = entente(&sweep_args(&out, &["--dry-run", "--ci-width", "0.1"]));
     let stdout = String::from_utf8_lossy(&adaptive.stdout);
     assert!(stdout.contains("240 to 2400 runs"), "{stdout}");
 }

@@ -7,26 +7,12 @@
 mod common;
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use common::{assert_same_files, entente, succeed};
+use common::{assert_same_files, entente, scratch, succeed, sweep, SWEEP_SMALL};
 use entente::sweep::read_table;
 
-const SCENARIO: &str = "tests/data/sweep_small.toml";
 const NAME: &str = "sweep-small";
-
-fn fresh(name: &str) -> PathBuf {
-    let dir =
-        std::env::temp_dir().join(format!("entente-sweep-shard-{name}-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&dir);
-    dir
-}
-
-fn sweep(out: &Path, extra: &[&str]) {
-    let mut args = vec!["sweep", SCENARIO, "-q", "--out", out.to_str().unwrap()];
-    args.extend_from_slice(extra);
-    succeed(&args);
-}
 
 /// Runs shard K of N for each K in `shards`; returns their folders.
 fn shard_dirs(out: &Path, n: u64, shards: &[u64], extra: &[&str]) -> Vec<String> {
@@ -75,7 +61,7 @@ fn three_shards_merged_in_any_order_equal_the_unsharded_sweep() {
             ],
         ),
     ] {
-        let out = fresh(label);
+        let out = scratch(label);
         sweep(&out.join("whole"), &extra);
         let dirs = shard_dirs(&out.join("shards"), 3, &[3, 1, 2], &extra);
         let part = read_table(Path::new(&dirs[0])).unwrap();
@@ -99,7 +85,7 @@ fn three_shards_merged_in_any_order_equal_the_unsharded_sweep() {
 
 #[test]
 fn a_missing_doubled_or_foreign_shard_is_refused_and_named() {
-    let out = fresh("refused");
+    let out = scratch("refused");
     let dirs = shard_dirs(&out, 3, &[1, 2, 3], &["--runs", "6"]);
     let refused = |dirs: &[String], expected: &[&str]| {
         let output = merge(dirs, &out.join("merged"));
@@ -134,11 +120,11 @@ fn a_missing_doubled_or_foreign_shard_is_refused_and_named() {
 
 #[test]
 fn sensitivity_shards_merged_then_analysed_equal_the_unsharded_analysis() {
-    let root = fresh("sensitivity");
+    let root = scratch("sensitivity");
     let sensitivity = |out: &Path, shard: Option<&str>| {
         let mut args = vec![
             "sensitivity",
-            SCENARIO,
+            SWEEP_SMALL,
             "--param",
             "weights.identity=0..1.5",
             "--param",

@@ -7,6 +7,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
+use super::shares::ShareChart;
 use super::style::{house_mesh, palette, share_colour as shade, INK, MUTED};
 use super::{render, swatch_legend, ChartError, DrawResult, Figure, Frame, Plot, Size, Style};
 use crate::sweep::store::SweepTable;
@@ -190,6 +191,55 @@ fn share(
         .map(|o| (o.share, o.ci_low, o.ci_high))
 }
 
+/// The axes, drawn, of a share (0 to 100%) against parameter `k` over its
+/// span, and the points' values of `k`. One function for the line chart and
+/// the scatter's panels so that the two keep one look; a `panel` of the
+/// scatter's grid has a margin all round (its neighbours touch it), smaller
+/// label areas and small text.
+fn share_axes<'a, DB: DrawingBackend>(
+    area: &'a DrawingArea<DB, Shift>,
+    table: &SweepTable,
+    k: usize,
+    y_desc: &str,
+    style: &Style,
+    panel: bool,
+) -> Result<(ShareChart<'a, DB>, Vec<f64>), Box<dyn std::error::Error>>
+where
+    DB::ErrorType: 'static,
+{
+    let xs: Vec<f64> = table.points.iter().map(|p| p.values[k]).collect();
+    let (lo, hi) = span(&xs);
+    // (all four margins, the right one, x and y label areas); style.px
+    // never returns 0, so the line chart's zero margin is written as such.
+    let (margin, right, x_area, y_area) = if panel {
+        (
+            style.px(10.0),
+            style.px(10.0),
+            style.px(70.0),
+            style.px(90.0),
+        )
+    } else {
+        (0, style.px(30.0), style.px(80.0), style.px(100.0))
+    };
+    let mut chart = ChartBuilder::on(area)
+        .margin(margin)
+        .margin_right(right)
+        .x_label_area_size(x_area)
+        .y_label_area_size(y_area)
+        .build_cartesian_2d(lo..hi, 0f64..100f64)?;
+    house_mesh(
+        chart
+            .configure_mesh()
+            .x_desc(&table.parameters[k])
+            .y_desc(y_desc)
+            .y_label_formatter(&|y| format!("{y:.0}")),
+        style,
+        panel,
+    )
+    .draw()?;
+    Ok((chart, xs))
+}
+
 pub struct LinePlot<'a> {
     table: &'a SweepTable,
     lines: Vec<Charted>,
@@ -204,23 +254,7 @@ impl Plot for LinePlot<'_> {
         let (legend, body) =
             area.split_vertically(style.px(40.0 * labels.len().div_ceil(3) as f64 + 8.0));
         swatch_legend(&legend, &labels, style)?;
-        let xs: Vec<f64> = self.table.points.iter().map(|p| p.values[0]).collect();
-        let (lo, hi) = span(&xs);
-        let mut chart = ChartBuilder::on(&body)
-            .margin_right(style.px(30.0))
-            .x_label_area_size(style.px(80.0))
-            .y_label_area_size(style.px(100.0))
-            .build_cartesian_2d(lo..hi, 0f64..100f64)?;
-        house_mesh(
-            chart
-                .configure_mesh()
-                .x_desc(&self.table.parameters[0])
-                .y_desc("Share of runs (%)")
-                .y_label_formatter(&|y| format!("{y:.0}")),
-            style,
-            false,
-        )
-        .draw()?;
+        let (mut chart, xs) = share_axes(&body, self.table, 0, "Share of runs (%)", style, false)?;
         for (i, (classifier, outcome, _)) in self.lines.iter().enumerate() {
             let mut points: Vec<(f64, (f64, f64, f64))> = (0..xs.len())
                 .filter_map(|p| share(self.table, p, classifier, outcome).map(|s| (xs[p], s)))
@@ -357,24 +391,9 @@ impl Plot for ScatterPlot<'_> {
         let k = self.table.parameters.len();
         let cols = k.min(3);
         let panels = area.split_evenly((k.div_ceil(cols), cols));
+        let y_desc = format!("{} (%)", self.label);
         for (index, panel) in panels.iter().enumerate().take(k) {
-            let xs: Vec<f64> = self.table.points.iter().map(|p| p.values[index]).collect();
-            let (lo, hi) = span(&xs);
-            let mut chart = ChartBuilder::on(panel)
-                .margin(style.px(10.0))
-                .x_label_area_size(style.px(70.0))
-                .y_label_area_size(style.px(90.0))
-                .build_cartesian_2d(lo..hi, 0f64..100f64)?;
-            house_mesh(
-                chart
-                    .configure_mesh()
-                    .x_desc(&self.table.parameters[index])
-                    .y_desc(format!("{} (%)", self.label))
-                    .y_label_formatter(&|y| format!("{y:.0}")),
-                style,
-                true,
-            )
-            .draw()?;
+            let (mut chart, xs) = share_axes(panel, self.table, index, &y_desc, style, true)?;
             chart.draw_series(xs.iter().enumerate().filter_map(|(p, &x)| {
                 share(self.table, p, &self.classifier, &self.outcome).map(|s| {
                     Circle::new(

@@ -5,6 +5,7 @@
 
 use std::fmt::Write as _;
 
+use super::sweep::write_figure;
 use super::Error;
 use crate::chart::tornado::PeelingPlot;
 use crate::chart::{render, Frame};
@@ -149,12 +150,7 @@ pub fn execute(args: &DiscoverArgs) -> Result<(), Error> {
         },
         args.charts.size,
     )?;
-    let png = args.dir.join(format!("{}.png", figure.name));
-    write_whole(&png, &figure.png)?;
-    write_whole(
-        &args.dir.join(format!("{}.svg", figure.name)),
-        figure.svg.as_bytes(),
-    )?;
+    let png = write_figure(&args.dir, &figure)?;
     if !args.quiet {
         match chosen {
             Some(b) => println!(

@@ -6,7 +6,7 @@
 
 use std::fmt::Write as _;
 
-use super::sweep::{folder, params, run_points, Ran};
+use super::sweep::{folder, params, run_points, write_figure, Ran};
 use super::Error;
 use crate::chart::tornado::{self, TornadoBar, TornadoPlot};
 use crate::chart::Frame;
@@ -217,14 +217,7 @@ pub fn execute(args: &SensitivityArgs) -> Result<(), Error> {
             ),
         };
         let figure = tornado::figure(frame, TornadoPlot { bars, axis, legend }, args.charts.size)?;
-        for (extension, bytes) in [
-            ("png", figure.png.as_slice()),
-            ("svg", figure.svg.as_bytes()),
-        ] {
-            let path = store.path(&format!("{}.{extension}", figure.name));
-            write_whole(&path, bytes)?;
-            written.push(path);
-        }
+        written.push(write_figure(&store.path(""), &figure)?);
     }
     let csv_path = store.path("sensitivity.csv");
     write_whole(&csv_path, text.as_bytes())?;
@@ -239,10 +232,7 @@ pub fn execute(args: &SensitivityArgs) -> Result<(), Error> {
         print!("{printed}");
         println!("  wrote {}", store.path(CSV).display());
         println!("  wrote {}", csv_path.display());
-        for path in written
-            .iter()
-            .filter(|p| p.extension().is_some_and(|e| e == "png"))
-        {
+        for path in written {
             println!("  wrote {} (and .svg)", path.display());
         }
     }

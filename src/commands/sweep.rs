@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use super::merge::{check_shard, check_version, cover_once, refuse};
 use super::Error;
-use crate::chart;
+use crate::chart::{self, Figure};
 use crate::cli::{MergeArgs, SweepArgs};
 use crate::output::files::write_whole;
 use crate::output::progress::sweep_bar;
@@ -168,10 +168,7 @@ fn print_written(store: &SweepStore, charts: &[PathBuf]) {
     for name in [MANIFEST, CSV, PROGRESS] {
         println!("  wrote {}", store.path(name).display());
     }
-    for path in charts
-        .iter()
-        .filter(|p| p.extension().is_some_and(|e| e == "png"))
-    {
+    for path in charts {
         println!("  wrote {} (and .svg)", path.display());
     }
 }
@@ -183,19 +180,25 @@ fn write_charts(
     outcome: Option<&str>,
     size: crate::chart::Size,
 ) -> Result<Vec<PathBuf>, Error> {
-    let table = read_table(&store.path("")).map_err(|e| Error::Usage(format!("error: {e}")))?;
-    let mut charts = Vec::new();
-    for figure in chart::sweep::figures(&table, outcome, size)? {
-        for (extension, bytes) in [
-            ("png", figure.png.as_slice()),
-            ("svg", figure.svg.as_bytes()),
-        ] {
-            let path = store.path(&format!("{}.{extension}", figure.name));
-            write_whole(&path, bytes)?;
-            charts.push(path);
-        }
-    }
-    Ok(charts)
+    let dir = store.path("");
+    let table = read_table(&dir).map_err(|e| Error::Usage(format!("error: {e}")))?;
+    chart::sweep::figures(&table, outcome, size)?
+        .iter()
+        .map(|figure| write_figure(&dir, figure))
+        .collect()
+}
+
+/// Writes `figure` into `dir` as PNG, then SVG; returns the PNG's path,
+/// which the commands print as "wrote <png> (and .svg)". Shared by sweep,
+/// sensitivity and discover, whose charts are files beside their tables.
+pub(super) fn write_figure(dir: &Path, figure: &Figure) -> Result<PathBuf, Error> {
+    let png = dir.join(format!("{}.png", figure.name));
+    write_whole(&png, &figure.png)?;
+    write_whole(
+        &dir.join(format!("{}.svg", figure.name)),
+        figure.svg.as_bytes(),
+    )?;
+    Ok(png)
 }
 
 /// `entente merge` of `sweep --shard K/N` folders: checks that they are the
