@@ -248,3 +248,58 @@ fn an_interrupted_analysis_resumes_to_the_same_files() {
     let _ = fs::remove_dir_all(&whole);
     let _ = fs::remove_dir_all(&cut);
 }
+
+#[test]
+fn a_configuration_of_two_triangles_is_named_by_its_triangle() {
+    // The baseline has two triangles, USA-CHN-RUS and JPN-CHN-RUS, so
+    // "unit veto" alone could be either: refused, with the two names.
+    let out = scratch("two-triangles");
+    let base = [
+        "sensitivity",
+        "scenarios/baseline_2016.toml",
+        "--param",
+        "weights.identity=0..1.5",
+        "--trajectories",
+        "2",
+        "--runs",
+        "5",
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    let mut ambiguous = base.to_vec();
+    ambiguous.extend(["--outcome", "unit veto"]);
+    let result = entente(&ambiguous);
+    assert_eq!(result.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert!(
+        stderr.contains("say which: `unit veto (USA-CHN-RUS)`, `unit veto (JPN-CHN-RUS)`"),
+        "{stderr}"
+    );
+    assert!(!out.exists(), "nothing is written before the check");
+
+    // Every main outcome gets its own chart and its own name in the CSV.
+    succeed(&base);
+    let dir = out.join("baseline-2016-morris");
+    let labels: Vec<String> = rows(&dir.join("sensitivity.csv"))
+        .into_iter()
+        .skip(1)
+        .map(|r| r[0].clone())
+        .collect();
+    let mut charts: Vec<String> = fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("tornado-") && n.ends_with(".png"))
+        .collect();
+    charts.sort();
+    let mut distinct = labels.clone();
+    distinct.dedup();
+    assert_eq!(charts.len(), distinct.len(), "{charts:?} for {distinct:?}");
+    assert!(labels.iter().all(|l| l != "loose triangle"), "{labels:?}");
+    for name in [
+        "loose triangle (USA-CHN-RUS)",
+        "loose triangle (JPN-CHN-RUS)",
+    ] {
+        assert!(labels.iter().any(|l| l == name), "{name} not in {labels:?}");
+    }
+    let _ = fs::remove_dir_all(&out);
+}

@@ -10,6 +10,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use super::shares::ShareChart;
 use super::style::{house_mesh, palette, share_colour as shade, INK, MUTED};
 use super::{render, swatch_legend, ChartError, DrawResult, Figure, Frame, Plot, Size, Style};
+use crate::outcome::naming::Named;
 use crate::sweep::store::SweepTable;
 
 /// An outcome worth charting reaches this share at some point.
@@ -17,38 +18,21 @@ const MAIN: f64 = 0.05;
 /// At most this many outcomes get a heatmap.
 const MAX_HEATMAPS: usize = 8;
 
-/// (classifier, outcome, label) of one charted outcome.
-type Charted = (String, String, String);
-
-/// (classifier, outcome, label) of the outcomes worth charting: each
-/// triangle's configurations and each custom outcome's `yes`.
-pub fn main_outcomes(table: &SweepTable) -> Vec<Charted> {
-    let mut found = Vec::new();
-    for classifier in table.classifiers() {
-        if classifier == "blocs" {
-            continue;
-        }
-        for outcome in table.outcomes(classifier) {
-            if outcome == "no" {
-                continue;
-            }
-            let peak = table
+/// The outcomes worth charting: each triangle's configurations and each
+/// custom outcome's `yes` that reach [`MAIN`] somewhere, named uniquely.
+pub fn main_outcomes(table: &SweepTable) -> Vec<Named> {
+    table
+        .named_outcomes()
+        .into_iter()
+        .filter(|n| n.classifier != "blocs")
+        .filter(|n| {
+            table
                 .points
                 .iter()
-                .filter_map(|p| p.share(classifier, outcome))
-                .map(|o| o.share)
-                .fold(0.0, f64::max);
-            if peak >= MAIN {
-                let label = if outcome == "yes" {
-                    classifier.to_string()
-                } else {
-                    outcome.to_string()
-                };
-                found.push((classifier.to_string(), outcome.to_string(), label));
-            }
-        }
-    }
-    found
+                .filter_map(|p| p.share(&n.classifier, &n.outcome))
+                .any(|o| o.share >= MAIN)
+        })
+        .collect()
 }
 
 /// A file-name-safe form of a label.
@@ -92,12 +76,12 @@ pub fn figures(
     let grid = table.design == "grid";
     match table.parameters.len() {
         1 => {
-            let mut by_classifier: Vec<(String, Vec<Charted>)> = Vec::new();
+            let mut by_classifier: Vec<(String, Vec<Named>)> = Vec::new();
             for o in outcomes {
-                let key = if o.1 == "yes" {
+                let key = if o.outcome == "yes" {
                     "outcomes".to_string()
                 } else {
-                    o.0.clone()
+                    o.classifier.clone()
                 };
                 match by_classifier.iter_mut().find(|(k, _)| *k == key) {
                     Some((_, list)) => list.push(o),
@@ -126,30 +110,42 @@ pub fn figures(
             .into_iter()
             .take(MAX_HEATMAPS)
             .enumerate()
-            .map(|(i, (classifier, outcome, label))| {
-                render(
-                    &Frame {
-                        name: format!("heatmap-{}-{}", i + 1, slug(&label)),
-                        title: format!("Where “{label}” happens"),
-                        caption: caption(table, "cell: share of runs"),
-                    },
-                    &HeatmapPlot {
-                        table,
+            .map(
+                |(
+                    i,
+                    Named {
                         classifier,
                         outcome,
+                        label,
                     },
-                    size,
-                )
-            })
+                )| {
+                    render(
+                        &Frame {
+                            name: format!("heatmap-{}-{}", i + 1, slug(&label)),
+                            title: format!("Where “{label}” happens"),
+                            caption: caption(table, "cell: share of runs"),
+                        },
+                        &HeatmapPlot {
+                            table,
+                            classifier,
+                            outcome,
+                        },
+                        size,
+                    )
+                },
+            )
             .collect(),
         _ => {
             let chosen = match outcome {
-                Some(wanted) => outcomes
-                    .into_iter()
-                    .find(|o| o.2 == wanted || o.1 == wanted),
+                Some(wanted) => table.find_outcome("--outcome", wanted).ok(),
                 None => outcomes.into_iter().next(),
             };
-            let Some((classifier, outcome, label)) = chosen else {
+            let Some(Named {
+                classifier,
+                outcome,
+                label,
+            }) = chosen
+            else {
                 return Ok(Vec::new());
             };
             Ok(vec![render(
@@ -242,7 +238,7 @@ where
 
 pub struct LinePlot<'a> {
     table: &'a SweepTable,
-    lines: Vec<Charted>,
+    lines: Vec<Named>,
 }
 
 impl Plot for LinePlot<'_> {
@@ -250,12 +246,13 @@ impl Plot for LinePlot<'_> {
     where
         DB::ErrorType: 'static,
     {
-        let labels: Vec<String> = self.lines.iter().map(|l| l.2.clone()).collect();
+        let labels: Vec<String> = self.lines.iter().map(|l| l.label.clone()).collect();
         let (legend, body) =
             area.split_vertically(style.px(40.0 * labels.len().div_ceil(3) as f64 + 8.0));
         swatch_legend(&legend, &labels, style)?;
         let (mut chart, xs) = share_axes(&body, self.table, 0, "Share of runs (%)", style, false)?;
-        for (i, (classifier, outcome, _)) in self.lines.iter().enumerate() {
+        for (i, line) in self.lines.iter().enumerate() {
+            let (classifier, outcome) = (&line.classifier, &line.outcome);
             let mut points: Vec<(f64, (f64, f64, f64))> = (0..xs.len())
                 .filter_map(|p| share(self.table, p, classifier, outcome).map(|s| (xs[p], s)))
                 .collect();

@@ -10,6 +10,7 @@ use super::Error;
 use crate::chart::tornado::PeelingPlot;
 use crate::chart::{render, Frame};
 use crate::cli::DiscoverArgs;
+use crate::outcome::naming::Named;
 use crate::output::files::write_whole;
 use crate::report::csv;
 use crate::sensitivity::prim::{self, Peeling, PrimBox};
@@ -47,32 +48,13 @@ pub fn execute(args: &DiscoverArgs) -> Result<(), Error> {
             table.points.len()
         )));
     }
-    let Some((classifier, outcome, label)) =
-        super::sensitivity::find_outcome(&table, &args.outcome)
-    else {
-        let labels: Vec<String> = table
-            .classifiers()
-            .into_iter()
-            .flat_map(|c| {
-                table.outcomes(c).into_iter().map(move |o| {
-                    if o == "yes" {
-                        c.to_string()
-                    } else {
-                        o.to_string()
-                    }
-                })
-            })
-            .filter(|l| l != "no")
-            .collect();
-        let hint = crate::diagnostic::nearest(&args.outcome, labels.iter().map(String::as_str))
-            .map(|n| format!("did you mean `{n}`? "))
-            .unwrap_or_default();
-        return Err(Error::Usage(format!(
-            "error: --outcome: the sweep has no outcome `{}`\n  = help: {hint}outcomes: {}",
-            args.outcome,
-            labels.join("; ")
-        )));
-    };
+    let Named {
+        classifier,
+        outcome,
+        label,
+    } = table
+        .find_outcome("--outcome", &args.outcome)
+        .map_err(|message| Error::Usage(format!("error: {message}")))?;
     let x: Vec<Vec<f64>> = table.points.iter().map(|p| p.values.clone()).collect();
     let y: Vec<f64> = table
         .points

@@ -11,6 +11,7 @@ use super::Error;
 use crate::chart::tornado::{self, TornadoBar, TornadoPlot};
 use crate::chart::Frame;
 use crate::cli::SensitivityArgs;
+use crate::outcome::naming::Named;
 use crate::output::files::write_whole;
 use crate::report::csv;
 use crate::scenario;
@@ -186,7 +187,12 @@ pub fn execute(args: &SensitivityArgs) -> Result<(), Error> {
     let mut text = String::from(HEADER);
     let mut printed = String::new();
     let mut written = Vec::new();
-    for (classifier, outcome, label) in &outcomes {
+    for Named {
+        classifier,
+        outcome,
+        label,
+    } in &outcomes
+    {
         let y: Vec<f64> = table
             .points
             .iter()
@@ -259,33 +265,19 @@ fn check_order(table: &SweepTable, values: &[Vec<f64>]) -> Result<(), Error> {
     }
 }
 
-/// (classifier, outcome, label) to analyse: the one asked for, else every
-/// main outcome.
-fn chosen_outcomes(table: &SweepTable, wanted: Option<&str>) -> Vec<(String, String, String)> {
+/// The outcomes to analyse: the one asked for, else every main outcome.
+fn chosen_outcomes(table: &SweepTable, wanted: Option<&str>) -> Vec<Named> {
     match wanted {
-        Some(w) => vec![find_outcome(table, w).unwrap_or_else(|| {
+        Some(w) => vec![table.find_outcome("--outcome", w).unwrap_or_else(|_| {
             // Checked against the scenario: possible, but it never happened.
-            (String::new(), w.to_string(), w.to_string())
+            Named {
+                classifier: String::new(),
+                outcome: w.to_string(),
+                label: w.to_string(),
+            }
         })],
         None => crate::chart::sweep::main_outcomes(table),
     }
-}
-
-/// The (classifier, outcome, label) whose label is `wanted`.
-pub fn find_outcome(table: &SweepTable, wanted: &str) -> Option<(String, String, String)> {
-    for classifier in table.classifiers() {
-        for outcome in table.outcomes(classifier) {
-            let label = if outcome == "yes" {
-                classifier
-            } else {
-                outcome
-            };
-            if label == wanted {
-                return Some((classifier.into(), outcome.into(), label.into()));
-            }
-        }
-    }
-    None
 }
 
 /// Indices of one outcome: appends its rows to `text` and returns the bars.

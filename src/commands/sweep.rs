@@ -37,6 +37,9 @@ pub fn execute(args: &SweepArgs) -> Result<(), Error> {
     }
     let scenario = scenario::load(&args.file)?;
     let plan = plan(&scenario, args)?;
+    if let Some(outcome) = &args.outcome {
+        super::compare::check_outcome("--outcome", outcome, std::slice::from_ref(&scenario))?;
+    }
     let threads = args
         .common
         .threads
@@ -182,6 +185,11 @@ fn write_charts(
 ) -> Result<Vec<PathBuf>, Error> {
     let dir = store.path("");
     let table = read_table(&dir).map_err(|e| Error::Usage(format!("error: {e}")))?;
+    if let Some(wanted) = outcome {
+        table
+            .find_outcome("--outcome", wanted)
+            .map_err(|message| Error::Usage(format!("error: {message}")))?;
+    }
     chart::sweep::figures(&table, outcome, size)?
         .iter()
         .map(|figure| write_figure(&dir, figure))

@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use super::SweepPlan;
+use crate::outcome::naming::{self, Named};
 use crate::output::{OutputError, ResultDir};
 use crate::report::summary::TOOL_VERSION;
 use crate::report::{csv, Summary};
@@ -352,6 +353,25 @@ impl SweepTable {
             }
         }
         names
+    }
+
+    /// Every outcome the table reports but custom outcomes' `no`, named
+    /// so that no two share a name (see `outcome::naming`).
+    pub fn named_outcomes(&self) -> Vec<Named> {
+        naming::name_all(self.classifiers().into_iter().flat_map(|c| {
+            self.outcomes(c)
+                .into_iter()
+                .filter(|o| *o != "no")
+                .map(move |o| (c.to_string(), o.to_string()))
+        }))
+    }
+
+    /// The outcome `wanted` names, or why none: the message for `flag`.
+    pub fn find_outcome(&self, flag: &str, wanted: &str) -> Result<Named, String> {
+        let named = self.named_outcomes();
+        naming::find(&named, wanted)
+            .cloned()
+            .map_err(|lookup| lookup.help(flag, wanted, &named))
     }
 
     /// The outcomes of `classifier` seen at any point, in order of first
