@@ -190,6 +190,10 @@ pub struct SensitivityArgs {
     /// Bootstrap resamples for the 95% intervals.
     #[arg(long, default_value_t = 1000)]
     pub bootstrap: u64,
+    /// Print the design's points and runs and an estimate of the time; run
+    /// nothing.
+    #[arg(long)]
+    pub dry_run: bool,
     /// Run only shard K of N of the design's points into
     /// `<out>/<name>-<method>.shard-K-of-N/`; `entente merge` of the N
     /// shards writes `<name>-<method>/`, and this command run again without

@@ -160,6 +160,37 @@ fn bad_requests_exit_2_with_help() {
 }
 
 #[test]
+fn dry_run_prints_the_design_and_writes_nothing() {
+    let out = scratch("dry-run");
+    // Sobol over 3 parameters, N = 16: 16 x (3 + 2) = 80 points; shard 2/3
+    // holds points 26 to 53.
+    let stdout = succeed(&sensitivity_args(
+        &out,
+        &[
+            "--method",
+            "sobol",
+            "--samples",
+            "16",
+            "--runs",
+            "7",
+            "--shard",
+            "2/3",
+            "--dry-run",
+        ],
+    ));
+    for expected in [
+        "sobol design over weights.identity=0..1.5",
+        "shard 2/3: points 26 to 53 of 80",
+        "27 points x 7 runs = 189 runs",
+        "estimated time:",
+        "sweep-small-sobol.shard-2-of-3",
+    ] {
+        assert!(stdout.contains(expected), "`{expected}` not in:\n{stdout}");
+    }
+    assert!(!out.exists(), "a dry run wrote {}", out.display());
+}
+
+#[test]
 fn discover_finds_a_box_in_a_latin_hypercube_sweep() {
     let out = scratch("discover");
     sweep(

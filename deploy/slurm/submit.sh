@@ -59,47 +59,46 @@ command -v "$ENTENTE_BIN" >/dev/null || die "no entente binary '$ENTENTE_BIN' he
 
 # Validate the inputs before anything is queued; what the checks print goes
 # to stderr.
-if [ "$COMMAND" = sweep ]; then
-  "$ENTENTE_BIN" sweep "$@" --dry-run >&2
-else
-  # The scenario files are the arguments that are neither options nor an
-  # option's value; the options that take a value are read from --help.
-  mapfile -t valued < <("$ENTENTE_BIN" "$COMMAND" --help \
-    | sed -n 's/^ *\(-[a-zA-Z], \)\{0,1\}\(--[a-z-]*\) <.*/\2/p')
-  files=()
-  value=
-  method=morris # sensitivity's default
-  for arg in "$@"; do
-    if [ -n "$value" ]; then
-      [ "$value" = --method ] && method=$arg
-      value=
-    elif [[ " ${valued[*]} " == *" $arg "* ]]; then
-      value=$arg
-    elif [[ $arg == --method=* ]]; then
-      method=${arg#*=}
-    elif [[ $arg != -* ]]; then
-      files+=("$arg")
-    fi
-  done
-  [ ${#files[@]} -gt 0 ] || die "no scenario file among the arguments: $*"
-  "$ENTENTE_BIN" check "${files[@]}" >&2
-  if [ "$COMMAND" = run ] && [ ${#files[@]} -gt 1 ] && [ -n "${ENTENTE_RESULT:-}" ]; then
-    die "ENTENTE_RESULT names one folder, but this run has ${#files[@]} scenarios; unset it (each goes to output/<name>)"
-  fi
-  if [ "$COMMAND" = sensitivity ]; then
-    [ ${#files[@]} -eq 1 ] || die "sensitivity takes one scenario file, not ${#files[@]}: ${files[*]}"
+case $COMMAND in
+  sweep)
+    "$ENTENTE_BIN" sweep "$@" --dry-run >&2
+    ;;
+  sensitivity)
+    plan=$("$ENTENTE_BIN" sensitivity "$@" --dry-run) || exit 2
+    echo "$plan" >&2
     # The merge computes the indices with `entente sensitivity ARGS --out
-    # <parent>`, which reads <parent>/<scenario>-<method>: ENTENTE_RESULT
-    # must be named so. The scenario's name is in check's "FILE: ok (NAME: ...".
+    # <parent>`, which reads <parent>/<scenario>-<method>, the folder the
+    # dry run names: ENTENTE_RESULT must be named so.
     if [ -n "${ENTENTE_RESULT:-}" ]; then
-      scenario=$("$ENTENTE_BIN" check "${files[0]}" | sed -n 's/^.*: ok (\([^:]*\):.*/\1/p')
-      [ -n "$scenario" ] || die "cannot read the scenario's name in the output of '$ENTENTE_BIN check ${files[0]}'"
-      name=$scenario-$method
+      name=$(basename "$(sed -n 's/^  results would go to //p' <<<"$plan")")
+      [ -n "$name" ] || die "cannot read the result folder in the output of '$ENTENTE_BIN sensitivity ... --dry-run'"
       [ "$(basename "$ENTENTE_RESULT")" = "$name" ] \
         || die "ENTENTE_RESULT=$ENTENTE_RESULT: for sensitivity it must end in /$name (<scenario>-<method>, the folder the indices are computed in), e.g. ${ENTENTE_RESULT%/}/$name"
     fi
-  fi
-fi
+    ;;
+  *)
+    # The scenario files are the arguments that are neither options nor an
+    # option's value; the options that take a value are read from --help.
+    mapfile -t valued < <("$ENTENTE_BIN" "$COMMAND" --help \
+      | sed -n 's/^ *\(-[a-zA-Z], \)\{0,1\}\(--[a-z-]*\) <.*/\2/p')
+    files=()
+    value=
+    for arg in "$@"; do
+      if [ -n "$value" ]; then
+        value=
+      elif [[ " ${valued[*]} " == *" $arg "* ]]; then
+        value=1
+      elif [[ $arg != -* ]]; then
+        files+=("$arg")
+      fi
+    done
+    [ ${#files[@]} -gt 0 ] || die "no scenario file among the arguments: $*"
+    "$ENTENTE_BIN" check "${files[@]}" >&2
+    if [ "$COMMAND" = run ] && [ ${#files[@]} -gt 1 ] && [ -n "${ENTENTE_RESULT:-}" ]; then
+      die "ENTENTE_RESULT names one folder, but this run has ${#files[@]} scenarios; unset it (each goes to output/<name>)"
+    fi
+    ;;
+esac
 
 ENTENTE_OUT=${ENTENTE_OUT:-output/shards}
 mkdir -p "$ENTENTE_OUT"

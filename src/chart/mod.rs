@@ -130,6 +130,15 @@ pub fn thousands(n: u64) -> String {
     out
 }
 
+/// `1 parameter`, `3 parameters`: a count and its noun (plural in `s`).
+pub fn counted(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 fn draw_frame<DB: DrawingBackend, P: Plot>(
     root: DrawingArea<DB, Shift>,
     frame: &Frame,

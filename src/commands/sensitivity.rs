@@ -6,7 +6,7 @@
 
 use std::fmt::Write as _;
 
-use super::sweep::{folder, params, run_points, write_figure, Ran};
+use super::sweep::{dry_run, folder, params, run_points, write_figure, Ran};
 use super::Error;
 use crate::chart::tornado::{self, TornadoBar, TornadoPlot};
 use crate::chart::Frame;
@@ -147,14 +147,18 @@ pub fn execute(args: &SensitivityArgs) -> Result<(), Error> {
             Method::Sobol(_) => format!("N = {} x ({k} + 2) points", args.samples),
         };
         println!(
-            "{}: {} over {k} parameters, {size} = {points} points x {} runs = {} model runs",
+            "{}: {} over {}, {size} = {points} points x {} runs = {} model runs",
             scenario.name,
             method.name(),
+            crate::chart::counted(k, "parameter"),
             args.runs,
             crate::chart::thousands(points * args.runs)
         );
     }
     let dir = folder(&args.common.out, &mut manifest, args.shard);
+    if args.dry_run {
+        return dry_run(&scenario, &plan, &manifest, threads, &dir);
+    }
     let mut store = SweepStore::open(&dir, &manifest, args.common.force)?;
     let Ran { first, seconds, .. } = run_points(
         &scenario,
@@ -212,9 +216,10 @@ pub fn execute(args: &SensitivityArgs) -> Result<(), Error> {
             name: format!("tornado-{}", crate::chart::sweep::slug(label)),
             title: format!("Which parameters decide “{label}”"),
             caption: format!(
-                "Scenario {} · {} over {k} parameters, {points} points x {} runs · seed {seed} · {}",
+                "Scenario {} · {} over {}, {points} points x {} runs · seed {seed} · {}",
                 scenario.name,
                 method.name(),
+                crate::chart::counted(k, "parameter"),
                 crate::chart::thousands(args.runs),
                 match method {
                     Method::Morris(_) => "bars: mu* (mean absolute elementary effect on the share per full range), whiskers: 95% bootstrap interval; right: sigma",

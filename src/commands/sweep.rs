@@ -425,7 +425,7 @@ pub(super) fn params(scenario: &Scenario, texts: &[String]) -> Result<Vec<SweepP
 }
 
 /// Prints the size of the sweep and a time estimate from a short pilot.
-fn dry_run(
+pub(super) fn dry_run(
     scenario: &Scenario,
     plan: &SweepPlan,
     manifest: &Manifest,
@@ -456,7 +456,7 @@ fn dry_run(
     println!(
         "{}: {} design over {}",
         scenario.name,
-        plan.design,
+        manifest.design,
         names.join(" ")
     );
     if let Some(part) = manifest.shard {
