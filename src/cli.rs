@@ -277,6 +277,8 @@ pub struct CompareArgs {
     #[arg(long, value_name = "K/N")]
     pub shard: Option<Shard>,
     #[command(flatten)]
+    pub briefing: BriefingArgs,
+    #[command(flatten)]
     pub charts: ChartArgs,
 }
 
@@ -297,7 +299,23 @@ pub struct ReportArgs {
     #[arg(long, short)]
     pub quiet: bool,
     #[command(flatten)]
+    pub briefing: BriefingArgs,
+    #[command(flatten)]
     pub charts: ChartArgs,
+}
+
+/// The briefing's own words, where the defaults derived from the
+/// scenarios do not say what the briefing is for.
+#[derive(Debug, Args, Clone, Default)]
+pub struct BriefingArgs {
+    /// Title of briefing.html (default: the scenario's title, or
+    /// "Scenarios compared: ..." with their names).
+    #[arg(long, value_name = "TEXT")]
+    pub title: Option<String>,
+    /// The question briefing.html answers, printed under its title
+    /// (default: "How does the triangle of ... end?" for the first triangle).
+    #[arg(long, value_name = "TEXT")]
+    pub question: Option<String>,
 }
 
 #[derive(Debug, Args, Clone)]

@@ -139,6 +139,48 @@ fn report_on_two_folders_compares_them() {
     assert!(html.matches("<svg ").count() >= 2 * 8);
 }
 
+#[test]
+fn the_analysts_title_and_question_head_the_briefing() {
+    let page = results().join("worded.html");
+    let title = "Tokyo's opening: does it split the <entente> & how?";
+    let question = "Would Japanese overtures loosen Russia's tie to China?";
+    let out = entente(&[
+        "report",
+        results().join("baseline-2016").to_str().unwrap(),
+        results().join("japan-overtures").to_str().unwrap(),
+        "--title",
+        title,
+        "--question",
+        question,
+        "--out",
+        page.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let html = fs::read_to_string(&page).unwrap();
+    let escaped = "Tokyo&#39;s opening: does it split the &lt;entente&gt; &amp; how?";
+    assert!(
+        html.contains(&format!("<title>{escaped}</title>")),
+        "{html}"
+    );
+    assert!(html.contains(&format!("<h1>{escaped}</h1>")));
+    assert!(html.contains(
+        "<p class=\"question\">Would Japanese overtures loosen Russia&#39;s tie to China?</p>"
+    ));
+    assert!(!html.contains("Scenarios compared:"));
+
+    let out = entente(&[
+        "report",
+        results().join("baseline-2016").to_str().unwrap(),
+        "--question",
+        " ",
+        "--out",
+        results().join("blank.html").to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("--question is empty"));
+    assert!(!results().join("blank.html").exists());
+}
+
 /// Runs Chromium headless on `page` with `args`, killed after a minute.
 fn chromium(page: &Path, args: &[String]) -> (Output, Duration) {
     let profile = page.with_extension(format!("profile-{}", args.len()));

@@ -140,7 +140,8 @@ fn refuses_mixed_missing_and_doubled_shards() {
 }
 
 /// `compare` of the baseline and the Japanese overtures with a decision
-/// matrix, 103 runs from seed 11, into `out`; `shard` adds `--shard K/N`.
+/// matrix and a title, 103 runs from `seed`, into `out`; `shard` adds
+/// `--shard K/N`.
 fn compare(out: &Path, seed: &str, shard: Option<&str>) -> std::process::Output {
     let out = out.to_str().unwrap();
     let mut args = vec![
@@ -153,6 +154,8 @@ fn compare(out: &Path, seed: &str, shard: Option<&str>) -> std::process::Output 
         seed,
         "--matrix",
         "stable marriage CHN+RUS vs USA",
+        "--title",
+        "Japan's overtures & the <triangle>",
         "-q",
         "--out",
         out,
@@ -206,6 +209,9 @@ fn merged_compare_shards_equal_one_compare() {
     }
     let timing = fs::read_to_string(merged.join(NAME).join("timing.json")).unwrap();
     assert!(timing.contains("\"shards\": 3"), "{timing}");
+    // The title given to the shards heads the merged briefing.
+    let briefing = fs::read_to_string(merged.join("briefing.html")).unwrap();
+    assert!(briefing.contains("<h1>Japan&#39;s overtures &amp; the &lt;triangle&gt;</h1>"));
 
     // Refused: a missing shard, another seed's shard, a run shard mixed in,
     // and a folder whose shard never finished; none of them writes.

@@ -49,6 +49,11 @@ struct Study {
     seed: u64,
     runs: u64,
     matrix: Option<String>,
+    /// The briefing's `--title` and `--question`, if given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    title: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    question: Option<String>,
     tool_version: String,
 }
 
@@ -73,6 +78,7 @@ impl Study {
         if let Some(outcome) = &args.matrix {
             check_outcome("--matrix", outcome, scenarios)?;
         }
+        report::check_words(&args.briefing)?;
         Ok(Study {
             name,
             scenario_hash: identity(scenarios.iter()),
@@ -80,6 +86,8 @@ impl Study {
             seed: args.settings.common.seed.unwrap_or(first.seed),
             runs: args.settings.runs.unwrap_or(first.runs),
             matrix: args.matrix.clone(),
+            title: args.briefing.title.clone(),
+            question: args.briefing.question.clone(),
             tool_version: TOOL_VERSION.to_string(),
         })
     }
@@ -218,6 +226,7 @@ fn write_comparison(
     }
     written.extend(write_figures(dir, &figures)?);
     let mut input = BriefingInput::new(summaries, run_figures);
+    input.reword(study.title.as_deref(), study.question.as_deref());
     input.sections.insert(
         0,
         FigureSection {

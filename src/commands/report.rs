@@ -8,13 +8,14 @@ use std::path::{Path, PathBuf};
 
 use super::Error;
 use crate::chart::{self, fan, Figure};
-use crate::cli::{ChartArgs, ReportArgs};
+use crate::cli::{BriefingArgs, ChartArgs, ReportArgs};
 use crate::output::files::write_whole;
 use crate::output::OutputError;
 use crate::report::briefing::{self, BriefingInput};
 use crate::report::results::RunResults;
 
 pub fn execute(args: &ReportArgs) -> Result<(), Error> {
+    check_words(&args.briefing)?;
     let results = args
         .dirs
         .iter()
@@ -34,7 +35,12 @@ pub fn execute(args: &ReportArgs) -> Result<(), Error> {
         .map(|r| run_figures(r, &args.charts))
         .collect::<Result<Vec<_>, _>>()?;
     let summaries = results.into_iter().map(|r| r.summary).collect();
-    let html = briefing::html(&BriefingInput::new(summaries, figures));
+    let mut input = BriefingInput::new(summaries, figures);
+    input.reword(
+        args.briefing.title.as_deref(),
+        args.briefing.question.as_deref(),
+    );
+    let html = briefing::html(&input);
     write_whole(&target, html.as_bytes())?;
     if !args.quiet {
         if replacing {
@@ -44,6 +50,18 @@ pub fn execute(args: &ReportArgs) -> Result<(), Error> {
             );
         } else {
             println!("wrote {}", target.display());
+        }
+    }
+    Ok(())
+}
+
+/// Refuses a `--title` or `--question` with nothing to show.
+pub(crate) fn check_words(words: &BriefingArgs) -> Result<(), Error> {
+    for (flag, text) in [("--title", &words.title), ("--question", &words.question)] {
+        if text.as_ref().is_some_and(|t| t.trim().is_empty()) {
+            return Err(Error::Usage(format!(
+                "error: {flag} is empty\n  = help: give the words to print, or leave {flag} out for the default"
+            )));
         }
     }
     Ok(())

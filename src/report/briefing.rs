@@ -63,6 +63,19 @@ impl BriefingInput {
     }
 }
 
+impl BriefingInput {
+    /// Puts the analyst's title and question, where given, in place of the
+    /// defaults.
+    pub fn reword(&mut self, title: Option<&str>, question: Option<&str>) {
+        if let Some(title) = title {
+            self.title = title.to_string();
+        }
+        if let Some(question) = question {
+            self.question = question.to_string();
+        }
+    }
+}
+
 /// One scenario's title, or the names of the scenarios compared.
 pub fn default_title(summaries: &[Summary]) -> String {
     match summaries {
