@@ -155,19 +155,13 @@ pub fn execute(args: &CompareArgs) -> Result<(), Error> {
     let dir = study.prepare(&root, COMPARISON, force)?;
     report::check_target(&dir.path(briefing::FILE), force)?;
     let mut results = Vec::new();
-    let mut quiet_runs = args.settings.clone();
-    quiet_runs.common.quiet = true;
     for (scenario, budget) in scenarios.iter().zip(&budgets) {
         let finished = run_scenario(
             scenario,
             (study.runs, study.seed),
             (budget, results.len()),
             &root.join(&scenario.name),
-            if args.settings.common.quiet {
-                &quiet_runs
-            } else {
-                &args.settings
-            },
+            &args.settings,
             &args.charts,
         )?;
         if !args.settings.common.quiet {
