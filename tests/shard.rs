@@ -9,10 +9,20 @@ mod common;
 use std::fs;
 use std::path::Path;
 
-use common::{assert_same_files, entente, scratch, succeed};
+use common::{assert_same_files, entente, scratch};
 
 const SCENARIO: &str = "scenarios/baseline_2016.toml";
 const NAME: &str = "baseline-2016";
+
+/// `run` of the baseline, `runs` runs from `seed` into `out`, then `extra`.
+fn run(out: &Path, (runs, seed): (&str, &str), extra: &[&str]) -> std::process::Output {
+    let out = out.to_str().unwrap();
+    let mut args = vec![
+        "run", SCENARIO, "--runs", runs, "--seed", seed, "-q", "--out", out,
+    ];
+    args.extend_from_slice(extra);
+    entente(&args)
+}
 
 /// Runs shard K of N for each K in `shards`, 103 runs in all (uneven shares).
 fn shard_dirs(out: &Path, seed: &str, n: u64, shards: &[u64]) -> Vec<String> {
@@ -20,19 +30,12 @@ fn shard_dirs(out: &Path, seed: &str, n: u64, shards: &[u64]) -> Vec<String> {
         .iter()
         .map(|k| {
             let spec = format!("{k}/{n}");
-            succeed(&[
-                "run",
-                SCENARIO,
-                "--runs",
-                "103",
-                "--seed",
-                seed,
-                "--shard",
-                &spec,
-                "-q",
-                "--out",
-                out.to_str().unwrap(),
-            ]);
+            let output = run(out, ("103", seed), &["--shard", &spec]);
+            assert!(
+                output.status.success(),
+                "{}",
+                String::from_utf8_lossy(&output.stderr)
+            );
             out.join(format!("{NAME}.shard-{k}-of-{n}"))
                 .to_string_lossy()
                 .into_owned()
@@ -49,17 +52,7 @@ fn merge(dirs: &[&str], out: &Path) -> std::process::Output {
 #[test]
 fn merged_shards_equal_one_process_in_any_order() {
     let root = scratch("equal");
-    succeed(&[
-        "run",
-        SCENARIO,
-        "--runs",
-        "103",
-        "--seed",
-        "11",
-        "-q",
-        "--out",
-        root.join("one").to_str().unwrap(),
-    ]);
+    assert!(run(&root.join("one"), ("103", "11"), &[]).status.success());
     let dirs = shard_dirs(&root.join("shards"), "11", 4, &[1, 2, 3, 4]);
     let dirs: Vec<&str> = dirs.iter().map(String::as_str).collect();
     let one = root.join("one").join(NAME);
@@ -100,37 +93,13 @@ fn refuses_mixed_missing_and_doubled_shards() {
     refused(&[&a[0], &a[1], &a[1], &a[2]], &["given twice: shard 2/3"]);
 
     // A shard folder of another study is not overwritten without --force.
-    let output = entente(&[
-        "run",
-        SCENARIO,
-        "--runs",
-        "103",
-        "--seed",
-        "12",
-        "--shard",
-        "1/3",
-        "-q",
-        "--out",
-        root.join("a").to_str().unwrap(),
-    ]);
+    let output = run(&root.join("a"), ("103", "12"), &["--shard", "1/3"]);
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("already holds results"));
 
     // Another run count is another study, too.
     let c = root.join("c");
-    succeed(&[
-        "run",
-        SCENARIO,
-        "--runs",
-        "50",
-        "--seed",
-        "11",
-        "--shard",
-        "2/3",
-        "-q",
-        "--out",
-        c.to_str().unwrap(),
-    ]);
+    assert!(run(&c, ("50", "11"), &["--shard", "2/3"]).status.success());
     let c2 = c.join(format!("{NAME}.shard-2-of-3"));
     refused(
         &[&a[0], c2.to_str().unwrap(), &a[2]],
