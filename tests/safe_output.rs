@@ -1,4 +1,4 @@
-//! Safe output: Ctrl-C stops a run cleanly (exit code 130, no result file,
+//! Safe output: Ctrl-C stops a run cleanly (exit code 130, 143 for SIGTERM, no result file,
 //! no temporary file, earlier results untouched), and a run that replaces
 //! another's results never leaves a folder that looks complete with files
 //! of both.
@@ -82,11 +82,13 @@ fn listing(dir: &Path) -> Vec<String> {
 
 #[test]
 fn ctrl_c_stops_a_run_with_code_130_and_writes_nothing() {
-    // SIGTERM (kill, a closing terminal's SIGHUP likewise) is handled as Ctrl-C.
-    for signal in ["-INT", "-TERM"] {
+    // SIGTERM (kill, a scheduler's cancel; a closing terminal's SIGHUP
+    // likewise) is handled as Ctrl-C; the exit code is 128 + the signal's
+    // number, as a shell reports it.
+    for (signal, expected) in [("-INT", 130), ("-TERM", 143)] {
         let out = temp_dir(&format!("fresh{signal}"));
         let (code, stderr) = interrupt_long_run(&out, signal, &[]);
-        assert_eq!(code, Some(130), "{signal}: {stderr}");
+        assert_eq!(code, Some(expected), "{signal}: {stderr}");
         assert!(
             stderr.contains("interrupted: `baseline-2016` stopped"),
             "{stderr}"

@@ -28,7 +28,8 @@ pub enum Error {
     /// The request would not fit in memory or time: exit code 2.
     #[error("{0}")]
     Resources(#[from] crate::runner::budget::BudgetError),
-    /// Stopped by Ctrl-C: exit code 130, as for a shell's interrupted command.
+    /// Stopped by a signal: exit code 128 + its number, as a shell reports it
+    /// (130 for Ctrl-C, 143 for SIGTERM).
     #[error("{0}")]
     Interrupted(String),
     /// Writing results failed: exit code 1.
@@ -50,7 +51,7 @@ impl Error {
             | Error::Usage(_)
             | Error::Results(_)
             | Error::Resources(_) => 2,
-            Error::Interrupted(_) => 130,
+            Error::Interrupted(_) => run::interrupted_exit_code(),
             // Refusing to overwrite another run's results is the user's call to make.
             Error::Output(OutputError::Occupied { .. }) => 2,
             Error::Output(OutputError::Io { .. }) | Error::Chart(_) => 1,

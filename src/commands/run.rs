@@ -2,9 +2,11 @@
 //! its result folder (CSV, charts, summary.json last).
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Once;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
 use std::time::Instant;
+
+use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
 
 use super::check::load_all;
 use super::{merge, report, Error};
@@ -22,17 +24,40 @@ use crate::runner::shard::Shard;
 use crate::runner::{Aggregate, Experiment, RunPlan};
 use crate::scenario::Scenario;
 
-/// Set by Ctrl-C: the runs stop, and nothing of the unfinished scenario is
-/// written (results are written only once all its runs are done).
+/// Set by Ctrl-C, SIGTERM (a scheduler's cancel or time limit) or SIGHUP:
+/// the runs stop, and nothing of the unfinished scenario is written
+/// (results are written only once all its runs are done).
 pub fn interrupt_flag() -> &'static AtomicBool {
-    static CANCEL: AtomicBool = AtomicBool::new(false);
-    static HANDLER: Once = Once::new();
-    HANDLER.call_once(|| {
-        // Without a handler (another one is installed), Ctrl-C ends the
-        // process as usual, which leaves at most a hidden temporary file.
-        let _ = ctrlc::set_handler(|| CANCEL.store(true, Ordering::Relaxed));
-    });
-    &CANCEL
+    &interrupt().0
+}
+
+/// The exit code of a command a signal stopped: 128 + the signal's number,
+/// as a shell reports it (130 for Ctrl-C, 143 for SIGTERM).
+pub fn interrupted_exit_code() -> u8 {
+    let signal = match interrupt().1.load(Ordering::Relaxed) {
+        0 => SIGINT,
+        n => n as i32,
+    };
+    128 + signal as u8
+}
+
+/// The stop flag, and the number of the signal that set it (0 before any).
+fn interrupt() -> &'static (Arc<AtomicBool>, Arc<AtomicUsize>) {
+    static STATE: OnceLock<(Arc<AtomicBool>, Arc<AtomicUsize>)> = OnceLock::new();
+    STATE.get_or_init(|| {
+        let state = (
+            Arc::new(AtomicBool::new(false)),
+            Arc::new(AtomicUsize::new(0)),
+        );
+        for signal in [SIGINT, SIGTERM, SIGHUP] {
+            // Should registering fail, the signal ends the process as usual,
+            // which leaves at most a hidden temporary file.
+            let _ =
+                signal_hook::flag::register_usize(signal, Arc::clone(&state.1), signal as usize);
+            let _ = signal_hook::flag::register(signal, Arc::clone(&state.0));
+        }
+        state
+    })
 }
 
 /// Sizes every request before the first one starts: too many runs, too
