@@ -157,7 +157,7 @@ pub struct SweepArgs {
     #[arg(long)]
     pub outcome: Option<String>,
     #[command(flatten)]
-    pub charts: ChartArgs,
+    pub charts: SizeArgs,
     #[command(flatten)]
     pub common: CommonArgs,
 }
@@ -201,7 +201,7 @@ pub struct SensitivityArgs {
     #[arg(long, value_name = "K/N")]
     pub shard: Option<Shard>,
     #[command(flatten)]
-    pub charts: ChartArgs,
+    pub charts: SizeArgs,
     #[command(flatten)]
     pub common: CommonArgs,
 }
@@ -229,7 +229,7 @@ pub struct DiscoverArgs {
     #[arg(long, short)]
     pub quiet: bool,
     #[command(flatten)]
-    pub charts: ChartArgs,
+    pub charts: SizeArgs,
 }
 
 /// Options `run` and `compare` (through `RunSettings`), `sweep` and
@@ -239,8 +239,9 @@ pub struct CommonArgs {
     /// Master seed (default: the scenario's `seed`).
     #[arg(long)]
     pub seed: Option<u64>,
-    /// Folder for results: `run` writes to DIR/<scenario name>/, `sweep` to
-    /// DIR/<scenario name>-sweep/.
+    /// Folder for results, each in a folder of its own: `run` writes
+    /// DIR/<scenario name>/, `compare` DIR/<comparison name>/, `sweep`
+    /// DIR/<scenario name>-sweep/, `sensitivity` DIR/<scenario name>-<method>/.
     #[arg(long, default_value = "output")]
     pub out: PathBuf,
     /// Worker threads (default: all cores). Results do not depend on it.
@@ -316,6 +317,15 @@ pub struct BriefingArgs {
     /// (default: "How does the triangle of ... end?" for the first triangle).
     #[arg(long, value_name = "TEXT")]
     pub question: Option<String>,
+}
+
+/// The charts of commands that draw no relations (sweep, sensitivity,
+/// discover): their size only, so that no flag is accepted and ignored.
+#[derive(Debug, Args, Clone)]
+pub struct SizeArgs {
+    /// Chart size in pixels, WIDTHxHEIGHT.
+    #[arg(long, default_value = "1600x900", value_name = "WxH")]
+    pub size: Size,
 }
 
 #[derive(Debug, Args, Clone)]
