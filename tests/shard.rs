@@ -208,6 +208,13 @@ fn merged_compare_shards_equal_one_compare() {
         &[dirs[0], unfinished.to_str().unwrap(), dirs[1]],
         "not a complete shard folder",
     );
+    // A flag for another kind of shard is refused, not ignored.
+    let mut args = vec!["merge", "--outcome", "unit veto"];
+    args.extend_from_slice(&dirs);
+    let output = entente(&args);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr)
+        .contains("--outcome does not apply to shards of `entente compare`"));
     let _ = fs::remove_dir_all(&root);
 }
 

@@ -419,6 +419,17 @@ pub fn execute(args: &MergeArgs) -> Result<(), Error> {
             kinds[i].command()
         )));
     }
+    // A flag the folders' kind has no use for is refused, not ignored.
+    let unused = match kinds[0] {
+        Kind::Sweep => (!args.charts.dyads.is_empty()).then_some("--dyads"),
+        Kind::Run | Kind::Compare => args.outcome.is_some().then_some("--outcome"),
+    };
+    if let Some(flag) = unused {
+        return Err(refuse(format!(
+            "{flag} does not apply to shards of `entente {}`\n  = help: --outcome is for sweep shards, --dyads for run and compare shards",
+            kinds[0].command()
+        )));
+    }
     match kinds[0] {
         Kind::Sweep => return super::sweep::merge(args),
         Kind::Compare => return super::compare::merge(args),

@@ -295,6 +295,12 @@ pub fn merge(args: &MergeArgs) -> Result<(), Error> {
     })?;
     shards.sort_by_key(|(_, m, _)| m.shard.map_or(0, |s| s.shard));
 
+    if super::sensitivity::is_method(&whole.design) && args.outcome.is_some() {
+        return Err(refuse(format!(
+            "--outcome does not apply to shards of `entente sensitivity`\n  = help: give it to `entente sensitivity` when it computes the {} indices after the merge",
+            whole.design
+        )));
+    }
     let out = args
         .out
         .clone()
