@@ -7,6 +7,7 @@ pub mod csv;
 pub mod findings;
 pub mod json;
 pub mod matrix;
+pub mod page;
 pub mod results;
 pub mod summary;
 pub mod table;
