@@ -284,16 +284,9 @@ fn provenance(out: &mut String, summaries: &[Summary]) {
                 )
             })
             .collect();
-        let rows = [
-            ("Scenario", format!("<code>{}</code>", escape(&s.scenario))),
-            (
-                "Tool version",
-                format!("entente {}", escape(&s.tool_version)),
-            ),
-            (
-                "Scenario hash",
-                format!("<span class=\"hash\">{}</span>", escape(&s.scenario_hash)),
-            ),
+        let mut rows =
+            page::scenario_facts(&s.scenario, &s.tool_version, &s.scenario_hash).to_vec();
+        rows.extend([
             ("Files", sources.join("<br>")),
             ("Seed", s.seed.to_string()),
             ("Runs", thousands(s.runs)),
@@ -305,7 +298,7 @@ fn provenance(out: &mut String, summaries: &[Summary]) {
                     s.ticks, s.ticks_per_year, s.window, s.threshold
                 ),
             ),
-        ];
+        ]);
         page::facts(out, &rows);
     }
     out.push_str("</section>\n");

@@ -1,6 +1,7 @@
 //! Reports: the statistics of an aggregate ([`summary`]) kept apart from
 //! the formats they are written in (one file per format).
 
+pub mod analysis;
 pub mod briefing;
 pub mod comparison;
 pub mod csv;

@@ -106,6 +106,22 @@ pub fn table(out: &mut String, class: &str, headers: &[&str], rows: &[Vec<String
     out.push_str("</tbody>\n</table>\n");
 }
 
+/// The first facts of a provenance table: scenario, tool version, hash.
+pub fn scenario_facts(
+    scenario: &str,
+    tool_version: &str,
+    hash: &str,
+) -> [(&'static str, String); 3] {
+    [
+        ("Scenario", format!("<code>{}</code>", escape(scenario))),
+        ("Tool version", format!("entente {}", escape(tool_version))),
+        (
+            "Scenario hash",
+            format!("<span class=\"hash\">{}</span>", escape(hash)),
+        ),
+    ]
+}
+
 /// A two-column table of facts (provenance, design): a name, then HTML.
 pub fn facts(out: &mut String, rows: &[(&str, String)]) {
     out.push_str("<table class=\"provenance\">\n<tbody>\n");
