@@ -565,3 +565,59 @@ fn g(x: f64) -> String {
     let t = format!("{x:.digits$}");
     t.trim_end_matches('0').trim_end_matches('.').to_string()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn morris(mu: f64, mu_star: f64, sigma: f64, ci: (f64, f64)) -> MorrisIndex {
+        MorrisIndex {
+            mu,
+            mu_star,
+            sigma,
+            mu_star_ci: ci,
+        }
+    }
+
+    #[test]
+    fn morris_claims_only_what_the_intervals_allow() {
+        let names = ["weights.economy", "weights.identity", "weights.alliance"];
+        let sentences = morris_sentences(
+            &names,
+            &[
+                morris(-0.70, 0.72, 0.80, (0.43, 0.99)),
+                morris(0.1, 0.30, 0.20, (0.0, 0.61)),
+                morris(0.01, 0.012, 0.01, (0.004, 0.018)),
+            ],
+        );
+        assert_eq!(
+            sentences,
+            [
+                "weights.economy matters most (mu* 0.72, 95% CI 0.43–0.99), pushing the share down (mu -0.70).",
+                "weights.identity has no clear effect: its interval reaches zero (mu* 0.30, 95% CI 0.00–0.61).",
+                "weights.alliance hardly matters (mu* below 0.02, the upper end of the 95% CI).",
+                "Sigma is as large as mu* for weights.economy: its effect depends on the other parameters' values (interactions or non-linear effects).",
+            ]
+        );
+        let flat = morris_sentences(&names[..1], &[morris(0.0, 0.0, 0.0, (0.0, 0.0))]);
+        assert!(flat[0].starts_with("The share is the same at every point"));
+    }
+
+    #[test]
+    fn sobol_tells_interactions_from_noise() {
+        let sobol = |first: f64, total: f64| SobolIndex {
+            first,
+            first_ci: (first - 0.1, first + 0.1),
+            total,
+            total_ci: (total - 0.1, total + 0.1),
+        };
+        let names = ["a", "b"];
+        let interacting = sobol_sentences(&names, &[sobol(0.3, 0.62), sobol(0.2, 0.5)]);
+        assert!(interacting[2].contains("add up to 0.50, well below 1"));
+        assert!(interacting[2].contains("about 50% of the variance"));
+        let additive = sobol_sentences(&names, &[sobol(0.6, 0.62), sobol(0.35, 0.4)]);
+        assert!(additive[2].contains("act mostly one at a time"));
+        let noisy = sobol_sentences(&names, &[sobol(0.9, 0.62), sobol(0.35, 0.4)]);
+        assert!(noisy[2].contains("too noisy"));
+    }
+}
