@@ -187,7 +187,22 @@ fn provenance(out: &mut String, m: &Manifest, tables: &str) {
 
 /// An index and its interval: `mu* 0.72, 95% CI 0.43–0.99`.
 fn estimate(name: &str, value: f64, (lo, hi): (f64, f64)) -> String {
-    format!("{name} {value:.2}, 95% CI {lo:.2}–{hi:.2}")
+    format!(
+        "{name} {}, 95% CI {}–{}",
+        fixed(value),
+        fixed(lo),
+        fixed(hi)
+    )
+}
+
+/// Two decimals, without the `-0.00` of a tiny negative number.
+fn fixed(x: f64) -> String {
+    let text = format!("{x:.2}");
+    if text == "-0.00" {
+        "0.00".to_string()
+    } else {
+        text
+    }
 }
 
 /// The smallest two-decimal number above `x`.
@@ -288,7 +303,8 @@ pub fn morris_sentences(names: &[&str], indices: &[MorrisIndex]) -> Vec<String> 
         } else {
             "pushing it up at some points and down at others"
         };
-        format!("{numbers}, {way} (mu {:+.2})", m.mu)
+        let sign = if m.mu < 0.0 { "" } else { "+" };
+        format!("{numbers}, {way} (mu {sign}{})", fixed(m.mu))
     };
     let mut out = ranking_sentences(names, &key, &ci, describe, "mu*");
     let Some((order, top)) = ranked(&key) else {
@@ -327,20 +343,21 @@ pub fn sobol_sentences(names: &[&str], indices: &[SobolIndex]) -> Vec<String> {
     }
     let first: f64 = indices.iter().map(|s| s.first).sum();
     let total: f64 = indices.iter().map(|s| s.total).sum();
+    let (sum1, sumt) = (fixed(first), fixed(total));
     // Exact indices keep S1 <= ST and their sum within 1; estimates that
     // break this are too noisy to tell additive from interacting.
     out.push(if first > 1.0 || total < first {
         format!(
-            "The first-order indices add up to {first:.2} and the total-order indices to {total:.2}, which exact indices cannot: the estimates are too noisy to tell whether the parameters act together (more --samples would)."
+            "The first-order indices add up to {sum1} and the total-order indices to {sumt}, which exact indices cannot: the estimates are too noisy to tell whether the parameters act together (more --samples would)."
         )
     } else if first < ADDITIVE {
         format!(
-            "The first-order indices add up to {first:.2}, well below 1 (the total-order indices to {total:.2}): about {:.0}% of the variance comes from parameters acting together.",
+            "The first-order indices add up to {sum1}, well below 1 (the total-order indices to {sumt}): about {:.0}% of the variance comes from parameters acting together.",
             100.0 * (1.0 - first).min(1.0)
         )
     } else {
         format!(
-            "The first-order indices add up to {first:.2} (the total-order indices to {total:.2}): the parameters act mostly one at a time."
+            "The first-order indices add up to {sum1} (the total-order indices to {sumt}): the parameters act mostly one at a time."
         )
     });
     out
@@ -586,7 +603,7 @@ mod tests {
             &names,
             &[
                 morris(-0.70, 0.72, 0.80, (0.43, 0.99)),
-                morris(0.1, 0.30, 0.20, (0.0, 0.61)),
+                morris(0.1, 0.30, 0.20, (-0.001, 0.61)),
                 morris(0.01, 0.012, 0.01, (0.004, 0.018)),
             ],
         );
