@@ -312,6 +312,14 @@ fn discover_finds_a_box_in_a_latin_hypercube_sweep() {
     if sentence.starts_with("When ") {
         assert!(html.contains("<h2>The reported box</h2>"));
     }
+    // A page of that name entente did not write is kept without --force.
+    let page = dir.join("briefing-discover-stable-marriage-chn-rus-vs-usa.html");
+    fs::write(&page, "<html>my notes</html>").unwrap();
+    let output = entente(&["discover", d, "--outcome", OUTCOME]);
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(fs::read_to_string(&page).unwrap(), "<html>my notes</html>");
+    succeed(&["discover", d, "--outcome", OUTCOME, "--force", "-q"]);
+    assert_eq!(html, fs::read_to_string(&page).unwrap());
     // With a threshold, and an unknown outcome.
     succeed(&[
         "discover",
