@@ -225,6 +225,9 @@ pub struct DiscoverArgs {
     /// the outcome.
     #[arg(long, default_value_t = 0.5)]
     pub min_coverage: f64,
+    /// Replace a briefing page of the same name that entente did not write.
+    #[arg(long)]
+    pub force: bool,
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,

@@ -41,6 +41,17 @@ fn sensitivity_args<'a>(out: &'a Path, extra: &[&'a str]) -> Vec<&'a str> {
     args
 }
 
+/// A briefing page entente wrote, whole and self-contained, with `charts`
+/// inline charts; returns its text.
+fn briefing(path: &Path, charts: usize) -> String {
+    let html = fs::read_to_string(path).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>") && html.ends_with("</html>\n"));
+    assert!(html.contains("<meta name=\"generator\" content=\"entente "));
+    assert!(!html.contains("<script") && !html.contains("http://") && !html.contains("https://"));
+    assert_eq!(html.matches("<svg ").count(), charts, "{}", path.display());
+    html
+}
+
 fn rows(path: &Path) -> Vec<Vec<String>> {
     fs::read_to_string(path)
         .unwrap()
@@ -80,10 +91,62 @@ fn morris_writes_the_indices_and_the_tornado_chart() {
         let chart = dir.join(format!("tornado-stable-marriage-chn-rus-vs-usa.{ext}"));
         assert!(fs::metadata(&chart).unwrap().len() > 1000, "{chart:?}");
     }
+    // The briefing quotes the CSV: the leader's mu* and interval, and each
+    // parameter is named; it is written after the CSV and the chart.
+    let html = briefing(&dir.join("briefing.html"), 1);
+    assert!(html.contains(&format!("<h1>Which parameters decide “{OUTCOME}”</h1>")));
+    let mu_star: Vec<&Vec<String>> = csv[1..].iter().filter(|r| r[3] == "mu_star").collect();
+    let number = |s: &str| s.parse::<f64>().unwrap();
+    let lead = mu_star
+        .iter()
+        .max_by(|a, b| number(&a[4]).total_cmp(&number(&b[4])))
+        .unwrap();
+    let quoted = format!(
+        "(mu* {:.2}, 95% CI {:.2}–{:.2})",
+        number(&lead[4]),
+        number(&lead[5]),
+        number(&lead[6])
+    );
+    let claim = if number(&lead[5]) > 0.0 {
+        format!("<li>{} matters most {quoted}", lead[1])
+    } else {
+        format!("even {}&#39;s interval reaches zero {quoted}", lead[1])
+    };
+    assert!(html.contains(&claim), "{claim} not in {html}");
+    for r in &mu_star {
+        assert!(html.contains(&format!("<li>{}", r[1])) || html.contains(&format!(" {}", r[1])));
+    }
+    assert!(html.contains("<code>weights.balance</code> 0.2..1.2"));
+    assert!(html.contains("12 points x 12 runs = 144 model runs"));
+    assert!(html.contains(&read_table(&dir).unwrap().manifest.scenario_hash));
+    let modified = |name: &str| fs::metadata(dir.join(name)).unwrap().modified().unwrap();
+    assert!(modified("briefing.html") >= modified("sensitivity.csv"));
+    assert!(modified("briefing.html") >= modified("tornado-stable-marriage-chn-rus-vs-usa.svg"));
     // Again: every point is done, so nothing runs and the files are the same.
     let before = fs::read(dir.join("sensitivity.csv")).unwrap();
     succeed(&sensitivity_args(&out, &[&MORRIS[..], &["-q"]].concat()));
     assert_eq!(before, fs::read(dir.join("sensitivity.csv")).unwrap());
+    assert_eq!(html, fs::read_to_string(dir.join("briefing.html")).unwrap());
+    let _ = fs::remove_dir_all(&out);
+}
+
+#[test]
+fn a_briefing_entente_did_not_write_is_kept_without_force() {
+    let out = scratch("foreign");
+    let dir = out.join("sweep-small-morris");
+    fs::create_dir_all(&dir).unwrap();
+    let page = dir.join("briefing.html");
+    fs::write(&page, "<html>my notes</html>").unwrap();
+    let output = entente(&sensitivity_args(&out, &MORRIS));
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("was not written by entente"));
+    assert_eq!(fs::read_to_string(&page).unwrap(), "<html>my notes</html>");
+    assert!(!dir.join("sweep.csv").exists(), "refused before running");
+    succeed(&sensitivity_args(
+        &out,
+        &[&MORRIS[..], &["-q", "--force"]].concat(),
+    ));
+    briefing(&page, 1);
     let _ = fs::remove_dir_all(&out);
 }
 
@@ -107,7 +170,8 @@ fn sobol_writes_first_and_total_indices_for_each_main_outcome() {
     let dir = out.join("sweep-small-sobol");
     assert_eq!(read_table(&dir).unwrap().points.len(), 8 * (3 + 2));
     let csv = rows(&dir.join("sensitivity.csv"));
-    let outcomes: Vec<&String> = csv[1..].iter().map(|r| &r[0]).collect();
+    let mut outcomes: Vec<&String> = csv[1..].iter().map(|r| &r[0]).collect();
+    outcomes.dedup();
     assert!(
         !outcomes.is_empty() && (csv.len() - 1) % 6 == 0,
         "S1 and ST per parameter"
@@ -122,6 +186,12 @@ fn sobol_writes_first_and_total_indices_for_each_main_outcome() {
         })
         .count();
     assert_eq!(charts, (csv.len() - 1) / 6, "one chart per outcome");
+    let html = briefing(&dir.join("briefing.html"), charts);
+    assert!(html.contains("<h1>Which parameters decide the outcomes</h1>"));
+    assert!(html.contains("The first-order indices add up to"));
+    for outcome in outcomes {
+        assert!(html.contains(&format!("<h3>“{outcome}”</h3>")), "{outcome}");
+    }
     let _ = fs::remove_dir_all(&out);
 }
 
@@ -231,6 +301,25 @@ fn discover_finds_a_box_in_a_latin_hypercube_sweep() {
     assert!(dir
         .join("discover-stable-marriage-chn-rus-vs-usa-peeling.svg")
         .exists());
+    // The page holds the printed sentence, the chart and the box.
+    let html = briefing(
+        &dir.join("briefing-discover-stable-marriage-chn-rus-vs-usa.html"),
+        1,
+    );
+    let sentence = stdout.lines().next().unwrap();
+    assert!(html.contains(&format!("<li>{sentence}</li>")), "{html}");
+    assert!(html.contains("Where “stable marriage CHN+RUS vs USA” is likely"));
+    if sentence.starts_with("When ") {
+        assert!(html.contains("<h2>The reported box</h2>"));
+    }
+    // A page of that name entente did not write is kept without --force.
+    let page = dir.join("briefing-discover-stable-marriage-chn-rus-vs-usa.html");
+    fs::write(&page, "<html>my notes</html>").unwrap();
+    let output = entente(&["discover", d, "--outcome", OUTCOME]);
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(fs::read_to_string(&page).unwrap(), "<html>my notes</html>");
+    succeed(&["discover", d, "--outcome", OUTCOME, "--force", "-q"]);
+    assert_eq!(html, fs::read_to_string(&page).unwrap());
     // With a threshold, and an unknown outcome.
     succeed(&[
         "discover",

@@ -1,7 +1,8 @@
 //! `entente discover`: scenario discovery with PRIM over a finished sweep's
 //! parameters. y is the outcome's share at each point (or 1 where it
 //! exceeds `--threshold`); the peeling trajectory goes to discover.csv and
-//! a chart, and the chosen box is printed as sentences.
+//! a chart, the chosen box is printed as a sentence, and a briefing page
+//! holds sentence, chart and box.
 
 use std::fmt::Write as _;
 
@@ -12,8 +13,9 @@ use crate::chart::{render, Frame};
 use crate::cli::DiscoverArgs;
 use crate::outcome::naming::Named;
 use crate::output::files::write_whole;
+use crate::report::analysis::{self, DiscoverPage};
 use crate::report::csv;
-use crate::sensitivity::prim::{self, Peeling, PrimBox};
+use crate::sensitivity::prim::{self, Peeling};
 use crate::sweep::read_table;
 
 /// Boxes whose density is this close to the best count as equally dense;
@@ -103,8 +105,12 @@ pub fn execute(args: &DiscoverArgs) -> Result<(), Error> {
         }
         text.push('\n');
     }
-    let stem = format!("discover-{}", crate::chart::sweep::slug(&label));
-    let csv_path = args.dir.join(format!("{stem}.csv"));
+    let slug = crate::chart::sweep::slug(&label);
+    let stem = format!("discover-{slug}");
+    let page = args.dir.join(analysis::discover_file(&slug));
+    super::report::check_target(&page, args.force)?;
+    let csv_name = format!("{stem}.csv");
+    let csv_path = args.dir.join(&csv_name);
     write_whole(&csv_path, text.as_bytes())?;
     let what = match args.threshold {
         Some(t) => format!(
@@ -133,86 +139,25 @@ pub fn execute(args: &DiscoverArgs) -> Result<(), Error> {
         args.charts.size,
     )?;
     let png = write_figure(&args.dir, &figure)?;
+    let input = DiscoverPage {
+        manifest: &table.manifest,
+        label,
+        what,
+        alpha: args.alpha,
+        min_coverage: args.min_coverage,
+        threshold: args.threshold,
+        whole: &trajectory[0],
+        chosen,
+        figure,
+        csv: csv_name,
+    };
+    write_whole(&page, analysis::discover_html(&input).as_bytes())?;
     if !args.quiet {
-        match chosen {
-            Some(b) => println!(
-                "{}",
-                sentence(b, &trajectory[0], &table.parameters, &label, args.threshold)
-            ),
-            None => println!(
-                "No box covers {} of the {what}; lower --min-coverage.",
-                crate::chart::percent(args.min_coverage)
-            ),
-        }
+        let names: Vec<&str> = table.parameters.iter().map(String::as_str).collect();
+        println!("{}", analysis::discover_sentence(&input, &names));
         println!("  wrote {}", csv_path.display());
         println!("  wrote {} (and .svg)", png.display());
+        println!("  wrote {}", page.display());
     }
     Ok(())
-}
-
-/// The box in words: only the limits peeling moved are conditions.
-pub fn sentence(
-    chosen: &PrimBox,
-    whole: &PrimBox,
-    parameters: &[String],
-    label: &str,
-    threshold: Option<f64>,
-) -> String {
-    let mut conditions = Vec::new();
-    for (i, ((lo, hi), (lo0, hi0))) in chosen.bounds.iter().zip(&whole.bounds).enumerate() {
-        let name = &parameters[i];
-        match (lo > lo0, hi < hi0) {
-            (true, true) => {
-                conditions.push(format!("{name} lies between {} and {}", g(*lo), g(*hi)))
-            }
-            (true, false) => conditions.push(format!("{name} is above {}", g(*lo))),
-            (false, true) => conditions.push(format!("{name} is below {}", g(*hi))),
-            (false, false) => {}
-        }
-    }
-    let pct = crate::chart::percent;
-    let result = match threshold {
-        Some(t) => format!(
-            "“{label}” exceeds {} at {} of the sampled points, covering {} of all points where it does",
-            pct(t),
-            pct(chosen.density),
-            pct(chosen.coverage)
-        ),
-        None => format!(
-            "“{label}” happens in {} of runs, covering {} of all runs where it happens",
-            pct(chosen.density),
-            pct(chosen.coverage)
-        ),
-    };
-    let base = format!(
-        " (over the whole sweep: {}; the box holds {} of the points)",
-        pct(whole.density),
-        pct(chosen.mass)
-    );
-    if conditions.is_empty() {
-        format!("No parameter range stands out: {result}{base}.")
-    } else {
-        format!("When {}, {result}{base}.", join_and(&conditions))
-    }
-}
-
-fn join_and(items: &[String]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => one.clone(),
-        [init @ .., last] => format!("{} and {last}", init.join(", ")),
-    }
-}
-
-/// A limit, to three significant digits.
-fn g(x: f64) -> String {
-    let digits = if x.abs() >= 10.0 {
-        1
-    } else if x.abs() >= 1.0 {
-        2
-    } else {
-        3
-    };
-    let t = format!("{x:.digits$}");
-    t.trim_end_matches('0').trim_end_matches('.').to_string()
 }

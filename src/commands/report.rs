@@ -12,6 +12,7 @@ use crate::cli::{BriefingArgs, ChartArgs, ReportArgs};
 use crate::output::files::write_whole;
 use crate::output::OutputError;
 use crate::report::briefing::{self, BriefingInput};
+use crate::report::page;
 use crate::report::results::RunResults;
 
 pub fn execute(args: &ReportArgs) -> Result<(), Error> {
@@ -92,7 +93,7 @@ pub(crate) fn check_target(path: &Path, force: bool) -> Result<bool, Error> {
             }))
         }
     };
-    if force || briefing::written_by_entente(&text) {
+    if force || page::written_by_entente(&text) {
         return Ok(true);
     }
     Err(Error::Usage(format!(

@@ -13,7 +13,8 @@ use crate::chart::Frame;
 use crate::cli::SensitivityArgs;
 use crate::outcome::naming::Named;
 use crate::output::files::write_whole;
-use crate::report::csv;
+use crate::report::analysis::{self, Analysis, Indices, SensitivityPage};
+use crate::report::{briefing, csv};
 use crate::scenario;
 use crate::sensitivity::{morris, sobol};
 use crate::sweep::store::{Manifest, SweepTable, CSV};
@@ -141,11 +142,11 @@ pub fn execute(args: &SensitivityArgs) -> Result<(), Error> {
         .threads
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
     let points = plan.points.len();
+    let size = match &method {
+        Method::Morris(_) => format!("{} trajectories x ({k} + 1) points", args.trajectories),
+        Method::Sobol(_) => format!("N = {} x ({k} + 2) points", args.samples),
+    };
     if !args.common.quiet {
-        let size = match &method {
-            Method::Morris(_) => format!("{} trajectories x ({k} + 1) points", args.trajectories),
-            Method::Sobol(_) => format!("N = {} x ({k} + 2) points", args.samples),
-        };
         println!(
             "{}: {} over {}, {size} = {points} points x {} runs = {} model runs",
             scenario.name,
@@ -158,6 +159,11 @@ pub fn execute(args: &SensitivityArgs) -> Result<(), Error> {
     let dir = folder(&args.common.out, &mut manifest, args.shard);
     if args.dry_run {
         return dry_run(&scenario, &plan, &manifest, threads, &dir);
+    }
+    // Refused before any point runs rather than after the last.
+    let page = dir.join(briefing::FILE);
+    if args.shard.is_none() {
+        super::report::check_target(&page, args.common.force)?;
     }
     let mut store = SweepStore::open(&dir, &manifest, args.common.force)?;
     let Ran { first, seconds, .. } = run_points(
@@ -191,6 +197,8 @@ pub fn execute(args: &SensitivityArgs) -> Result<(), Error> {
     let mut text = String::from(HEADER);
     let mut printed = String::new();
     let mut written = Vec::new();
+    let mut analyses = Vec::new();
+    let mut figures = Vec::new();
     for Named {
         classifier,
         outcome,
@@ -202,15 +210,8 @@ pub fn execute(args: &SensitivityArgs) -> Result<(), Error> {
             .iter()
             .map(|p| p.share(classifier, outcome).map_or(0.0, |o| o.share))
             .collect();
-        let (bars, axis, legend) = analyse(
-            &method,
-            &params,
-            &y,
-            args.bootstrap as usize,
-            seed,
-            label,
-            &mut text,
-        );
+        let indices = indices(&method, &y, args.bootstrap as usize, seed);
+        let (bars, axis, legend) = rows_and_bars(&indices, &params, label, &mut text);
         summary_lines(&mut printed, label, &bars, &method);
         let frame = Frame {
             name: format!("tornado-{}", crate::chart::sweep::slug(label)),
@@ -229,9 +230,22 @@ pub fn execute(args: &SensitivityArgs) -> Result<(), Error> {
         };
         let figure = tornado::figure(frame, TornadoPlot { bars, axis, legend }, args.charts.size)?;
         written.push(write_figure(&store.path(""), &figure)?);
+        figures.push(figure);
+        analyses.push(Analysis {
+            label: label.clone(),
+            indices,
+        });
     }
     let csv_path = store.path("sensitivity.csv");
     write_whole(&csv_path, text.as_bytes())?;
+    let html = analysis::sensitivity_html(&SensitivityPage {
+        manifest: &table.manifest,
+        size,
+        resamples: args.bootstrap as usize,
+        analyses,
+        figures,
+    });
+    write_whole(&page, html.as_bytes())?;
     if !args.common.quiet {
         if first > 0 {
             println!("resumed after {first} of {points} points");
@@ -246,6 +260,7 @@ pub fn execute(args: &SensitivityArgs) -> Result<(), Error> {
         for path in written {
             println!("  wrote {} (and .svg)", path.display());
         }
+        println!("  wrote {}", page.display());
     }
     Ok(())
 }
@@ -285,35 +300,56 @@ fn chosen_outcomes(table: &SweepTable, wanted: Option<&str>) -> Vec<Named> {
     }
 }
 
-/// Indices of one outcome: appends its rows to `text` and returns the bars.
-fn analyse(
-    method: &Method,
+/// Indices of one outcome, rounded as sensitivity.csv writes them, so
+/// that the briefing's sentences quote the file's numbers.
+fn indices(method: &Method, y: &[f64], resamples: usize, seed: u64) -> Indices {
+    match method {
+        Method::Morris(design) => Indices::Morris(
+            design
+                .analyse(y, resamples, seed)
+                .into_iter()
+                .map(|m| m.map(csv::rounded))
+                .collect(),
+        ),
+        Method::Sobol(design) => Indices::Sobol(
+            design
+                .analyse(y, resamples, seed)
+                .into_iter()
+                .map(|s| s.map(csv::rounded))
+                .collect(),
+        ),
+    }
+}
+
+/// One outcome's rows of sensitivity.csv, appended to `text`, and its
+/// tornado bars, axis and legend.
+fn rows_and_bars(
+    indices: &Indices,
     params: &[SweepParam],
-    y: &[f64],
-    resamples: usize,
-    seed: u64,
     label: &str,
     text: &mut String,
 ) -> (Vec<TornadoBar>, String, Vec<String>) {
+    let method = match indices {
+        Indices::Morris(_) => "morris",
+        Indices::Sobol(_) => "sobol",
+    };
     let mut row = |param: &str, index: &str, value: f64, ci: Option<(f64, f64)>| {
         let (lo, hi) = ci.map_or((String::new(), String::new()), |(a, b)| {
             (csv::number(a), csv::number(b))
         });
         let _ = writeln!(
             text,
-            "{},{},{},{index},{},{lo},{hi}",
+            "{},{},{method},{index},{},{lo},{hi}",
             csv::field(label),
             csv::field(param),
-            method.name(),
             csv::number(value)
         );
     };
-    match method {
-        Method::Morris(design) => {
-            let indices = design.analyse(y, resamples, seed);
+    match indices {
+        Indices::Morris(indices) => {
             let bars = params
                 .iter()
-                .zip(&indices)
+                .zip(indices)
                 .map(|(p, m)| {
                     row(&p.name, "mu_star", m.mu_star, Some(m.mu_star_ci));
                     row(&p.name, "mu", m.mu, None);
@@ -333,11 +369,10 @@ fn analyse(
                 vec!["mu* (95% bootstrap interval)".into()],
             )
         }
-        Method::Sobol(design) => {
-            let indices = design.analyse(y, resamples, seed);
+        Indices::Sobol(indices) => {
             let bars = params
                 .iter()
-                .zip(&indices)
+                .zip(indices)
                 .map(|(p, s)| {
                     row(&p.name, "S1", s.first, Some(s.first_ci));
                     row(&p.name, "ST", s.total, Some(s.total_ci));

@@ -73,8 +73,17 @@ pub fn number(x: f64) -> String {
     if !x.is_finite() {
         return String::new();
     }
-    let formatted = format!("{x:.6e}");
-    let value: f64 = formatted.parse().unwrap_or(x);
+    format!("{}", rounded(x))
+}
+
+/// `x` as [`number`] writes it, so that a page quoting a CSV's numbers
+/// quotes the very numbers in the file.
+pub fn rounded(x: f64) -> f64 {
+    let value: f64 = format!("{x:.6e}").parse().unwrap_or(x);
     // `-0` is a rounding artefact, not a finding.
-    format!("{}", if value == 0.0 { 0.0 } else { value })
+    if value == 0.0 {
+        0.0
+    } else {
+        value
+    }
 }

@@ -32,6 +32,18 @@ pub struct MorrisIndex {
     pub mu_star_ci: (f64, f64),
 }
 
+impl MorrisIndex {
+    /// Every number passed through `f` (e.g. rounded as a file writes it).
+    pub fn map(self, f: impl Fn(f64) -> f64) -> Self {
+        MorrisIndex {
+            mu: f(self.mu),
+            mu_star: f(self.mu_star),
+            sigma: f(self.sigma),
+            mu_star_ci: (f(self.mu_star_ci.0), f(self.mu_star_ci.1)),
+        }
+    }
+}
+
 /// Draws `trajectories` trajectories over `factors` factors on a grid of
 /// `levels` (even, >= 2) levels, from `seed`.
 pub fn design(factors: usize, levels: usize, trajectories: usize, seed: u64) -> MorrisDesign {

@@ -31,6 +31,18 @@ pub struct SobolIndex {
     pub total_ci: (f64, f64),
 }
 
+impl SobolIndex {
+    /// Every number passed through `f` (e.g. rounded as a file writes it).
+    pub fn map(self, f: impl Fn(f64) -> f64) -> Self {
+        SobolIndex {
+            first: f(self.first),
+            first_ci: (f(self.first_ci.0), f(self.first_ci.1)),
+            total: f(self.total),
+            total_ci: (f(self.total_ci.0), f(self.total_ci.1)),
+        }
+    }
+}
+
 /// Draws A and B (N = `samples` rows each) and builds the design.
 pub fn design(factors: usize, samples: usize, seed: u64) -> SobolDesign {
     let mut rng = stream(seed, SOBOL_STREAM);
