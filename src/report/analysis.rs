@@ -7,6 +7,7 @@
 
 use std::fmt::Write;
 
+use super::findings::list;
 use super::page::{self, escape, FigureSection};
 use crate::chart::{percent, thousands, Figure};
 use crate::sensitivity::morris::MorrisIndex;
@@ -64,7 +65,7 @@ pub fn sensitivity_html(input: &SensitivityPage) -> String {
     };
     let question = format!(
         "Over the ranges tried, which of {} move {what}, and which hardly matter?",
-        join_and(&names)
+        list(&names)
     );
     let mut out = String::new();
     page::begin(&mut out, &title);
@@ -276,7 +277,7 @@ fn ranking_sentences(
         let highest = small.iter().map(|&i| ci[i].1).fold(0.0, f64::max);
         out.push(format!(
             "{} {verb} ({index} below {}, the upper end of the 95% CI)",
-            join_and(&listed),
+            list(&listed),
             above(highest)
         ));
     }
@@ -318,7 +319,7 @@ pub fn morris_sentences(names: &[&str], indices: &[MorrisIndex]) -> Vec<String> 
     if !entangled.is_empty() {
         out.push(format!(
             "Sigma is as large as mu* for {}: {} effect depends on the other parameters' values (interactions or non-linear effects).",
-            join_and(&entangled),
+            list(&entangled),
             if entangled.len() == 1 { "its" } else { "their" }
         ));
     }
@@ -395,7 +396,7 @@ pub fn discover_html(input: &DiscoverPage) -> String {
     let title = format!("Where “{}” is likely", input.label);
     let question = format!(
         "Which ranges of {} make “{}” likely?",
-        join_and(&names),
+        list(&names),
         input.label
     );
     let mut out = String::new();
@@ -451,8 +452,8 @@ pub fn discover_html(input: &DiscoverPage) -> String {
                 .map(|(name, ((lo, hi), (lo0, hi0)))| {
                     vec![
                         format!("<code>{}</code>", escape(name)),
-                        format!("{}–{}", g(*lo), g(*hi)),
-                        format!("{}–{}", g(*lo0), g(*hi0)),
+                        format!("{}–{}", limit(*lo), limit(*hi)),
+                        format!("{}–{}", limit(*lo0), limit(*hi0)),
                     ]
                 })
                 .collect();
@@ -527,11 +528,13 @@ pub fn box_sentence(
     for (i, ((lo, hi), (lo0, hi0))) in chosen.bounds.iter().zip(&whole.bounds).enumerate() {
         let name = parameters[i];
         match (lo > lo0, hi < hi0) {
-            (true, true) => {
-                conditions.push(format!("{name} lies between {} and {}", g(*lo), g(*hi)))
-            }
-            (true, false) => conditions.push(format!("{name} is above {}", g(*lo))),
-            (false, true) => conditions.push(format!("{name} is below {}", g(*hi))),
+            (true, true) => conditions.push(format!(
+                "{name} lies between {} and {}",
+                limit(*lo),
+                limit(*hi)
+            )),
+            (true, false) => conditions.push(format!("{name} is above {}", limit(*lo))),
+            (false, true) => conditions.push(format!("{name} is below {}", limit(*hi))),
             (false, false) => {}
         }
     }
@@ -557,21 +560,12 @@ pub fn box_sentence(
         format!("No parameter range stands out: {result}{base}.")
     } else {
         let conditions: Vec<&str> = conditions.iter().map(String::as_str).collect();
-        format!("When {}, {result}{base}.", join_and(&conditions))
-    }
-}
-
-/// `a`, `a and b`, `a, b and c`.
-fn join_and(items: &[&str]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => one.to_string(),
-        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+        format!("When {}, {result}{base}.", list(&conditions))
     }
 }
 
 /// A limit, to three significant digits.
-fn g(x: f64) -> String {
+fn limit(x: f64) -> String {
     let digits = if x.abs() >= 10.0 {
         1
     } else if x.abs() >= 1.0 {

@@ -406,12 +406,15 @@ pub fn actor(summary: &Summary, id: &str) -> String {
     }
 }
 
-/// `A`, `A and B`, `A, B and C`.
-fn list(items: &[String]) -> String {
+/// `A`, `A and B`, `A, B and C`: a list in a sentence.
+pub(crate) fn list<S: AsRef<str>>(items: &[S]) -> String {
     match items {
         [] => String::new(),
-        [one] => one.clone(),
-        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+        [one] => one.as_ref().to_string(),
+        [init @ .., last] => {
+            let init: Vec<&str> = init.iter().map(AsRef::as_ref).collect();
+            format!("{} and {}", init.join(", "), last.as_ref())
+        }
     }
 }
 
