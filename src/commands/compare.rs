@@ -14,7 +14,8 @@ use sha2::{Digest, Sha256};
 
 use super::merge::{check_version, cover_once, merge_runs, read_description, refuse, write_merged};
 use super::run::{
-    check_not_interrupted, plan_budgets, prepare, run_scenario, run_shard, write_figures,
+    check_not_interrupted, plan_budgets, prepare, prepare_results, run_scenario, run_shard,
+    write_figures,
 };
 use super::{report, Error};
 use crate::chart;
@@ -93,16 +94,9 @@ impl Study {
         })
     }
 
-    /// Prepares `dir` for this comparison's folder (or a shard's), whose
-    /// completeness `marker` marks.
-    fn prepare(&self, dir: &Path, marker: &'static str, force: bool) -> Result<ResultDir, Error> {
-        let provenance = Provenance {
-            scenario_hash: self.scenario_hash.clone(),
-            seed: self.seed,
-            runs: self.runs,
-            version: self.tool_version.clone(),
-        };
-        Ok(ResultDir::prepare_marked(dir, marker, &provenance, force)?)
+    /// The identity of this comparison's folder and of its shards'.
+    fn provenance(&self) -> Provenance {
+        Provenance::current(self.scenario_hash.clone(), self.seed, self.runs)
     }
 }
 
@@ -112,11 +106,7 @@ fn identity<'a>(scenarios: impl Iterator<Item = &'a Scenario>) -> String {
     for s in scenarios {
         hasher.update(format!("{}={}\n", s.name, s.hash()));
     }
-    hasher
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    crate::scenario::hex(&hasher.finalize())
 }
 
 #[derive(Serialize)]
@@ -153,8 +143,7 @@ pub fn execute(args: &CompareArgs) -> Result<(), Error> {
     let budgets = plan_budgets(&scenarios, &|_| study.runs, &args.settings)?;
     let force = args.settings.common.force;
     let root = args.settings.common.out.join(&study.name);
-    let dir = study.prepare(&root, COMPARISON, force)?;
-    report::check_target(&dir.path(briefing::FILE), force)?;
+    let dir = prepare_results(&root, COMPARISON, &study.provenance(), force)?;
     let mut results = Vec::new();
     for (scenario, budget) in scenarios.iter().zip(&budgets) {
         let finished = run_scenario(
@@ -259,7 +248,12 @@ fn compare_shard(
         .common
         .out
         .join(format!("{}.{}", study.name, shard.label()));
-    let dir = study.prepare(&root, SHARD_FILE, args.settings.common.force)?;
+    let dir = ResultDir::prepare_marked(
+        &root,
+        SHARD_FILE,
+        &study.provenance(),
+        args.settings.common.force,
+    )?;
     let mut seconds = 0.0;
     for (done, (scenario, budget)) in scenarios.iter().zip(&budgets).enumerate() {
         let part = run_shard(
@@ -361,8 +355,7 @@ pub fn merge(args: &MergeArgs) -> Result<(), Error> {
         .out
         .clone()
         .unwrap_or_else(|| Path::new("output").join(&study.name));
-    let dir = study.prepare(&root, COMPARISON, args.force)?;
-    report::check_target(&dir.path(briefing::FILE), args.force)?;
+    let dir = prepare_results(&root, COMPARISON, &study.provenance(), args.force)?;
     let mut results = Vec::new();
     for run in &runs {
         let out = root.join(&run.scenario.name);

@@ -13,12 +13,11 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::run::write_results;
-use super::{report, Error};
+use super::run::{prepare_results, timing_json, write_results};
+use super::Error;
 use crate::cli::{ChartArgs, MergeArgs};
-use crate::output::files::Provenance;
+use crate::output::files::{Provenance, SUMMARY};
 use crate::output::ResultDir;
-use crate::report::briefing;
 use crate::report::results::RunResults;
 use crate::report::summary::TOOL_VERSION;
 use crate::runner::shard::Shard;
@@ -56,10 +55,7 @@ pub struct ShardInfo {
 }
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    scenario::hex(&Sha256::digest(bytes))
 }
 
 /// Prepares a shard folder before its runs start: refuses, unless
@@ -70,12 +66,7 @@ pub fn prepare_shard(
     (seed, runs): (u64, u64),
     force: bool,
 ) -> Result<ResultDir, Error> {
-    let provenance = Provenance {
-        scenario_hash: scenario.hash(),
-        seed,
-        runs,
-        version: TOOL_VERSION.to_string(),
-    };
+    let provenance = Provenance::current(scenario.hash(), seed, runs);
     Ok(ResultDir::prepare_marked(
         dir,
         SHARD_FILE,
@@ -340,21 +331,9 @@ pub(super) fn write_merged(
     force: bool,
 ) -> Result<(RunResults, Vec<PathBuf>), Error> {
     let info = &run.info;
-    let provenance = Provenance {
-        scenario_hash: info.scenario_hash.clone(),
-        seed: info.seed,
-        runs: info.runs,
-        version: TOOL_VERSION.to_string(),
-    };
-    let dir = ResultDir::prepare(out, &provenance, force)?;
-    report::check_target(&dir.path(briefing::FILE), force)?;
-    let timing = format!(
-        "{{\n  \"shards\": {},\n  \"runs\": {},\n  \"seconds\": {:.3},\n  \"runs_per_second\": {:.1}\n}}\n",
-        info.shards,
-        info.runs,
-        run.seconds,
-        info.runs as f64 / f64::max(run.seconds, 1e-9)
-    );
+    let provenance = Provenance::current(info.scenario_hash.clone(), info.seed, info.runs);
+    let dir = prepare_results(out, SUMMARY, &provenance, force)?;
+    let timing = timing_json(("shards", info.shards), info.runs, run.seconds);
     let experiment = Experiment::new(&run.scenario);
     write_results(
         &experiment,

@@ -17,7 +17,6 @@ use crate::output::progress::runs_bar;
 use crate::output::ResultDir;
 use crate::report::briefing::{self, BriefingInput};
 use crate::report::results::{RunResults, SeriesTable, TRAJECTORIES};
-use crate::report::summary::TOOL_VERSION;
 use crate::report::{csv, json, table, Summary};
 use crate::runner::budget::{self, Budget};
 use crate::runner::shard::Shard;
@@ -158,14 +157,8 @@ pub fn run_scenario(
             budget::bytes(budget.memory_bytes)
         );
     }
-    let provenance = Provenance {
-        scenario_hash: scenario.hash(),
-        seed,
-        runs,
-        version: TOOL_VERSION.to_string(),
-    };
-    let dir = ResultDir::prepare(dir, &provenance, settings.common.force)?;
-    report::check_target(&dir.path(briefing::FILE), settings.common.force)?;
+    let provenance = Provenance::current(scenario.hash(), seed, runs);
+    let dir = prepare_results(dir, SUMMARY, &provenance, settings.common.force)?;
     let experiment = Experiment::new(scenario);
     let Some((aggregate, seconds)) =
         run_range(&experiment, seed, (0, runs), threads, settings.common.quiet)
@@ -173,16 +166,38 @@ pub fn run_scenario(
         dir.abandon();
         return Err(interrupted(&scenario.name, done));
     };
-    let timing = format!(
-        "{{\n  \"threads\": {threads},\n  \"runs\": {runs},\n  \"seconds\": {seconds:.3},\n  \"runs_per_second\": {:.1}\n}}\n",
-        runs as f64 / seconds.max(1e-9)
-    );
+    let timing = timing_json(("threads", threads as u64), runs, seconds);
     let (results, written) = write_results(&experiment, &aggregate, seed, &dir, charts, &timing)?;
     Ok(Finished {
         results,
         written,
         seconds,
     })
+}
+
+/// Prepares `dir` for results whose completeness `marker` marks, and
+/// checks that its briefing.html may be replaced: every folder that gets a
+/// briefing is prepared through here, before its runs start or its shards
+/// are written out.
+pub fn prepare_results(
+    dir: &Path,
+    marker: &'static str,
+    provenance: &Provenance,
+    force: bool,
+) -> Result<ResultDir, Error> {
+    let dir = ResultDir::prepare_marked(dir, marker, provenance, force)?;
+    report::check_target(&dir.path(briefing::FILE), force)?;
+    Ok(dir)
+}
+
+/// timing.json: kept apart from the results because it differs from one
+/// machine, thread count or shard split to the next. `(what, count)` is
+/// `("threads", n)` for a run, `("shards", n)` for a merge.
+pub fn timing_json((what, count): (&str, u64), runs: u64, seconds: f64) -> String {
+    format!(
+        "{{\n  \"{what}\": {count},\n  \"runs\": {runs},\n  \"seconds\": {seconds:.3},\n  \"runs_per_second\": {:.1}\n}}\n",
+        runs as f64 / seconds.max(1e-9)
+    )
 }
 
 /// Runs `first..end` of `experiment` from `seed` on `threads` threads with

@@ -32,6 +32,18 @@ pub struct Provenance {
     pub version: String,
 }
 
+impl Provenance {
+    /// The identity of results this build of entente writes.
+    pub fn current(scenario_hash: String, seed: u64, runs: u64) -> Self {
+        Provenance {
+            scenario_hash,
+            seed,
+            runs,
+            version: crate::report::summary::TOOL_VERSION.to_string(),
+        }
+    }
+}
+
 pub struct ResultDir {
     dir: PathBuf,
     /// The outermost folder `prepare` created, if it created any.
