@@ -156,6 +156,13 @@ fn sensitivity_shards_merged_then_analysed_equal_the_unsharded_analysis() {
         })
         .collect();
     let merged = root.join("merged");
+    // The outcome belongs to the analysis, not to the merge of points.
+    let mut args = vec!["merge", "--outcome", "loose triangle"];
+    args.extend(dirs.iter().map(String::as_str));
+    let refused = entente(&args);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&refused.stderr)
+        .contains("--outcome does not apply to shards of `entente sensitivity`"));
     let output = merge(&dirs, &merged.join(format!("{NAME}-morris")));
     assert!(
         output.status.success(),

@@ -12,11 +12,12 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::merge::{check_version, cover_once, merge_runs, read_description, refuse, write_merged};
+use super::merge::{check_version, cover_once, merge_runs, refuse, write_merged};
 use super::run::{
     check_not_interrupted, plan_budgets, prepare, prepare_results, run_scenario, run_shard,
     write_figures,
 };
+use super::shard_folder::read_description;
 use super::{report, Error};
 use crate::chart;
 use crate::cli::{ChartArgs, CompareArgs, MergeArgs};

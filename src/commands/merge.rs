@@ -2,22 +2,22 @@
 //! the result folder the unsharded run writes, byte for byte (but for
 //! timing.json, which sums the shards' seconds); those of
 //! `compare --shard K/N` into the unsharded comparison's folder (see
-//! `commands::compare::merge`), and those of `sweep --shard K/N` into the
-//! unsharded sweep's folder (see `commands::sweep::merge`).
+//! `commands::compare::merge`), and those of `sweep` or `sensitivity
+//! --shard K/N` into the unsharded sweep's or design's folder (see
+//! `commands::sweep::merge`). The run shard folder itself is
+//! `commands::shard_folder`'s.
 
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
-
 use super::run::{prepare_results, timing_json, write_results};
+use super::shard_folder::{
+    read_description, sha256_hex, ShardInfo, AGGREGATE_FILE, SHARD_FILE, SHARD_FORMAT,
+};
 use super::Error;
 use crate::cli::{ChartArgs, MergeArgs};
 use crate::output::files::{Provenance, SUMMARY};
-use crate::output::ResultDir;
 use crate::report::results::RunResults;
 use crate::report::summary::TOOL_VERSION;
 use crate::runner::shard::Shard;
@@ -25,117 +25,9 @@ use crate::runner::{Aggregate, Experiment};
 use crate::scenario::{self, Scenario};
 use crate::sweep::store::MANIFEST;
 
-/// A shard folder's description, written last (it marks the folder complete).
-pub const SHARD_FILE: &str = "shard.json";
-/// The shard's exact aggregate (format `entente-agg-v1`).
-pub const AGGREGATE_FILE: &str = "aggregate.bin";
-/// The value of `format` in shard.json.
-pub const SHARD_FORMAT: &str = "entente-shard-v1";
-
-/// shard.json: what was run, and which part of it.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct ShardInfo {
-    pub format: String,
-    pub scenario: String,
-    pub scenario_hash: String,
-    /// The scenario file as given to `run` (merge reads it from there), then
-    /// the files it extends.
-    pub sources: Vec<PathBuf>,
-    pub seed: u64,
-    /// Runs of the whole study, not of this shard.
-    pub runs: u64,
-    pub shard: u64,
-    pub shards: u64,
-    /// This shard's runs: `first..end`.
-    pub first: u64,
-    pub end: u64,
-    pub tool_version: String,
-    pub seconds: f64,
-    pub aggregate_sha256: String,
-}
-
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    scenario::hex(&Sha256::digest(bytes))
-}
-
-/// Prepares a shard folder before its runs start: refuses, unless
-/// `force`, one that holds another study's shard.
-pub fn prepare_shard(
-    dir: &Path,
-    scenario: &Scenario,
-    (seed, runs): (u64, u64),
-    force: bool,
-) -> Result<ResultDir, Error> {
-    let provenance = Provenance::current(scenario.hash(), seed, runs);
-    Ok(ResultDir::prepare_marked(
-        dir,
-        SHARD_FILE,
-        &provenance,
-        force,
-    )?)
-}
-
-/// Writes a shard folder: the aggregate, then shard.json.
-pub fn write_shard(
-    dir: &ResultDir,
-    scenario: &Scenario,
-    (seed, runs, shard): (u64, u64, Shard),
-    aggregate: &Aggregate,
-    seconds: f64,
-) -> Result<Vec<PathBuf>, Error> {
-    let bytes = aggregate.to_bytes();
-    let (first, end) = shard.range(runs);
-    let info = ShardInfo {
-        format: SHARD_FORMAT.into(),
-        scenario: scenario.name.clone(),
-        scenario_hash: scenario.hash(),
-        sources: scenario.sources.iter().map(|s| s.path.clone()).collect(),
-        seed,
-        runs,
-        shard: shard.index,
-        shards: shard.count,
-        first,
-        end,
-        tool_version: TOOL_VERSION.to_string(),
-        seconds: (seconds * 1000.0).round() / 1000.0,
-        aggregate_sha256: sha256_hex(&bytes),
-    };
-    let mut text = serde_json::to_string_pretty(&info).expect("shard info serialises");
-    text.push('\n');
-    Ok(vec![
-        dir.write(AGGREGATE_FILE, &bytes)?,
-        dir.write(SHARD_FILE, text.as_bytes())?,
-    ])
-}
-
+/// A refusal to merge: the user's input, exit code 2.
 pub(super) fn refuse(message: String) -> Error {
     Error::Usage(format!("error: {message}"))
-}
-
-/// Reads a shard folder's description, the JSON file `file` in `dir`
-/// whose `format` must be `format`.
-pub(super) fn read_description<T: DeserializeOwned>(
-    dir: &Path,
-    (file, format): (&str, &str),
-) -> Result<T, Error> {
-    let path = dir.join(file);
-    let text = fs::read_to_string(&path).map_err(|e| {
-        refuse(format!(
-            "`{}` is not a complete shard folder: cannot read {file}: {e}",
-            dir.display()
-        ))
-    })?;
-    let damaged = |e: serde_json::Error| refuse(format!("`{}` is damaged: {e}", path.display()));
-    let value: serde_json::Value = serde_json::from_str(&text).map_err(damaged)?;
-    let found = value.get("format").and_then(serde_json::Value::as_str);
-    if found != Some(format) {
-        return Err(refuse(format!(
-            "`{}` has format `{}`, not `{format}`",
-            path.display(),
-            found.unwrap_or("?")
-        )));
-    }
-    serde_json::from_value(value).map_err(damaged)
 }
 
 /// Checks that the shards belong to one study and cover it exactly once.
@@ -351,6 +243,8 @@ enum Kind {
     Run,
     Compare,
     Sweep,
+    /// Sweep-store folders of a Morris or Sobol design.
+    Sensitivity,
 }
 
 impl Kind {
@@ -361,8 +255,16 @@ impl Kind {
         } else if dir.join(super::compare::SHARD_FILE).exists() {
             Ok(Kind::Compare)
         } else if dir.join(MANIFEST).exists() {
-            // Also an unfinished sweep shard, which sweep's merge names.
-            Ok(Kind::Sweep)
+            // Also an unfinished shard, which sweep's merge names; an
+            // unreadable manifest is its to report, too.
+            let design = fs::read_to_string(dir.join(MANIFEST))
+                .ok()
+                .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok())
+                .and_then(|m| m.get("design")?.as_str().map(str::to_string));
+            Ok(match design {
+                Some(d) if super::sensitivity::is_method(&d) => Kind::Sensitivity,
+                _ => Kind::Sweep,
+            })
         } else if dir.is_dir() {
             Err(refuse(format!(
                 "`{}` is not a complete shard folder (it has no {SHARD_FILE}, {} or {MANIFEST}): \
@@ -380,6 +282,7 @@ impl Kind {
             Kind::Run => "run",
             Kind::Compare => "compare",
             Kind::Sweep => "sweep",
+            Kind::Sensitivity => "sensitivity",
         }
     }
 }
@@ -399,18 +302,21 @@ pub fn execute(args: &MergeArgs) -> Result<(), Error> {
         )));
     }
     // A flag the folders' kind has no use for is refused, not ignored.
+    let dyads = (!args.charts.dyads.is_empty()).then_some("--dyads");
+    let outcome = args.outcome.is_some().then_some("--outcome");
     let unused = match kinds[0] {
-        Kind::Sweep => (!args.charts.dyads.is_empty()).then_some("--dyads"),
-        Kind::Run | Kind::Compare => args.outcome.is_some().then_some("--outcome"),
+        Kind::Sweep => dyads,
+        Kind::Sensitivity => dyads.or(outcome),
+        Kind::Run | Kind::Compare => outcome,
     };
     if let Some(flag) = unused {
         return Err(refuse(format!(
-            "{flag} does not apply to shards of `entente {}`\n  = help: --outcome is for sweep shards, --dyads for run and compare shards",
+            "{flag} does not apply to shards of `entente {}`\n  = help: --outcome is for sweep shards, --dyads for run and compare shards; a sensitivity's outcome goes to `entente sensitivity` when it computes the indices",
             kinds[0].command()
         )));
     }
     match kinds[0] {
-        Kind::Sweep => return super::sweep::merge(args),
+        Kind::Sweep | Kind::Sensitivity => return super::sweep::merge(args),
         Kind::Compare => return super::compare::merge(args),
         Kind::Run => {}
     }

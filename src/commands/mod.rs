@@ -9,6 +9,7 @@ pub mod report;
 pub mod run;
 pub mod schema;
 pub mod sensitivity;
+pub mod shard_folder;
 pub mod sweep;
 
 use thiserror::Error;

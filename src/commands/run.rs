@@ -9,7 +9,7 @@ use std::time::Instant;
 use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
 
 use super::check::load_all;
-use super::{merge, report, Error};
+use super::{report, shard_folder, Error};
 use crate::chart::{fan, Figure};
 use crate::cli::{ChartArgs, RunArgs, RunSettings};
 use crate::output::files::{Provenance, SUMMARY};
@@ -371,7 +371,7 @@ pub fn run_shard(
     settings: &RunSettings,
 ) -> Result<(Vec<PathBuf>, f64), Error> {
     let experiment = Experiment::new(scenario);
-    let dir = merge::prepare_shard(dir, scenario, (seed, runs), settings.common.force)?;
+    let dir = shard_folder::prepare_shard(dir, scenario, (seed, runs), settings.common.force)?;
     let Some((aggregate, seconds)) = run_range(
         &experiment,
         seed,
@@ -382,7 +382,8 @@ pub fn run_shard(
         dir.abandon();
         return Err(interrupted(&scenario.name, done));
     };
-    let written = merge::write_shard(&dir, scenario, (seed, runs, shard), &aggregate, seconds)?;
+    let written =
+        shard_folder::write_shard(&dir, scenario, (seed, runs, shard), &aggregate, seconds)?;
     Ok((written, seconds))
 }
 

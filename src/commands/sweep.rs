@@ -209,7 +209,7 @@ pub(super) fn write_figure(dir: &Path, figure: &Figure) -> Result<PathBuf, Error
     Ok(png)
 }
 
-/// `entente merge` of `sweep --shard K/N` folders: checks that they are the
+/// `entente merge` of `sweep --shard K/N` (or `sensitivity --shard K/N`) folders: checks that they are the
 /// complete shards of one sweep, each once, and writes the unsharded
 /// sweep's folder (manifest.json, sweep.csv, progress.json, charts) byte
 /// for byte. Resumes like a sweep into a folder holding a part of it.
@@ -295,12 +295,6 @@ pub fn merge(args: &MergeArgs) -> Result<(), Error> {
     })?;
     shards.sort_by_key(|(_, m, _)| m.shard.map_or(0, |s| s.shard));
 
-    if super::sensitivity::is_method(&whole.design) && args.outcome.is_some() {
-        return Err(refuse(format!(
-            "--outcome does not apply to shards of `entente sensitivity`\n  = help: give it to `entente sensitivity` when it computes the {} indices after the merge",
-            whole.design
-        )));
-    }
     let out = args
         .out
         .clone()

@@ -1,0 +1,129 @@
+//! The shard folder of one scenario's runs, as `run --shard K/N` (and each
+//! scenario of `compare --shard K/N`) writes it and `merge` reads it: the
+//! exact aggregate `aggregate.bin`, then `shard.json` as its marker. Also
+//! the reader of every shard description (shard.json, compare-shard.json).
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use super::merge::refuse;
+use super::Error;
+use crate::output::files::Provenance;
+use crate::output::ResultDir;
+use crate::report::summary::TOOL_VERSION;
+use crate::runner::shard::Shard;
+use crate::runner::Aggregate;
+use crate::scenario::{self, Scenario};
+
+/// A shard folder's description, written last (it marks the folder complete).
+pub const SHARD_FILE: &str = "shard.json";
+/// The shard's exact aggregate (format `entente-agg-v1`).
+pub const AGGREGATE_FILE: &str = "aggregate.bin";
+/// The value of `format` in shard.json.
+pub const SHARD_FORMAT: &str = "entente-shard-v1";
+
+/// shard.json: what was run, and which part of it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ShardInfo {
+    pub format: String,
+    pub scenario: String,
+    pub scenario_hash: String,
+    /// The scenario file as given to `run` (merge reads it from there), then
+    /// the files it extends.
+    pub sources: Vec<PathBuf>,
+    pub seed: u64,
+    /// Runs of the whole study, not of this shard.
+    pub runs: u64,
+    pub shard: u64,
+    pub shards: u64,
+    /// This shard's runs: `first..end`.
+    pub first: u64,
+    pub end: u64,
+    pub tool_version: String,
+    pub seconds: f64,
+    pub aggregate_sha256: String,
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    scenario::hex(&Sha256::digest(bytes))
+}
+
+/// Prepares a shard folder before its runs start: refuses, unless
+/// `force`, one that holds another study's shard.
+pub fn prepare_shard(
+    dir: &Path,
+    scenario: &Scenario,
+    (seed, runs): (u64, u64),
+    force: bool,
+) -> Result<ResultDir, Error> {
+    let provenance = Provenance::current(scenario.hash(), seed, runs);
+    Ok(ResultDir::prepare_marked(
+        dir,
+        SHARD_FILE,
+        &provenance,
+        force,
+    )?)
+}
+
+/// Writes a shard folder: the aggregate, then shard.json.
+pub fn write_shard(
+    dir: &ResultDir,
+    scenario: &Scenario,
+    (seed, runs, shard): (u64, u64, Shard),
+    aggregate: &Aggregate,
+    seconds: f64,
+) -> Result<Vec<PathBuf>, Error> {
+    let bytes = aggregate.to_bytes();
+    let (first, end) = shard.range(runs);
+    let info = ShardInfo {
+        format: SHARD_FORMAT.into(),
+        scenario: scenario.name.clone(),
+        scenario_hash: scenario.hash(),
+        sources: scenario.sources.iter().map(|s| s.path.clone()).collect(),
+        seed,
+        runs,
+        shard: shard.index,
+        shards: shard.count,
+        first,
+        end,
+        tool_version: TOOL_VERSION.to_string(),
+        seconds: (seconds * 1000.0).round() / 1000.0,
+        aggregate_sha256: sha256_hex(&bytes),
+    };
+    let mut text = serde_json::to_string_pretty(&info).expect("shard info serialises");
+    text.push('\n');
+    Ok(vec![
+        dir.write(AGGREGATE_FILE, &bytes)?,
+        dir.write(SHARD_FILE, text.as_bytes())?,
+    ])
+}
+
+/// Reads a shard folder's description, the JSON file `file` in `dir`
+/// whose `format` must be `format`.
+pub(super) fn read_description<T: DeserializeOwned>(
+    dir: &Path,
+    (file, format): (&str, &str),
+) -> Result<T, Error> {
+    let path = dir.join(file);
+    let text = fs::read_to_string(&path).map_err(|e| {
+        refuse(format!(
+            "`{}` is not a complete shard folder: cannot read {file}: {e}",
+            dir.display()
+        ))
+    })?;
+    let damaged = |e: serde_json::Error| refuse(format!("`{}` is damaged: {e}", path.display()));
+    let value: serde_json::Value = serde_json::from_str(&text).map_err(damaged)?;
+    let found = value.get("format").and_then(serde_json::Value::as_str);
+    if found != Some(format) {
+        return Err(refuse(format!(
+            "`{}` has format `{}`, not `{format}`",
+            path.display(),
+            found.unwrap_or("?")
+        )));
+    }
+    serde_json::from_value(value).map_err(damaged)
+}
