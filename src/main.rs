@@ -21,7 +21,7 @@ fn main() -> ExitCode {
             sizes,
             propensity,
             offset,
-        } => commands::landscape::execute(&sizes, &propensity, offset)
+        } => entente::outcome::landscape::text::execute(&sizes, &propensity, offset)
             .map(|text| print!("{text}"))
             .map_err(commands::Error::from),
     };

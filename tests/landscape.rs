@@ -4,7 +4,8 @@
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use entente::commands::landscape::{execute, load, LandscapeInputError};
+use entente::outcome::landscape::input::{load, LandscapeInputError};
+use entente::outcome::landscape::text::execute;
 use entente::outcome::landscape::Landscape;
 
 const ACTORS: [&str; 11] = [

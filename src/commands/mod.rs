@@ -3,7 +3,6 @@
 pub mod check;
 pub mod compare;
 pub mod discover;
-pub mod landscape;
 pub mod merge;
 pub mod report;
 pub mod run;
@@ -23,7 +22,7 @@ pub enum Error {
     #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
     Input(Vec<Report>),
     #[error("{0}")]
-    Landscape(#[from] landscape::LandscapeInputError),
+    Landscape(#[from] crate::outcome::landscape::input::LandscapeInputError),
     #[error("{0}")]
     Usage(String),
     /// The request would not fit in memory or time: exit code 2.

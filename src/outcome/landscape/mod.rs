@@ -29,6 +29,9 @@
 
 use thiserror::Error;
 
+pub mod input;
+pub mod text;
+
 /// Largest number of actors searched exhaustively (2^(n-1) configurations).
 pub const EXHAUSTIVE_LIMIT: usize = 26;
 
