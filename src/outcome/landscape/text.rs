@@ -186,17 +186,3 @@ mod tests {
         assert_eq!(number(-1e-7), "0");
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn numbers_print_like_the_published_tables() {
-        assert_eq!(number(-83200.0), "-83200");
-        assert_eq!(number(-0.0), "0");
-        assert_eq!(number(2.5), "2.5");
-        assert_eq!(number(1.0 / 3.0), "0.3333");
-        assert_eq!(number(-1e-7), "0");
-    }
-}
