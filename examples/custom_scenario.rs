@@ -4,7 +4,7 @@
 //!
 //! Run with `cargo run --release --example custom_scenario`.
 
-use entente::report::Summary;
+use entente::results::Summary;
 use entente::runner::{Experiment, RunPlan};
 use entente::scenario;
 

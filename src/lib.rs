@@ -1,16 +1,23 @@
 //! Entente: agent-based Monte Carlo simulation of strategic triangles in
-//! international politics. See ARCHITECTURE.md for the map of the code.
+//! international politics. See ARCHITECTURE.md for the map of the code and
+//! its layers.
 
 pub mod chart;
 pub mod cli;
 pub mod commands;
 pub mod diagnostic;
+pub mod format;
+pub mod html;
 pub mod model;
 pub mod outcome;
 pub mod output;
-pub mod report;
+pub mod results;
 pub mod runner;
 pub mod scenario;
 pub mod sensitivity;
 pub mod stats;
 pub mod sweep;
+
+/// The tool's version, recorded in every result folder and page so that
+/// results of different versions are never mixed.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -4,7 +4,7 @@
 
 use entente::model::world::balance;
 use entente::model::World;
-use entente::report::{csv, Summary};
+use entente::results::{csv, Summary};
 use entente::runner::seeding::run_rng;
 use entente::runner::{Experiment, RunPlan};
 use entente::scenario::{self, Scenario};

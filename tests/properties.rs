@@ -7,7 +7,7 @@
 use std::fmt::Write as _;
 
 use entente::model::World;
-use entente::report::Summary;
+use entente::results::Summary;
 use entente::runner::seeding::run_rng;
 use entente::runner::{Aggregate, Experiment, RunPlan};
 use entente::scenario::{self, Scenario};

@@ -8,7 +8,7 @@ use std::fs;
 use std::path::Path;
 
 use common::{entente, scratch, succeed, sweep, SWEEP_SMALL};
-use entente::report::csv::split_record;
+use entente::results::csv::split_record;
 use entente::sweep::read_table;
 
 const OUTCOME: &str = "stable marriage CHN+RUS vs USA";

@@ -12,8 +12,8 @@ use super::{
     fit_text, render, swatch_legend, ChartError, DrawResult, Figure, Frame, Plot, Size, Style,
 };
 use crate::outcome::Family;
-use crate::report::comparison::{Comparison, Row};
-use crate::report::Summary;
+use crate::results::comparison::{Comparison, Row};
+use crate::results::Summary;
 
 /// A chart's file stem, title and labelled rows.
 type Group<'a> = (String, String, Vec<(&'a str, &'a Row)>);
@@ -35,7 +35,7 @@ pub fn figures(
     let caption = format!(
         "{} scenarios on common random numbers · {} runs each · seed {} · bars: share of runs, whiskers: 95% Wilson interval · * : Newcombe 95% interval of the difference from {} excludes zero",
         summaries.len(),
-        super::thousands(first.runs),
+        crate::format::thousands(first.runs),
         first.seed,
         first.scenario
     );

@@ -9,7 +9,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use super::shares::widest;
 use super::style::{house_mesh, palette, INK};
 use super::{render, swatch_legend, ChartError, DrawResult, Figure, Frame, Plot, Size, Style};
-use crate::report::results::RunResults;
+use crate::results::folder::RunResults;
 
 /// One stance `from->to` and each driver's contribution to it.
 pub struct Stance {

@@ -7,7 +7,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::style::{house_mesh, palette, INK};
 use super::{render, ChartError, DrawResult, Figure, Frame, Plot, Size, Style};
-use crate::report::results::{RunResults, SeriesPoint};
+use crate::results::folder::{RunResults, SeriesPoint};
 
 pub struct Panel<'a> {
     pub title: String,

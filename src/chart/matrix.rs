@@ -9,9 +9,10 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use super::shares::widest;
 use super::style::{share_colour as shade, INK, MUTED};
 use super::{
-    fit_text, percent, render, wrap_text, ChartError, DrawResult, Figure, Frame, Plot, Size, Style,
+    fit_text, render, wrap_text, ChartError, DrawResult, Figure, Frame, Plot, Size, Style,
 };
-use crate::report::matrix::DecisionMatrix;
+use crate::format::percent;
+use crate::results::matrix::DecisionMatrix;
 
 pub struct MatrixPlot<'a> {
     pub matrix: &'a DecisionMatrix,

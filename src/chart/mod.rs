@@ -97,8 +97,8 @@ impl Frame {
     pub fn provenance(scenario: &str, runs: u64, seed: u64) -> String {
         format!(
             "Scenario {scenario} · {} runs · seed {seed} · entente {}",
-            thousands(runs),
-            crate::report::summary::TOOL_VERSION
+            crate::format::thousands(runs),
+            crate::VERSION
         )
     }
 }
@@ -106,7 +106,7 @@ impl Frame {
 /// Every chart of one run: outcome shares, relations (and, with economic
 /// events, energy price and trade) over time, drivers, and the network.
 pub fn run_figures(
-    results: &crate::report::results::RunResults,
+    results: &crate::results::folder::RunResults,
     dyads: &[String],
     size: Size,
 ) -> Result<Vec<Figure>, ChartError> {
@@ -115,28 +115,6 @@ pub fn run_figures(
     figures.push(drivers::figure(results, size)?);
     figures.push(network::figure(results, size)?);
     Ok(figures)
-}
-
-/// `12345` as `12,345`.
-pub fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
-/// `1 parameter`, `3 parameters`: a count and its noun (plural in `s`).
-pub fn counted(n: usize, noun: &str) -> String {
-    if n == 1 {
-        format!("1 {noun}")
-    } else {
-        format!("{n} {noun}s")
-    }
 }
 
 fn draw_frame<DB: DrawingBackend, P: Plot>(
@@ -312,11 +290,6 @@ where
     Ok(())
 }
 
-/// A share as a percentage with one decimal.
-pub fn percent(share: f64) -> String {
-    format!("{:.1}%", 100.0 * share)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -332,13 +305,5 @@ mod tests {
         );
         assert!("1920".parse::<Size>().unwrap_err().contains("WIDTHxHEIGHT"));
         assert!("10x10".parse::<Size>().is_err());
-    }
-
-    #[test]
-    fn thousands_are_grouped() {
-        assert_eq!(thousands(0), "0");
-        assert_eq!(thousands(999), "999");
-        assert_eq!(thousands(10_000), "10,000");
-        assert_eq!(thousands(1_234_567), "1,234,567");
     }
 }

@@ -9,9 +9,10 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::style::{relation_colour, INK, MUTED};
-use super::{percent, render, ChartError, DrawResult, Figure, Frame, Plot, Size, Style};
+use super::{render, ChartError, DrawResult, Figure, Frame, Plot, Size, Style};
+use crate::format::percent;
 use crate::outcome::{bloc_sides, Family};
-use crate::report::results::RunResults;
+use crate::results::folder::RunResults;
 
 /// Relations weaker than this are not drawn: they would only add clutter.
 const FAINT: f64 = 0.05;

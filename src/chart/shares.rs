@@ -6,10 +6,11 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::style::{palette, GRID, INK};
-use super::{fit_text, percent, render, ChartError, DrawResult, Figure, Frame, Plot, Size, Style};
+use super::{fit_text, render, ChartError, DrawResult, Figure, Frame, Plot, Size, Style};
+use crate::format::percent;
 use crate::outcome::Family;
-use crate::report::summary::{ClassifierSummary, OutcomeShare};
-use crate::report::Summary;
+use crate::results::summary::{ClassifierSummary, OutcomeShare};
+use crate::results::Summary;
 use crate::stats::{wilson, Z95};
 
 /// The most bars a chart shows; rarer outcomes are pooled as "other".

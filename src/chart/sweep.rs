@@ -55,7 +55,7 @@ fn caption(table: &SweepTable, note: &str) -> String {
         m.scenario,
         m.design,
         table.points.len(),
-        super::thousands(m.runs),
+        crate::format::thousands(m.runs),
         if m.ci_width.is_some() {
             " (more where the interval was wide)"
         } else {

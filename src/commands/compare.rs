@@ -21,19 +21,19 @@ use super::shard_folder::read_description;
 use super::{report, Error};
 use crate::chart;
 use crate::cli::{ChartArgs, CompareArgs, MergeArgs};
+use crate::html::briefing::{self, BriefingInput};
+use crate::html::page::FigureSection;
 use crate::outcome::naming;
 use crate::output::files::Provenance;
 use crate::output::ResultDir;
-use crate::report::briefing::{self, BriefingInput};
-use crate::report::comparison::Comparison;
-use crate::report::matrix::DecisionMatrix;
-use crate::report::page::FigureSection;
-use crate::report::results::RunResults;
-use crate::report::summary::TOOL_VERSION;
-use crate::report::Summary;
+use crate::results::comparison::Comparison;
+use crate::results::folder::RunResults;
+use crate::results::matrix::DecisionMatrix;
+use crate::results::Summary;
 use crate::runner::shard::Shard;
 use crate::scenario::Scenario;
 use crate::sweep::store::differences;
+use crate::VERSION;
 
 /// Written last in a comparison folder: its presence marks it complete.
 pub const COMPARISON: &str = "comparison.json";
@@ -91,7 +91,7 @@ impl Study {
             matrix: args.matrix.clone(),
             title: args.briefing.title.clone(),
             question: args.briefing.question.clone(),
-            tool_version: TOOL_VERSION.to_string(),
+            tool_version: VERSION.to_string(),
         })
     }
 
@@ -224,7 +224,7 @@ fn write_comparison(
         scenario_hash: &study.scenario_hash,
         seed: study.seed,
         runs: study.runs,
-        tool_version: TOOL_VERSION,
+        tool_version: VERSION,
         comparison: &comparison,
         matrix: matrix.as_ref(),
     };

@@ -11,10 +11,10 @@ use super::Error;
 use crate::chart::tornado::PeelingPlot;
 use crate::chart::{render, Frame};
 use crate::cli::DiscoverArgs;
+use crate::html::analysis::{self, DiscoverPage};
 use crate::outcome::naming::Named;
 use crate::output::files::write_whole;
-use crate::report::analysis::{self, DiscoverPage};
-use crate::report::csv;
+use crate::results::csv;
 use crate::sensitivity::prim::{self, Peeling};
 use crate::sweep::read_table;
 
@@ -115,7 +115,7 @@ pub fn execute(args: &DiscoverArgs) -> Result<(), Error> {
     let what = match args.threshold {
         Some(t) => format!(
             "points where “{label}” exceeds {}",
-            crate::chart::percent(t)
+            crate::format::percent(t)
         ),
         None => format!("runs ending in “{label}”"),
     };
@@ -128,7 +128,7 @@ pub fn execute(args: &DiscoverArgs) -> Result<(), Error> {
                 table.manifest.scenario,
                 table.design,
                 table.points.len(),
-                crate::chart::thousands(table.manifest.runs),
+                crate::format::thousands(table.manifest.runs),
                 args.alpha * 100.0
             ),
         },

@@ -18,12 +18,12 @@ use super::shard_folder::{
 use super::Error;
 use crate::cli::{ChartArgs, MergeArgs};
 use crate::output::files::{Provenance, SUMMARY};
-use crate::report::results::RunResults;
-use crate::report::summary::TOOL_VERSION;
+use crate::results::folder::RunResults;
 use crate::runner::shard::Shard;
 use crate::runner::{Aggregate, Experiment};
 use crate::scenario::{self, Scenario};
 use crate::sweep::store::MANIFEST;
+use crate::VERSION;
 
 /// A refusal to merge: the user's input, exit code 2.
 pub(super) fn refuse(message: String) -> Error {
@@ -80,11 +80,11 @@ fn check_set(shards: &[(PathBuf, ShardInfo)]) -> Result<(), Error> {
 
 /// Refuses shards written by another version of entente.
 pub(super) fn check_version(version: &str) -> Result<(), Error> {
-    if version == TOOL_VERSION {
+    if version == VERSION {
         return Ok(());
     }
     Err(refuse(format!(
-        "the shards were written by entente {version}, this is {TOOL_VERSION}: merge them with the version that ran them"
+        "the shards were written by entente {version}, this is {VERSION}: merge them with the version that ran them"
     )))
 }
 

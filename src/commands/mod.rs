@@ -37,7 +37,7 @@ pub enum Error {
     Output(#[from] OutputError),
     /// A results folder given to `report` is missing or damaged: exit code 2.
     #[error("error: {0}")]
-    Results(#[from] crate::report::results::ResultsError),
+    Results(#[from] crate::results::folder::ResultsError),
     /// Drawing failed (a bug, not the user's doing): exit code 1.
     #[error("error: {0}")]
     Chart(#[from] crate::chart::ChartError),

@@ -9,11 +9,11 @@ use std::path::{Path, PathBuf};
 use super::Error;
 use crate::chart::{self, fan, Figure};
 use crate::cli::{BriefingArgs, ChartArgs, ReportArgs};
+use crate::html::briefing::{self, BriefingInput};
+use crate::html::page;
 use crate::output::files::write_whole;
 use crate::output::OutputError;
-use crate::report::briefing::{self, BriefingInput};
-use crate::report::page;
-use crate::report::results::RunResults;
+use crate::results::folder::RunResults;
 
 pub fn execute(args: &ReportArgs) -> Result<(), Error> {
     check_words(&args.briefing)?;

@@ -12,12 +12,12 @@ use super::check::load_all;
 use super::{report, shard_folder, Error};
 use crate::chart::{fan, Figure};
 use crate::cli::{ChartArgs, RunArgs, RunSettings};
+use crate::html::briefing::{self, BriefingInput};
 use crate::output::files::{Provenance, SUMMARY};
 use crate::output::progress::runs_bar;
 use crate::output::ResultDir;
-use crate::report::briefing::{self, BriefingInput};
-use crate::report::results::{RunResults, SeriesTable, TRAJECTORIES};
-use crate::report::{csv, json, table, Summary};
+use crate::results::folder::{RunResults, SeriesTable, TRAJECTORIES};
+use crate::results::{csv, json, table, Summary};
 use crate::runner::budget::{self, Budget};
 use crate::runner::shard::Shard;
 use crate::runner::{Aggregate, Experiment, RunPlan};
@@ -154,7 +154,7 @@ pub fn run_scenario(
         eprintln!(
             "note: {}: {threads} threads instead of {wanted}, so that {} of trajectories fit in memory",
             scenario.name,
-            budget::bytes(budget.memory_bytes)
+            crate::format::bytes(budget.memory_bytes)
         );
     }
     let provenance = Provenance::current(scenario.hash(), seed, runs);

@@ -11,10 +11,11 @@ use super::Error;
 use crate::chart::tornado::{self, TornadoBar, TornadoPlot};
 use crate::chart::Frame;
 use crate::cli::SensitivityArgs;
+use crate::html::analysis::{self, Analysis, Indices, SensitivityPage};
+use crate::html::briefing;
 use crate::outcome::naming::Named;
 use crate::output::files::write_whole;
-use crate::report::analysis::{self, Analysis, Indices, SensitivityPage};
-use crate::report::{briefing, csv};
+use crate::results::csv;
 use crate::scenario;
 use crate::sensitivity::{morris, sobol};
 use crate::sweep::store::{Manifest, SweepTable, CSV};
@@ -151,9 +152,9 @@ pub fn execute(args: &SensitivityArgs) -> Result<(), Error> {
             "{}: {} over {}, {size} = {points} points x {} runs = {} model runs",
             scenario.name,
             method.name(),
-            crate::chart::counted(k, "parameter"),
+            crate::format::counted(k, "parameter"),
             args.runs,
-            crate::chart::thousands(points * args.runs)
+            crate::format::thousands(points * args.runs)
         );
     }
     let dir = folder(&args.common.out, &mut manifest, args.shard);
@@ -220,8 +221,8 @@ pub fn execute(args: &SensitivityArgs) -> Result<(), Error> {
                 "Scenario {} · {} over {}, {points} points x {} runs · seed {seed} · {}",
                 scenario.name,
                 method.name(),
-                crate::chart::counted(k, "parameter"),
-                crate::chart::thousands(args.runs),
+                crate::format::counted(k, "parameter"),
+                crate::format::thousands(args.runs),
                 match method {
                     Method::Morris(_) => "bars: mu* (mean absolute elementary effect on the share per full range), whiskers: 95% bootstrap interval; right: sigma",
                     Method::Sobol(_) => "bars: total-order index ST, inner bars: first-order S1, whiskers: 95% bootstrap interval of ST",

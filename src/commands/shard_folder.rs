@@ -14,10 +14,10 @@ use super::merge::refuse;
 use super::Error;
 use crate::output::files::Provenance;
 use crate::output::ResultDir;
-use crate::report::summary::TOOL_VERSION;
 use crate::runner::shard::Shard;
 use crate::runner::Aggregate;
 use crate::scenario::{self, Scenario};
+use crate::VERSION;
 
 /// A shard folder's description, written last (it marks the folder complete).
 pub const SHARD_FILE: &str = "shard.json";
@@ -90,7 +90,7 @@ pub fn write_shard(
         shards: shard.count,
         first,
         end,
-        tool_version: TOOL_VERSION.to_string(),
+        tool_version: VERSION.to_string(),
         seconds: (seconds * 1000.0).round() / 1000.0,
         aggregate_sha256: sha256_hex(&bytes),
     };

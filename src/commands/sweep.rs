@@ -2,7 +2,7 @@
 //! its parameters, streaming each point's outcome shares to sweep.csv.
 
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use super::merge::{check_shard, check_version, cover_once, refuse};
 use super::Error;
@@ -474,28 +474,17 @@ pub(super) fn dry_run(
         );
         println!(
             "  estimated time: {} to {} on {threads} threads",
-            duration(per_run * min_runs as f64),
-            duration(per_run * max_runs as f64)
+            crate::format::elapsed(per_run * min_runs as f64),
+            crate::format::elapsed(per_run * max_runs as f64)
         );
     } else {
         println!("  {points} points x {} runs = {min_runs} runs", plan.runs);
         println!(
             "  estimated time: {} on {threads} threads",
-            duration(per_run * min_runs as f64)
+            crate::format::elapsed(per_run * min_runs as f64)
         );
     }
     println!("  (an estimate from {pilot} timed runs of the first point; points differ in speed)");
     println!("  results would go to {}", dir.display());
     Ok(())
-}
-
-fn duration(seconds: f64) -> String {
-    let d = Duration::from_secs_f64(seconds.max(0.0));
-    let s = d.as_secs();
-    match s {
-        0 => format!("{:.2} s", d.as_secs_f64()),
-        1..60 => format!("{s} s"),
-        60..3600 => format!("{} min {} s", s / 60, s % 60),
-        _ => format!("{} h {} min", s / 3600, (s % 3600) / 60),
-    }
 }

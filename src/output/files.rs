@@ -39,7 +39,7 @@ impl Provenance {
             scenario_hash,
             seed,
             runs,
-            version: crate::report::summary::TOOL_VERSION.to_string(),
+            version: crate::VERSION.to_string(),
         }
     }
 }

@@ -7,6 +7,7 @@
 use std::fmt;
 
 use super::Experiment;
+use crate::format::{bytes, estimate};
 
 /// Worker threads beyond this are refused (`--threads`).
 pub const MAX_THREADS: usize = 1024;
@@ -72,7 +73,7 @@ impl fmt::Display for BudgetError {
                 "error: {runs} runs would take about {} on this machine (estimated before \
                  starting)\n  = help: ask for fewer runs with --runs, or pass --force to run \
                  anyway (Ctrl-C stops it cleanly)",
-                duration(*seconds)
+                estimate(*seconds)
             ),
         }
     }
@@ -140,43 +141,6 @@ pub fn memory_limit() -> u64 {
     total.map_or(8 << 30, |t| t / 4 * 3)
 }
 
-/// `3.2 GB`, `512 MB`.
-pub fn bytes(b: u64) -> String {
-    const UNITS: [&str; 5] = ["bytes", "kB", "MB", "GB", "TB"];
-    let mut value = b as f64;
-    let mut unit = 0;
-    while value >= 1000.0 && unit + 1 < UNITS.len() {
-        value /= 1000.0;
-        unit += 1;
-    }
-    if unit == 0 {
-        format!("{b} bytes")
-    } else {
-        format!("{value:.1} {}", UNITS[unit])
-    }
-}
-
-/// `3 hours`, `12 days`, `4e9 years`.
-pub fn duration(seconds: f64) -> String {
-    let units = [
-        (31_557_600.0, "years"),
-        (86_400.0, "days"),
-        (3_600.0, "hours"),
-        (60.0, "minutes"),
-    ];
-    for (size, name) in units {
-        if seconds >= 2.0 * size {
-            let value = seconds / size;
-            return if value < 1e6 {
-                format!("{value:.0} {name}")
-            } else {
-                format!("{value:.1e} {name}")
-            };
-        }
-    }
-    format!("{seconds:.0} seconds")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -237,8 +201,8 @@ mod tests {
     fn sizes_and_durations_read_naturally() {
         assert_eq!(bytes(512), "512 bytes");
         assert_eq!(bytes(3_200_000_000), "3.2 GB");
-        assert_eq!(duration(30.0), "30 seconds");
-        assert_eq!(duration(3.0 * 86_400.0), "3 days");
-        assert_eq!(duration(1e20), "3.2e12 years");
+        assert_eq!(estimate(30.0), "30 seconds");
+        assert_eq!(estimate(3.0 * 86_400.0), "3 days");
+        assert_eq!(estimate(1e20), "3.2e12 years");
     }
 }

@@ -9,7 +9,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use super::load_with;
-use crate::report::{csv, json, table, Summary};
+use crate::results::{csv, json, table, Summary};
 use crate::runner::seeding::run_rng;
 use crate::runner::{Experiment, RunPlan};
 

@@ -23,7 +23,7 @@ pub mod store;
 use thiserror::Error;
 
 use crate::model::ParamPath;
-use crate::report::Summary;
+use crate::results::Summary;
 use crate::runner::{Experiment, RunPlan};
 use crate::scenario::path::PathNames;
 use crate::scenario::{RangeClamp, Scenario};

@@ -18,9 +18,9 @@ use thiserror::Error;
 use super::SweepPlan;
 use crate::outcome::naming::{self, Named};
 use crate::output::{OutputError, ResultDir};
-use crate::report::summary::TOOL_VERSION;
-use crate::report::{csv, Summary};
+use crate::results::{csv, Summary};
 use crate::scenario::Scenario;
+use crate::VERSION;
 
 pub const MANIFEST: &str = "manifest.json";
 pub const CSV: &str = "sweep.csv";
@@ -80,7 +80,7 @@ impl Manifest {
         Manifest {
             scenario: scenario.name.clone(),
             scenario_hash: scenario.hash(),
-            tool_version: TOOL_VERSION.to_string(),
+            tool_version: VERSION.to_string(),
             design: plan.design.name().to_string(),
             parameters: plan
                 .params

@@ -7,12 +7,13 @@
 
 use std::fmt::Write;
 
-use super::comparison::{Cell, Comparison, Row};
-use super::findings;
 use super::page::{self, escape, FigureSection};
-use super::summary::Summary;
-use crate::chart::{percent, thousands, Figure};
+use crate::chart::Figure;
+use crate::format::{percent, thousands};
 use crate::outcome::Family;
+use crate::results::comparison::{Cell, Comparison, Row};
+use crate::results::findings;
+use crate::results::summary::Summary;
 
 /// The file name `entente run` and `entente report` write.
 pub const FILE: &str = "briefing.html";

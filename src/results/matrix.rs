@@ -110,7 +110,7 @@ impl DecisionMatrix {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::comparison::tests::summary;
+    use crate::results::comparison::tests::summary;
 
     #[test]
     fn cells_sit_at_their_hypothesis_and_policy() {

@@ -7,9 +7,10 @@
 
 use std::fmt::Write;
 
-use super::findings::list;
 use super::page::{self, escape, FigureSection};
-use crate::chart::{percent, thousands, Figure};
+use crate::chart::Figure;
+use crate::format::{percent, thousands};
+use crate::results::findings::list;
 use crate::sensitivity::morris::MorrisIndex;
 use crate::sensitivity::prim::PrimBox;
 use crate::sensitivity::sobol::SobolIndex;

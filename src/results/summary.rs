@@ -10,7 +10,6 @@ use crate::stats::{wilson, Z95};
 
 /// The version written into every result, so results can be traced to the
 /// code that made them.
-pub const TOOL_VERSION: &str = env!("CARGO_PKG_VERSION");
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OutcomeShare {
@@ -135,7 +134,7 @@ impl Summary {
             ticks_per_year: scenario.structure.ticks_per_year,
             window: scenario.window,
             threshold: scenario.threshold,
-            tool_version: TOOL_VERSION.to_string(),
+            tool_version: crate::VERSION.to_string(),
             actors: scenario
                 .actor_ids
                 .iter()

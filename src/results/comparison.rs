@@ -261,7 +261,7 @@ fn cell(summary: &Summary, classifier: &str, outcome: &str) -> Option<Cell> {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::report::summary::ClassifierSummary;
+    use crate::results::summary::ClassifierSummary;
 
     pub(crate) fn summary(name: &str, runs: u64, counts: &[(&str, u64)]) -> Summary {
         let outcomes = counts

@@ -7,7 +7,7 @@
 
 use super::comparison::{Cell, Comparison, Difference, Row};
 use super::summary::{ClassifierSummary, OutcomeShare, Summary};
-use crate::chart::thousands;
+use crate::format::{fixed, share_decimals, share_in_words, signed, thousands};
 use crate::outcome::{bloc_sides, Family};
 
 /// A runner-up configuration is mentioned from this share on.
@@ -62,7 +62,7 @@ pub fn scenario_findings(summary: &Summary) -> Vec<String> {
         if let Some(next) = classifier.outcomes.get(1).filter(|o| o.share >= RUNNER_UP) {
             sentence.push_str(&format!(
                 "; next most often ({}, {}), {}",
-                percent(next.share),
+                share_in_words(next.share),
                 interval(next),
                 clause(summary, classifier, &next.outcome)
             ));
@@ -182,10 +182,10 @@ fn difference_words(d: &Difference, reference: &str) -> String {
         let decimals = point_decimals(near);
         format!(
             "{} points {} than in {reference} (95% CI {}–{})",
-            number(100.0 * d.estimate.abs(), decimals),
+            fixed(100.0 * d.estimate.abs(), decimals),
             if d.estimate >= 0.0 { "higher" } else { "lower" },
-            number(near, decimals),
-            number(far, decimals)
+            fixed(near, decimals),
+            fixed(far, decimals)
         )
     } else {
         let decimals = point_decimals(low.abs().min(high.abs()));
@@ -208,17 +208,6 @@ fn point_decimals(nearest: f64) -> usize {
     }
 }
 
-fn signed(points: f64, decimals: usize) -> String {
-    let text = number(points.abs(), decimals);
-    if text.trim_start_matches(['0', '.']).is_empty() {
-        text
-    } else if points < 0.0 {
-        format!("-{text}")
-    } else {
-        format!("+{text}")
-    }
-}
-
 fn cell_share(cell: &Cell) -> String {
     share_with_interval(&OutcomeShare {
         outcome: String::new(),
@@ -232,7 +221,7 @@ fn cell_share(cell: &Cell) -> String {
 /// `62% (95% CI 61–63%)`: whole percent between 10% and 90%, one decimal
 /// outside; `fewer than 0.1%` and `more than 99.9%` at the extremes.
 pub fn share_with_interval(o: &OutcomeShare) -> String {
-    format!("{} ({})", percent(o.share), interval(o))
+    format!("{} ({})", share_in_words(o.share), interval(o))
 }
 
 /// `95% CI 61–63%`, rounded like the share.
@@ -240,51 +229,18 @@ fn interval(o: &OutcomeShare) -> String {
     let decimals = share_decimals(o.share);
     format!(
         "95% CI {}–{}%",
-        number(100.0 * o.ci_low, decimals),
-        number(100.0 * o.ci_high, decimals)
+        fixed(100.0 * o.ci_low, decimals),
+        fixed(100.0 * o.ci_high, decimals)
     )
-}
-
-/// A share in words: `62%`, `9.3%`, `fewer than 0.1%`.
-pub fn percent(share: f64) -> String {
-    if share > 0.0 && share < 0.001 {
-        "fewer than 0.1%".to_string()
-    } else if share < 1.0 && share > 0.999 {
-        "more than 99.9%".to_string()
-    } else {
-        format!("{}%", number(100.0 * share, share_decimals(share)))
-    }
-}
-
-fn share_decimals(share: f64) -> usize {
-    if (0.1..=0.9).contains(&share) {
-        0
-    } else {
-        1
-    }
 }
 
 /// A small positive percentage with enough decimals not to read as zero
 /// (up to three).
 fn small(x: f64) -> String {
     (1..=3)
-        .map(|decimals| number(x, decimals))
+        .map(|decimals| fixed(x, decimals))
         .find(|text| text != "0")
         .unwrap_or_else(|| "0".to_string())
-}
-
-/// `x` with `decimals` decimals; a zero is written `0`.
-fn number(x: f64, decimals: usize) -> String {
-    let text = format!("{x:.decimals$}");
-    if text
-        .trim_start_matches('-')
-        .trim_start_matches(['0', '.'])
-        .is_empty()
-    {
-        "0".to_string()
-    } else {
-        text
-    }
 }
 
 /// What an outcome says, as a clause: `China and Russia end in a stable
@@ -433,8 +389,8 @@ fn capitalise(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::comparison::tests::summary as outcomes;
-    use crate::report::summary::Actor;
+    use crate::results::comparison::tests::summary as outcomes;
+    use crate::results::summary::Actor;
 
     /// One classifier of a hand-made summary of `runs` runs.
     fn classifier(name: &str, family: Family, counts: &[(&str, u64)]) -> ClassifierSummary {
@@ -498,13 +454,13 @@ mod tests {
 
     #[test]
     fn percentages_round_to_whole_points_in_the_middle_and_say_tiny() {
-        assert_eq!(percent(0.62), "62%");
-        assert_eq!(percent(0.093), "9.3%");
-        assert_eq!(percent(0.0004), "fewer than 0.1%");
-        assert_eq!(percent(0.9996), "more than 99.9%");
-        assert_eq!(percent(0.0), "0%");
-        assert_eq!(percent(1.0), "100.0%");
-        assert_eq!(number(-0.04, 1), "0");
+        assert_eq!(share_in_words(0.62), "62%");
+        assert_eq!(share_in_words(0.093), "9.3%");
+        assert_eq!(share_in_words(0.0004), "fewer than 0.1%");
+        assert_eq!(share_in_words(0.9996), "more than 99.9%");
+        assert_eq!(share_in_words(0.0), "0%");
+        assert_eq!(share_in_words(1.0), "100.0%");
+        assert_eq!(fixed(-0.04, 1), "0");
     }
 
     #[test]

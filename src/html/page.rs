@@ -6,8 +6,8 @@
 
 use std::fmt::Write;
 
-use super::summary::TOOL_VERSION;
 use crate::chart::Figure;
+use crate::VERSION;
 
 /// What marks a page as written by entente (any version), so that entente
 /// replaces its own pages and no one else's.
@@ -32,7 +32,7 @@ pub fn begin(out: &mut String, title: &str) {
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
          {GENERATOR}{}\">\n<title>{}</title>\n<style>\n{CSS}</style>\n</head>\n<body>\n",
-        escape(TOOL_VERSION),
+        escape(VERSION),
         escape(title)
     );
 }
@@ -50,7 +50,7 @@ pub fn header(out: &mut String, title: &str, question: &str, source: &str) {
          <p class=\"byline\">Made by entente {} from {}.</p>\n</header>",
         escape(title),
         escape(question),
-        escape(TOOL_VERSION),
+        escape(VERSION),
         escape(source)
     );
 }
