@@ -7,6 +7,7 @@ pub mod cli;
 pub mod commands;
 pub mod diagnostic;
 pub mod format;
+pub mod fuzzing;
 pub mod html;
 pub mod model;
 pub mod outcome;

@@ -16,7 +16,7 @@ fn every_fuzz_corpus_input_loads_without_panic() {
     let mut panicked = Vec::new();
     for file in &files {
         let data = std::fs::read(file).unwrap();
-        let outcome = std::panic::catch_unwind(|| entente::scenario::fuzzing::exercise(&data));
+        let outcome = std::panic::catch_unwind(|| entente::fuzzing::exercise(&data));
         if outcome.is_err() {
             panicked.push(file.display().to_string());
         }

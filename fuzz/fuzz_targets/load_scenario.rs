@@ -1,9 +1,9 @@
 //! Loads and validates arbitrary bytes as a scenario, overlays included.
-//! See `entente::scenario::fuzzing` for how the input becomes files.
+//! See `entente::fuzzing` for how the input becomes files.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    entente::scenario::fuzzing::exercise(data);
+    entente::fuzzing::exercise(data);
 });

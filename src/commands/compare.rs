@@ -387,7 +387,7 @@ pub(super) fn check_outcome(
 ) -> Result<(), Error> {
     let mut possible: Vec<(String, String)> = Vec::new();
     for s in scenarios {
-        let classifiers = crate::outcome::Classifiers::for_scenario(s);
+        let classifiers = s.classifiers();
         for (index, classifier) in classifiers.iter().enumerate() {
             let outcomes: Vec<String> = match classifier.family() {
                 crate::outcome::Family::Outcome => vec!["yes".to_string()],

@@ -7,7 +7,6 @@ pub mod landscape;
 pub mod naming;
 pub mod triangle;
 
-use crate::scenario::Scenario;
 use custom::{CustomOutcome, Observation};
 use landscape::Landscape;
 use triangle::{edges, Configuration};
@@ -61,10 +60,16 @@ impl Classifier {
 }
 
 impl Classifiers {
-    pub fn for_scenario(scenario: &Scenario) -> Self {
-        let ids = scenario.actor_ids.clone();
-        let mut list: Vec<Classifier> = scenario
-            .triangles
+    /// The classifiers of a world of `ids`: one per named triangle (actor
+    /// indices), the blocs, then each custom outcome; relations beyond
+    /// `threshold` count as amity or enmity.
+    pub fn new(
+        ids: &[String],
+        triangles: &[[usize; 3]],
+        outcomes: &[CustomOutcome],
+        threshold: f64,
+    ) -> Self {
+        let mut list: Vec<Classifier> = triangles
             .iter()
             .map(|t| Classifier {
                 name: format!("triangle {}", t.map(|a| ids[a].as_str()).join("-")),
@@ -75,14 +80,14 @@ impl Classifiers {
             name: "blocs".to_string(),
             kind: Kind::Blocs,
         });
-        list.extend(scenario.outcomes.iter().map(|o| Classifier {
+        list.extend(outcomes.iter().map(|o| Classifier {
             name: o.name.clone(),
             kind: Kind::Custom(o.clone()),
         }));
         Classifiers {
             list,
-            ids,
-            threshold: scenario.threshold,
+            ids: ids.to_vec(),
+            threshold,
         }
     }
 

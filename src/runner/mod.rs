@@ -41,7 +41,7 @@ impl<'s> Experiment<'s> {
     pub fn new(scenario: &'s Scenario) -> Self {
         Experiment {
             scenario,
-            classifiers: Classifiers::for_scenario(scenario),
+            classifiers: scenario.classifiers(),
             collector: Collector::for_scenario(scenario),
         }
     }

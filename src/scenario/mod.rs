@@ -3,7 +3,6 @@
 
 pub mod describe;
 pub mod distribution;
-pub mod fuzzing;
 pub mod located;
 pub mod merge;
 pub mod path;
@@ -82,6 +81,16 @@ pub struct Scenario {
 }
 
 impl Scenario {
+    /// What each run of this scenario is classified by, in report order.
+    pub fn classifiers(&self) -> crate::outcome::Classifiers {
+        crate::outcome::Classifiers::new(
+            &self.actor_ids,
+            &self.triangles,
+            &self.outcomes,
+            self.threshold,
+        )
+    }
+
     /// The parameters of one run: the base values with every uncertain
     /// parameter drawn, in declaration order, from `rng`.
     pub fn sample_params<R: Rng + ?Sized>(&self, rng: &mut R) -> Params {

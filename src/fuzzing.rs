@@ -8,10 +8,10 @@
 use std::io;
 use std::path::{Path, PathBuf};
 
-use super::load_with;
 use crate::results::{csv, json, table, Summary};
 use crate::runner::seeding::run_rng;
 use crate::runner::{Experiment, RunPlan};
+use crate::scenario::load_with;
 
 /// Splits an input into the overlay and its base.
 pub const SEPARATOR: &[u8] = b"\n#~~~ base ~~~\n";
@@ -61,7 +61,7 @@ pub fn exercise(data: &[u8]) {
     }
 }
 
-fn simulate(scenario: &super::Scenario) {
+fn simulate(scenario: &crate::scenario::Scenario) {
     let experiment = Experiment::new(scenario);
     let plan = RunPlan {
         seed: scenario.seed,
