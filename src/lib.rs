@@ -2,12 +2,12 @@
 //! international politics. See ARCHITECTURE.md for the map of the code and
 //! its layers.
 
+#[cfg(feature = "charts")]
 pub mod chart;
-pub mod cli;
-pub mod commands;
 pub mod diagnostic;
 pub mod format;
 pub mod fuzzing;
+#[cfg(feature = "charts")]
 pub mod html;
 pub mod model;
 pub mod outcome;
@@ -16,7 +16,11 @@ pub mod results;
 pub mod runner;
 pub mod scenario;
 pub mod sensitivity;
+#[cfg(feature = "charts")]
+pub mod shard;
 pub mod stats;
+#[cfg(feature = "charts")]
+pub mod study;
 pub mod sweep;
 
 /// The tool's version, recorded in every result folder and page so that

@@ -1,66 +1,41 @@
-//! One module per subcommand; each returns an [`Error`] that `main` prints.
+//! One thin adapter per verb: it turns the parsed arguments into the
+//! library's options and calls the study. No command imports another.
 
-pub mod check;
-pub mod compare;
-pub mod discover;
-pub mod merge;
-pub mod report;
-pub mod run;
-pub mod schema;
-pub mod sensitivity;
-pub mod shard_folder;
-pub mod sweep;
+mod check;
+mod compare;
+mod landscape;
+mod run;
+mod schema;
+pub mod terminal;
 
-use thiserror::Error;
+use entente::study::{self, watch, Error};
 
-use crate::diagnostic::Report;
-use crate::output::OutputError;
+use crate::cli::Command;
 
-#[derive(Debug, Error)]
-pub enum Error {
-    /// The user's input is wrong: exit code 2. One report per bad file.
-    #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
-    Input(Vec<Report>),
-    #[error("{0}")]
-    Landscape(#[from] crate::outcome::landscape::input::LandscapeInputError),
-    #[error("{0}")]
-    Usage(String),
-    /// The request would not fit in memory or time: exit code 2.
-    #[error("{0}")]
-    Resources(#[from] crate::runner::budget::BudgetError),
-    /// Stopped by a signal: exit code 128 + its number, as a shell reports it
-    /// (130 for Ctrl-C, 143 for SIGTERM).
-    #[error("{0}")]
-    Interrupted(String),
-    /// Writing results failed: exit code 1.
-    #[error("{0}")]
-    Output(#[from] OutputError),
-    /// A results folder given to `report` is missing or damaged: exit code 2.
-    #[error("error: {0}")]
-    Results(#[from] crate::results::folder::ResultsError),
-    /// Drawing failed (a bug, not the user's doing): exit code 1.
-    #[error("error: {0}")]
-    Chart(#[from] crate::chart::ChartError),
-}
-
-impl Error {
-    pub fn exit_code(&self) -> u8 {
-        match self {
-            Error::Input(_)
-            | Error::Landscape(_)
-            | Error::Usage(_)
-            | Error::Results(_)
-            | Error::Resources(_) => 2,
-            Error::Interrupted(_) => run::interrupted_exit_code(),
-            // Refusing to overwrite another run's results is the user's call to make.
-            Error::Output(OutputError::Occupied { .. }) => 2,
-            Error::Output(OutputError::Io { .. }) | Error::Chart(_) => 1,
-        }
+pub fn execute(command: Command) -> Result<(), Error> {
+    match command {
+        Command::Run(options) => run::execute(&options),
+        Command::Compare(options) => compare::execute(&options),
+        Command::Merge(options) => entente::shard::merge::execute(&options),
+        Command::Sweep(options) => study::sweep::execute(&options),
+        Command::Sensitivity(options) => study::sensitivity::execute(&options),
+        Command::Discover(options) => study::discover::execute(&options),
+        Command::Report(options) => study::report::execute(&options),
+        Command::Check { files } => check::execute(&files),
+        Command::Schema => schema::execute(),
+        Command::Landscape {
+            sizes,
+            propensity,
+            offset,
+        } => landscape::execute(&sizes, &propensity, offset),
     }
 }
 
-impl From<Report> for Error {
-    fn from(report: Report) -> Self {
-        Error::Input(vec![report])
+/// 2 for the user's input or request, 128 + the signal's number when a
+/// signal stopped the command, 1 for I/O.
+pub fn exit_code(error: &Error) -> u8 {
+    match error {
+        Error::Interrupted(_) => terminal::interrupted_exit_code(watch::current().signal()),
+        other => other.exit_code(),
     }
 }

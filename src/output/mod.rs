@@ -1,6 +1,6 @@
-//! Writing results safely, and progress on the terminal.
+//! Writing results safely: whole files or nothing, and result folders
+//! that are never mixed or overwritten unasked.
 
 pub mod files;
-pub mod progress;
 
 pub use files::{OutputError, ResultDir};

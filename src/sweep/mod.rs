@@ -31,6 +31,15 @@ pub use design::{Design, Points};
 pub use spec::Spec;
 pub use store::{read_table, OutcomeRow, PointResult, SweepStore, SweepTable};
 
+/// The sensitivity methods, as `sensitivity --method` and a design's
+/// manifest name them: their points run through the sweep store.
+pub const SENSITIVITY_METHODS: [&str; 2] = ["morris", "sobol"];
+
+/// Whether a sweep manifest's `design` is a sensitivity method's.
+pub fn is_sensitivity_design(design: &str) -> bool {
+    SENSITIVITY_METHODS.contains(&design)
+}
+
 /// One swept parameter.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SweepParam {

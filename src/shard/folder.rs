@@ -10,13 +10,13 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::merge::refuse;
-use super::Error;
+use super::checks::refuse;
 use crate::output::files::Provenance;
 use crate::output::ResultDir;
 use crate::runner::shard::Shard;
 use crate::runner::Aggregate;
 use crate::scenario::{self, Scenario};
+use crate::study::Error;
 use crate::VERSION;
 
 /// A shard folder's description, written last (it marks the folder complete).

@@ -4,18 +4,15 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use super::merge::{check_shard, check_version, cover_once, refuse};
+use super::watch;
 use super::Error;
 use crate::chart::{self, Figure};
-use crate::cli::{MergeArgs, SweepArgs};
 use crate::output::files::write_whole;
-use crate::output::progress::sweep_bar;
 use crate::runner::shard::Shard;
 use crate::runner::{Experiment, RunPlan};
 use crate::scenario::{self, Scenario};
-use crate::sweep::store::{
-    differences, read_rows, Manifest, ManifestShard, StoredRows, CSV, MANIFEST, PROGRESS,
-};
+use crate::study::options::SweepOptions;
+use crate::sweep::store::{Manifest, ManifestShard, CSV, MANIFEST, PROGRESS};
 use crate::sweep::{
     point, read_table, run_point, sweep_param, Design, ParamProblem, SweepError, SweepParam,
     SweepPlan, SweepStore,
@@ -24,7 +21,7 @@ use crate::sweep::{
 /// Runs of the first point timed by `--dry-run`.
 const PILOT_RUNS: u64 = 32;
 
-pub fn execute(args: &SweepArgs) -> Result<(), Error> {
+pub fn execute(args: &SweepOptions) -> Result<(), Error> {
     for (value, flag) in [
         (args.runs, "--runs"),
         (args.samples, "--samples"),
@@ -38,7 +35,7 @@ pub fn execute(args: &SweepArgs) -> Result<(), Error> {
     let scenario = scenario::load(&args.file)?;
     let plan = plan(&scenario, args)?;
     if let Some(outcome) = &args.outcome {
-        super::compare::check_outcome("--outcome", outcome, std::slice::from_ref(&scenario))?;
+        super::load::check_outcome("--outcome", outcome, std::slice::from_ref(&scenario))?;
     }
     let threads = args
         .common
@@ -92,7 +89,7 @@ pub fn execute(args: &SweepArgs) -> Result<(), Error> {
 /// The folder of a sweep (or of a sensitivity design) of `manifest`'s
 /// scenario under `out`, `<scenario>-<kind>`, or its shard's
 /// `<scenario>-<kind>.shard-K-of-N`, whose points the manifest then records.
-pub(super) fn folder(out: &Path, manifest: &mut Manifest, shard: Option<Shard>) -> PathBuf {
+pub fn folder(out: &Path, manifest: &mut Manifest, shard: Option<Shard>) -> PathBuf {
     let name = format!("{}-{}", manifest.scenario, kind(&manifest.design));
     match shard {
         None => out.join(name),
@@ -111,7 +108,7 @@ pub(super) fn folder(out: &Path, manifest: &mut Manifest, shard: Option<Shard>) 
 
 /// `sweep` for a sweep's designs; a sensitivity design's own name.
 fn kind(design: &str) -> &str {
-    if super::sensitivity::is_method(design) {
+    if crate::sweep::is_sensitivity_design(design) {
         design
     } else {
         "sweep"
@@ -139,9 +136,8 @@ pub(super) fn run_points(
 ) -> Result<Ran, Error> {
     let first = store.points_done();
     let points = end - start;
-    let bar = sweep_bar(plan.runs * points, &scenario.name, quiet);
-    bar.set_position(plan.runs * first);
-    bar.reset_eta();
+    let bar = watch::current().bar(plan.runs * points, &scenario.name, quiet, true);
+    bar.resume_at(plan.runs * first);
     bar.set_message(format!("{first}/{points} points"));
     let started = Instant::now();
     let mut runs = 0;
@@ -152,7 +148,7 @@ pub(super) fn run_points(
             index,
             threads,
             &|done| bar.inc(done),
-            &|more| bar.inc_length(more),
+            &|more| bar.grow(more),
         )
         .map_err(usage)?;
         store.append(&finished.rows())?;
@@ -167,7 +163,7 @@ pub(super) fn run_points(
     })
 }
 
-fn print_written(store: &SweepStore, charts: &[PathBuf]) {
+pub fn print_written(store: &SweepStore, charts: &[PathBuf]) {
     for name in [MANIFEST, CSV, PROGRESS] {
         println!("  wrote {}", store.path(name).display());
     }
@@ -178,7 +174,7 @@ fn print_written(store: &SweepStore, charts: &[PathBuf]) {
 
 /// Draws the sweep charts from the folder's files alone, as anyone reading
 /// the folder would draw them.
-fn write_charts(
+pub fn write_charts(
     store: &SweepStore,
     outcome: Option<&str>,
     size: crate::chart::Size,
@@ -209,151 +205,9 @@ pub(super) fn write_figure(dir: &Path, figure: &Figure) -> Result<PathBuf, Error
     Ok(png)
 }
 
-/// `entente merge` of `sweep --shard K/N` (or `sensitivity --shard K/N`) folders: checks that they are the
-/// complete shards of one sweep, each once, and writes the unsharded
-/// sweep's folder (manifest.json, sweep.csv, progress.json, charts) byte
-/// for byte. Resumes like a sweep into a folder holding a part of it.
-pub fn merge(args: &MergeArgs) -> Result<(), Error> {
-    let mut shards = Vec::new();
-    for dir in &args.dirs {
-        let StoredRows {
-            manifest,
-            points_done: done,
-            blocks,
-        } = read_rows(dir).map_err(|e| {
-            refuse(format!(
-                "`{}` is not a sweep shard folder: {}",
-                dir.display(),
-                e.reason
-            ))
-        })?;
-        let Some(part) = manifest.shard else {
-            return Err(refuse(format!(
-                "`{}` holds a whole sweep, not a shard of one",
-                dir.display()
-            )));
-        };
-        let shard = (part.shard, part.shards);
-        check_shard(dir, shard, manifest.points, (part.first, part.end))?;
-        let indices: Vec<u64> = blocks.iter().map(|(i, _)| *i).collect();
-        if done != manifest.stored_points() || !indices.iter().copied().eq(part.first..part.end) {
-            return Err(refuse(format!(
-                "`{}` is unfinished: {done} of its {} points are done; finish it by running \
-                 `entente {}` with `--shard {}/{}` again",
-                dir.display(),
-                manifest.stored_points(),
-                command(&manifest.design),
-                shard.0,
-                shard.1
-            )));
-        }
-        shards.push((dir.clone(), manifest, blocks));
-    }
-    let (first_dir, first, _) = &shards[0];
-    let whole = Manifest {
-        shard: None,
-        ..first.clone()
-    };
-    for (dir, manifest, _) in &shards[1..] {
-        let other = Manifest {
-            shard: None,
-            ..manifest.clone()
-        };
-        let count = |m: &Manifest| m.shard.map_or(0, |s| s.shards);
-        if other != whole || count(manifest) != count(first) {
-            let what = if other == whole {
-                format!(
-                    "shards: {} in the first, {} in the second",
-                    count(first),
-                    count(manifest)
-                )
-            } else {
-                differences(
-                    &whole.to_json(),
-                    &other.to_json(),
-                    ["in the first", "in the second"],
-                )
-            };
-            return Err(refuse(format!(
-                "`{}` and `{}` come from different sweeps (they differ in {what})",
-                first_dir.display(),
-                dir.display()
-            )));
-        }
-    }
-    check_version(&whole.tool_version)?;
-    let count = first.shard.map_or(0, |s| s.shards);
-    let indices: Vec<(&Path, u64)> = shards
-        .iter()
-        .map(|(d, m, _)| (d.as_path(), m.shard.map_or(0, |s| s.shard)))
-        .collect();
-    cover_once(&indices, count).map_err(|problems| {
-        refuse(format!(
-            "the shards of the sweep of `{}` do not cover its {} points exactly once; {problems}",
-            whole.scenario, whole.points
-        ))
-    })?;
-    shards.sort_by_key(|(_, m, _)| m.shard.map_or(0, |s| s.shard));
-
-    let out = args
-        .out
-        .clone()
-        .unwrap_or_else(|| folder(Path::new("output"), &mut whole.clone(), None));
-    let mut store = SweepStore::open(&out, &whole, args.force)?;
-    let done = store.points_done();
-    let rows: String = shards
-        .iter()
-        .flat_map(|(_, _, blocks)| blocks)
-        .filter(|(index, _)| *index >= done)
-        .map(|(_, rows)| rows.as_str())
-        .collect();
-    store.append_points(&rows, whole.points - done)?;
-    // A sensitivity design's indices need its options (method, ranges,
-    // bootstrap, outcome): `entente sensitivity` computes them from the
-    // complete folder, as when it resumes one.
-    let sensitivity = super::sensitivity::is_method(&whole.design);
-    let charts = if sensitivity {
-        Vec::new()
-    } else {
-        write_charts(&store, args.outcome.as_deref(), args.charts.size)?
-    };
-    if !args.quiet {
-        println!(
-            "merged {count} shards of the {} of `{}` ({} points, seed {})",
-            if sensitivity { &whole.design } else { "sweep" },
-            whole.scenario,
-            whole.points,
-            whole.seed
-        );
-        print_written(&store, &charts);
-        if sensitivity {
-            let parent = out
-                .parent()
-                .filter(|p| !p.as_os_str().is_empty())
-                .unwrap_or(Path::new("."));
-            let expected = folder(parent, &mut whole.clone(), None);
-            let rename = if expected == out {
-                String::new()
-            } else {
-                format!(
-                    " after renaming `{}` to `{}`",
-                    out.display(),
-                    expected.display()
-                )
-            };
-            println!(
-                "now run the same `entente sensitivity` command without --shard, with --out {}{rename}, \
-                 to compute the indices from these points (it runs none)",
-                parent.display()
-            );
-        }
-    }
-    Ok(())
-}
-
 /// The command that writes a folder of `design`'s points.
-fn command(design: &str) -> &'static str {
-    if super::sensitivity::is_method(design) {
+pub fn command(design: &str) -> &'static str {
+    if crate::sweep::is_sensitivity_design(design) {
         "sensitivity"
     } else {
         "sweep"
@@ -366,7 +220,7 @@ pub(super) fn usage(error: SweepError) -> Error {
 
 /// The sweep from the file's `[sweep]` table with the command line's
 /// options on top; `--param` replaces the file's parameters.
-fn plan(scenario: &Scenario, args: &SweepArgs) -> Result<SweepPlan, Error> {
+fn plan(scenario: &Scenario, args: &SweepOptions) -> Result<SweepPlan, Error> {
     let file = scenario.sweep.clone().unwrap_or_default();
     let params = if args.params.is_empty() {
         file.params

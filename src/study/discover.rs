@@ -10,19 +10,19 @@ use super::sweep::write_figure;
 use super::Error;
 use crate::chart::tornado::PeelingPlot;
 use crate::chart::{render, Frame};
-use crate::cli::DiscoverArgs;
 use crate::html::analysis::{self, DiscoverPage};
 use crate::outcome::naming::Named;
 use crate::output::files::write_whole;
 use crate::results::csv;
 use crate::sensitivity::prim::{self, Peeling};
+use crate::study::options::DiscoverOptions;
 use crate::sweep::read_table;
 
 /// Boxes whose density is this close to the best count as equally dense;
 /// the widest of them is reported.
 const TOLERANCE: f64 = 0.02;
 
-pub fn execute(args: &DiscoverArgs) -> Result<(), Error> {
+pub fn execute(args: &DiscoverOptions) -> Result<(), Error> {
     if !(args.alpha > 0.0 && args.alpha < 0.5) {
         return Err(Error::Usage(
             "error: --alpha must be between 0 and 0.5\n  = help: 0.05 peels 5% of the box's points a step".into(),

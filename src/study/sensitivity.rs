@@ -10,7 +10,6 @@ use super::sweep::{dry_run, folder, params, run_points, write_figure, Ran};
 use super::Error;
 use crate::chart::tornado::{self, TornadoBar, TornadoPlot};
 use crate::chart::Frame;
-use crate::cli::SensitivityArgs;
 use crate::html::analysis::{self, Analysis, Indices, SensitivityPage};
 use crate::html::briefing;
 use crate::outcome::naming::Named;
@@ -18,16 +17,11 @@ use crate::output::files::write_whole;
 use crate::results::csv;
 use crate::scenario;
 use crate::sensitivity::{morris, sobol};
+use crate::study::options::SensitivityOptions;
 use crate::sweep::store::{Manifest, SweepTable, CSV};
-use crate::sweep::{read_table, Design, Points, Spec, SweepParam, SweepPlan, SweepStore};
-
-/// The methods, as `--method` and a design's manifest name them.
-const METHODS: [&str; 2] = ["morris", "sobol"];
-
-/// Whether a sweep manifest's `design` is a sensitivity method's.
-pub fn is_method(design: &str) -> bool {
-    METHODS.contains(&design)
-}
+use crate::sweep::{
+    read_table, Design, Points, Spec, SweepParam, SweepPlan, SweepStore, SENSITIVITY_METHODS,
+};
 
 /// Levels of the Morris grid.
 pub const MORRIS_LEVELS: usize = 4;
@@ -55,7 +49,7 @@ impl Method {
     }
 }
 
-pub fn execute(args: &SensitivityArgs) -> Result<(), Error> {
+pub fn execute(args: &SensitivityOptions) -> Result<(), Error> {
     for (value, flag) in [
         (args.runs, "--runs"),
         (args.trajectories, "--trajectories"),
@@ -91,7 +85,7 @@ pub fn execute(args: &SensitivityArgs) -> Result<(), Error> {
         )));
     }
     if let Some(outcome) = &args.outcome {
-        super::compare::check_outcome("--outcome", outcome, std::slice::from_ref(&scenario))?;
+        super::load::check_outcome("--outcome", outcome, std::slice::from_ref(&scenario))?;
     }
     let seed = args.common.seed.unwrap_or(scenario.seed);
     let k = params.len();
@@ -104,7 +98,7 @@ pub fn execute(args: &SensitivityArgs) -> Result<(), Error> {
         )),
         "sobol" => Method::Sobol(sobol::design(k, args.samples as usize, seed)),
         other => {
-            let hint = crate::diagnostic::nearest(other, METHODS)
+            let hint = crate::diagnostic::nearest(other, SENSITIVITY_METHODS)
                 .map(|n| format!("did you mean `{n}`? "))
                 .unwrap_or_default();
             return Err(Error::Usage(format!(

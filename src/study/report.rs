@@ -8,14 +8,14 @@ use std::path::{Path, PathBuf};
 
 use super::Error;
 use crate::chart::{self, fan, Figure};
-use crate::cli::{BriefingArgs, ChartArgs, ReportArgs};
 use crate::html::briefing::{self, BriefingInput};
 use crate::html::page;
 use crate::output::files::write_whole;
 use crate::output::OutputError;
 use crate::results::folder::RunResults;
+use crate::study::options::{BriefingOptions, ChartOptions, ReportOptions};
 
-pub fn execute(args: &ReportArgs) -> Result<(), Error> {
+pub fn execute(args: &ReportOptions) -> Result<(), Error> {
     check_words(&args.briefing)?;
     let results = args
         .dirs
@@ -57,7 +57,7 @@ pub fn execute(args: &ReportArgs) -> Result<(), Error> {
 }
 
 /// Refuses a `--title` or `--question` with nothing to show.
-pub(crate) fn check_words(words: &BriefingArgs) -> Result<(), Error> {
+pub(crate) fn check_words(words: &BriefingOptions) -> Result<(), Error> {
     for (flag, text) in [("--title", &words.title), ("--question", &words.question)] {
         if text.as_ref().is_some_and(|t| t.trim().is_empty()) {
             return Err(Error::Usage(format!(
@@ -70,7 +70,10 @@ pub(crate) fn check_words(words: &BriefingArgs) -> Result<(), Error> {
 
 /// One run's charts, with the dyads asked for or the triangles' edges;
 /// `entente run` draws them through here too, so both draw the same.
-pub(crate) fn run_figures(results: &RunResults, charts: &ChartArgs) -> Result<Vec<Figure>, Error> {
+pub(crate) fn run_figures(
+    results: &RunResults,
+    charts: &ChartOptions,
+) -> Result<Vec<Figure>, Error> {
     let dyads = if charts.dyads.is_empty() {
         fan::default_dyads(results)
     } else {

@@ -1,0 +1,74 @@
+//! Checks a set of shard folders must pass before it is merged: one
+//! study, one version, each shard's range its share, and every shard
+//! given exactly once.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use crate::runner::shard::Shard;
+use crate::study::Error;
+use crate::VERSION;
+
+/// A refusal to merge: the user's input, exit code 2.
+pub(super) fn refuse(message: String) -> Error {
+    Error::Usage(format!("error: {message}"))
+}
+
+/// Refuses shards written by another version of entente.
+pub(super) fn check_version(version: &str) -> Result<(), Error> {
+    if version == VERSION {
+        return Ok(());
+    }
+    Err(refuse(format!(
+        "the shards were written by entente {version}, this is {VERSION}: merge them with the version that ran them"
+    )))
+}
+
+/// Refuses a shard `index` of `count` whose range is not its share of `total`.
+pub(super) fn check_shard(
+    dir: &Path,
+    (index, count): (u64, u64),
+    total: u64,
+    range: (u64, u64),
+) -> Result<(), Error> {
+    if index == 0 || index > count || (Shard { index, count }).range(total) != range {
+        return Err(refuse(format!(
+            "`{}` describes an impossible shard",
+            dir.display()
+        )));
+    }
+    Ok(())
+}
+
+/// Checks that shards 1..=`count` are each given once; otherwise names the
+/// doubled (with their folders) and the missing ones.
+pub(super) fn cover_once(shards: &[(&Path, u64)], count: u64) -> Result<(), String> {
+    let mut seen: BTreeMap<u64, Vec<&Path>> = BTreeMap::new();
+    for (dir, index) in shards {
+        seen.entry(*index).or_default().push(dir);
+    }
+    let twice: Vec<String> = seen
+        .iter()
+        .filter(|(_, dirs)| dirs.len() > 1)
+        .map(|(k, dirs)| {
+            let dirs: Vec<String> = dirs.iter().map(|d| format!("`{}`", d.display())).collect();
+            format!("shard {k}/{count} ({})", dirs.join(", "))
+        })
+        .collect();
+    let missing: Vec<String> = (1..=count)
+        .filter(|k| !seen.contains_key(k))
+        .map(|k| format!("{k}/{count}"))
+        .collect();
+    let mut problems = Vec::new();
+    if !twice.is_empty() {
+        problems.push(format!("given twice: {}", twice.join("; ")));
+    }
+    if !missing.is_empty() {
+        problems.push(format!("missing: shard {}", missing.join(", ")));
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems.join("; "))
+    }
+}
