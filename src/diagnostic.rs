@@ -124,7 +124,7 @@ impl Diagnostic {
     /// Renders the message in the style of rustc: location, quoted line,
     /// carets under the offending text, then the hint.
     pub fn render(&self, sources: &SourceMap) -> String {
-        let mut out = format!("error: {}\n", self.message);
+        let mut out = format!("{ERROR}{}\n", self.message);
         match &self.location {
             Some(location) => {
                 let file = sources.get(location.file);
@@ -137,11 +137,68 @@ impl Diagnostic {
             }
         }
         if let Some(help) = &self.help {
-            out.push_str(&format!("  = help: {help}\n"));
+            out.push_str(&format!("{HELP}{help}\n"));
         }
         out
     }
 }
+
+/// How every message starts, and how its hint is introduced: the scenario
+/// diagnostics and every other [`Problem`] share them.
+const ERROR: &str = "error: ";
+const HELP: &str = "  = help: ";
+
+/// A problem with a request that is not a span of a scenario file: a flag,
+/// a folder, a CSV cell. Every command reports through it (or, for
+/// scenario files, [`Diagnostic`]), so every message has one shape:
+///
+/// ```text
+/// error: what is wrong
+///   --> where, when a file or cell is to blame
+///   = help: what would be right
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub message: String,
+    /// `path` or `path:line:column`.
+    pub at: Option<String>,
+    pub help: Option<String>,
+}
+
+impl Problem {
+    pub fn new(message: impl Into<String>) -> Self {
+        Problem {
+            message: message.into(),
+            at: None,
+            help: None,
+        }
+    }
+
+    pub fn at(mut self, place: impl fmt::Display) -> Self {
+        self.at = Some(place.to_string());
+        self
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{ERROR}{}", self.message)?;
+        if let Some(at) = &self.at {
+            write!(f, "\n  --> {at}")?;
+        }
+        if let Some(help) = &self.help {
+            write!(f, "\n{HELP}{help}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Problem {}
 
 /// A quoted line longer than this is cut to a window around the column
 /// (a minified or binary file can be one line of megabytes).

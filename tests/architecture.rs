@@ -286,9 +286,18 @@ fn the_checker_finds_planted_violations() {
             .iter()
             .any(|p| needles.iter().all(|needle| p.contains(needle)))
     };
-    assert!(found(&["results/summary.rs:3:", "uses chart"]), "{problems:#?}");
-    assert!(found(&["outcome/mod.rs:2:", "uses sensitivity"]), "{problems:#?}");
-    assert!(found(&["command `run` uses command `compare`"]), "{problems:#?}");
+    assert!(
+        found(&["results/summary.rs:3:", "uses chart"]),
+        "{problems:#?}"
+    );
+    assert!(
+        found(&["outcome/mod.rs:2:", "uses sensitivity"]),
+        "{problems:#?}"
+    );
+    assert!(
+        found(&["command `run` uses command `compare`"]),
+        "{problems:#?}"
+    );
 }
 
 #[test]

@@ -118,7 +118,11 @@ fn report_names_a_missing_folder() {
     let missing = results().join("no-such-run");
     let out = entente(&["report", missing.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out.stderr).contains("no-such-run/summary.json: cannot read"));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.starts_with("error: cannot read `") && stderr.contains("no-such-run/summary.json`"),
+        "{stderr}"
+    );
 }
 
 #[test]

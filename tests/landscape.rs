@@ -186,14 +186,13 @@ fn failure(test: &str, sizes: &str, matrix: &str) -> (LandscapeInputError, Strin
     }
 }
 
-/// The message starts `path:line:col: ` and carries a help line.
+/// The message has the shape of every entente error: `error: ...`, then
+/// `  --> path:line:col`, then a help line.
 fn assert_at(message: &str, dir: &Scratch, file: &str, line: usize, col: usize) {
-    let prefix = format!("{}:{line}:{col}: ", dir.0.join(file).display());
-    assert!(
-        message.starts_with(&prefix),
-        "expected {prefix}…, got:\n{message}"
-    );
-    assert!(message.contains("\n  help: "), "no help line:\n{message}");
+    let at = format!("\n  --> {}:{line}:{col}\n", dir.0.join(file).display());
+    assert!(message.starts_with("error: "), "{message}");
+    assert!(message.contains(&at), "expected {at}…, got:\n{message}");
+    assert!(message.contains("\n  = help: "), "no help line:\n{message}");
 }
 
 #[test]
@@ -245,7 +244,8 @@ fn missing_file_is_named() {
         Err(e @ LandscapeInputError::Read { .. }) => {
             let message = e.to_string();
             assert!(
-                message.starts_with(&format!("{}: cannot read", sizes.display())),
+                message.starts_with("error: cannot read the file")
+                    && message.contains(&format!("  --> {}\n", sizes.display())),
                 "{message}"
             );
             assert!(message.contains("help: "), "{message}");

@@ -1,6 +1,7 @@
 //! Fan charts: the median of a series over time with the bands that hold
 //! the middle 50% and 90% of runs, one panel per series.
 
+use crate::diagnostic::Problem;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -181,16 +182,19 @@ pub fn default_dyads(results: &RunResults) -> Vec<String> {
 }
 
 /// Checks that every dyad names two of `ids`; the error lists the valid ids.
-pub fn check_dyads(scenario: &str, ids: &[String], dyads: &[String]) -> Result<(), String> {
+pub fn check_dyads(scenario: &str, ids: &[String], dyads: &[String]) -> Result<(), Problem> {
     for dyad in dyads {
         let valid = dyad.split_once('-').is_some_and(|(a, b)| {
             a != b && ids.iter().any(|id| id == a) && ids.iter().any(|id| id == b)
         });
         if !valid {
-            return Err(format!(
-                "error: --dyads: `{dyad}` is not a pair of actors of `{scenario}`\n  = help: write pairs as A-B with ids from: {}",
+            return Err(Problem::new(format!(
+                "--dyads: `{dyad}` is not a pair of actors of `{scenario}`"
+            ))
+            .with_help(format!(
+                "write pairs as A-B with ids from: {}",
                 ids.join(", ")
-            ));
+            )));
         }
     }
     Ok(())

@@ -14,6 +14,7 @@ pub mod sweep;
 pub mod tornado;
 
 use std::error::Error as StdError;
+use std::path::PathBuf;
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -115,6 +116,21 @@ pub fn run_figures(
     figures.push(drivers::figure(results, size)?);
     figures.push(network::figure(results, size)?);
     Ok(figures)
+}
+
+/// Writes each figure as `<name>.png` and `<name>.svg` through `write`
+/// (a result folder's writer, or a plain folder's); returns the PNGs'
+/// paths. Every command writes its charts through here.
+pub fn write_figures<E>(
+    figures: &[Figure],
+    mut write: impl FnMut(&str, &[u8]) -> Result<PathBuf, E>,
+) -> Result<Vec<PathBuf>, E> {
+    let mut written = Vec::new();
+    for figure in figures {
+        written.push(write(&format!("{}.png", figure.name), &figure.png)?);
+        write(&format!("{}.svg", figure.name), figure.svg.as_bytes())?;
+    }
+    Ok(written)
 }
 
 fn draw_frame<DB: DrawingBackend, P: Plot>(

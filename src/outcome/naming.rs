@@ -8,6 +8,8 @@
 //! triangle (JPN-CHN-RUS)"; otherwise two charts would get one file name,
 //! and `--outcome "loose triangle"` would silently pick one triangle.
 
+use crate::diagnostic::Problem;
+
 /// One outcome and the name that picks it out among its peers.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Named {
@@ -74,26 +76,30 @@ pub enum Lookup {
 }
 
 impl Lookup {
-    /// The message's help part, for `flag`'s value `wanted`, with every
-    /// name of `named` as the list to choose from.
-    pub fn help(&self, flag: &str, wanted: &str, named: &[Named]) -> String {
+    /// The problem with `flag`'s value `wanted`, with every name of
+    /// `named` as the list to choose from.
+    pub fn problem(&self, flag: &str, wanted: &str, named: &[Named]) -> Problem {
         match self {
-            Lookup::Missing { nearest } => format!(
-                "{flag}: no outcome `{wanted}`\n  = help: {}outcomes: {}",
-                nearest
-                    .as_ref()
-                    .map(|n| format!("did you mean `{n}`? "))
-                    .unwrap_or_default(),
-                labels(named).join("; ")
-            ),
-            Lookup::Ambiguous { options } => format!(
-                "{flag}: `{wanted}` is an outcome of several triangles\n  = help: say which: {}",
+            Lookup::Missing { nearest } => Problem::new(format!("{flag}: no outcome `{wanted}`"))
+                .with_help(format!(
+                    "{}outcomes: {}",
+                    nearest
+                        .as_ref()
+                        .map(|n| format!("did you mean `{n}`? "))
+                        .unwrap_or_default(),
+                    labels(named).join("; ")
+                )),
+            Lookup::Ambiguous { options } => Problem::new(format!(
+                "{flag}: `{wanted}` is an outcome of several triangles"
+            ))
+            .with_help(format!(
+                "say which: {}",
                 options
                     .iter()
                     .map(|o| format!("`{o}`"))
                     .collect::<Vec<_>>()
                     .join(", ")
-            ),
+            )),
         }
     }
 }

@@ -9,17 +9,29 @@ use std::path::{Path, PathBuf};
 
 use thiserror::Error;
 
+use crate::diagnostic::Problem;
+
 #[derive(Debug, Error)]
 pub enum OutputError {
-    #[error("error: cannot write `{path}`: {source}")]
+    #[error("cannot write `{path}`: {source}")]
     Io {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error(
-        "error: `{dir}` already holds results of a different run ({reason})\n  = help: pass --force to replace them, or --out to write elsewhere"
-    )]
+    #[error("`{dir}` already holds results of a different run ({reason})")]
     Occupied { dir: PathBuf, reason: String },
+}
+
+impl From<&OutputError> for Problem {
+    fn from(error: &OutputError) -> Self {
+        let problem = Problem::new(error.to_string());
+        match error {
+            OutputError::Io { .. } => problem,
+            OutputError::Occupied { .. } => {
+                problem.with_help("pass --force to replace them, or --out to write elsewhere")
+            }
+        }
+    }
 }
 
 /// The identity of a run's results: if the folder holds results with the

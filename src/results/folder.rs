@@ -10,23 +10,38 @@ use thiserror::Error;
 
 use super::csv::split_record;
 use super::summary::Summary;
+use crate::diagnostic::Problem;
 use crate::output::files::SUMMARY;
 
 pub const TRAJECTORIES: &str = "trajectories.csv";
 
 #[derive(Debug, Error)]
 pub enum ResultsError {
-    #[error("{path}: cannot read: {source}\n  = help: give a folder written by `entente run` or `entente compare`")]
+    #[error("cannot read `{path}`: {source}")]
     Read {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("{path}:{line}: {message}\n  = help: this file is written by `entente run`; run it again to rewrite it")]
+    #[error("{message}")]
     Malformed {
         path: PathBuf,
         line: usize,
         message: String,
     },
+}
+
+impl From<&ResultsError> for Problem {
+    fn from(error: &ResultsError) -> Self {
+        let problem = Problem::new(error.to_string());
+        match error {
+            ResultsError::Read { .. } => {
+                problem.with_help("give a folder written by `entente run` or `entente compare`")
+            }
+            ResultsError::Malformed { path, line, .. } => problem
+                .at(format!("{}:{line}", path.display()))
+                .with_help("this file is written by `entente run`; run it again to rewrite it"),
+        }
+    }
 }
 
 /// One series' quantiles (p05, p25, p50, p75, p95) and mean, per tick.
@@ -167,6 +182,8 @@ mod tests {
     fn a_bad_line_names_its_number() {
         let text = "tick,series,p05,p25,p50,p75,p95,mean\n0,x,1,2,3\n";
         let error = SeriesTable::parse(text, Path::new("t.csv")).unwrap_err();
-        assert!(error.to_string().starts_with("t.csv:2: expected 8 fields"));
+        let message = Problem::from(&error).to_string();
+        assert!(message.starts_with("error: expected 8 fields"), "{message}");
+        assert!(message.contains("\n  --> t.csv:2\n"), "{message}");
     }
 }

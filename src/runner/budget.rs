@@ -7,6 +7,7 @@
 use std::fmt;
 
 use super::Experiment;
+use crate::diagnostic::Problem;
 use crate::format::{bytes, estimate};
 
 /// Worker threads beyond this are refused (`--threads`).
@@ -46,36 +47,45 @@ pub enum BudgetError {
     TooLong { seconds: f64, runs: u64 },
 }
 
-impl fmt::Display for BudgetError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            BudgetError::TooManyThreads { threads } => write!(
-                f,
-                "error: --threads {threads} is more than the {MAX_THREADS} Entente will start\n  \
-                 = help: leave --threads out to use one thread per core"
+impl From<&BudgetError> for Problem {
+    fn from(error: &BudgetError) -> Self {
+        match error {
+            BudgetError::TooManyThreads { threads } => Problem::new(format!(
+                "--threads {threads} is more than the {MAX_THREADS} Entente will start"
+            ))
+            .with_help("leave --threads out to use one thread per core"),
+            BudgetError::TooManyRuns { runs } => Problem::new(format!(
+                "{runs} runs is more than the {MAX_RUNS} Entente supports"
+            ))
+            .with_help(
+                "10 000 runs give shares to within about 1 percentage point; \
+                 ask for fewer with --runs or `runs` in [scenario]",
             ),
-            BudgetError::TooManyRuns { runs } => write!(
-                f,
-                "error: {runs} runs is more than the {MAX_RUNS} Entente supports\n  \
-                 = help: 10 000 runs give shares to within about 1 percentage point; \
-                 ask for fewer with --runs or `runs` in [scenario]"
-            ),
-            BudgetError::TooMuchMemory { needed, limit } => write!(
-                f,
-                "error: this run needs about {} of memory for its trajectories, more than the {} \
-                 available\n  = help: memory grows with ticks × actors²; lower `ticks` in \
-                 [scenario] or use fewer actors",
+            BudgetError::TooMuchMemory { needed, limit } => Problem::new(format!(
+                "this run needs about {} of memory for its trajectories, more than the {} \
+                 available",
                 needed.map_or_else(|| "more than 16 EB".to_string(), bytes),
                 bytes(*limit)
+            ))
+            .with_help(
+                "memory grows with ticks × actors²; lower `ticks` in [scenario] or use fewer \
+                 actors",
             ),
-            BudgetError::TooLong { seconds, runs } => write!(
-                f,
-                "error: {runs} runs would take about {} on this machine (estimated before \
-                 starting)\n  = help: ask for fewer runs with --runs, or pass --force to run \
-                 anyway (Ctrl-C stops it cleanly)",
+            BudgetError::TooLong { seconds, runs } => Problem::new(format!(
+                "{runs} runs would take about {} on this machine (estimated before starting)",
                 estimate(*seconds)
+            ))
+            .with_help(
+                "ask for fewer runs with --runs, or pass --force to run anyway (Ctrl-C stops \
+                 it cleanly)",
             ),
         }
+    }
+}
+
+impl fmt::Display for BudgetError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        Problem::from(self).fmt(f)
     }
 }
 

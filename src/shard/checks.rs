@@ -5,13 +5,14 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use crate::diagnostic::Problem;
 use crate::runner::shard::Shard;
 use crate::study::Error;
 use crate::VERSION;
 
 /// A refusal to merge: the user's input, exit code 2.
 pub(super) fn refuse(message: String) -> Error {
-    Error::Usage(format!("error: {message}"))
+    Error::Usage(Problem::new(message))
 }
 
 /// Refuses shards written by another version of entente.

@@ -8,6 +8,7 @@ use std::path::Path;
 use super::checks::refuse;
 use super::folder::SHARD_FILE;
 use super::run::{merge_runs, write_merged};
+use crate::diagnostic::Problem;
 use crate::study::options::MergeOptions;
 use crate::study::Error;
 use crate::sweep::store::MANIFEST;
@@ -85,10 +86,16 @@ pub fn execute(args: &MergeOptions) -> Result<(), Error> {
         Kind::Run | Kind::Compare => outcome,
     };
     if let Some(flag) = unused {
-        return Err(refuse(format!(
-            "{flag} does not apply to shards of `entente {}`\n  = help: --outcome is for sweep shards, --dyads for run and compare shards; a sensitivity's outcome goes to `entente sensitivity` when it computes the indices",
-            kinds[0].command()
-        )));
+        return Err(Error::Usage(
+            Problem::new(format!(
+                "{flag} does not apply to shards of `entente {}`",
+                kinds[0].command()
+            ))
+            .with_help(
+                "--outcome is for sweep shards, --dyads for run and compare shards; a \
+                 sensitivity's outcome goes to `entente sensitivity` when it computes the indices",
+            ),
+        ));
     }
     match kinds[0] {
         Kind::Sweep | Kind::Sensitivity => return super::sweep::merge(args),

@@ -18,6 +18,7 @@ use super::run::{
 };
 use super::{report, Error};
 use crate::chart;
+use crate::diagnostic::Problem;
 use crate::html::briefing::{self, BriefingInput};
 use crate::html::page::FigureSection;
 use crate::output::files::Provenance;
@@ -64,9 +65,10 @@ impl Study {
                 .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
             || name.starts_with('.')
         {
-            return Err(Error::Usage(format!(
-                "error: --name `{name}` cannot name a folder\n  = help: use letters, digits, `-`, `_` or `.`, e.g. `workshop`"
-            )));
+            return Err(Error::Usage(
+                Problem::new(format!("--name `{name}` cannot name a folder"))
+                    .with_help("use letters, digits, `-`, `_` or `.`, e.g. `workshop`"),
+            ));
         }
         if let Some(outcome) = &args.matrix {
             check_outcome("--matrix", outcome, scenarios)?;

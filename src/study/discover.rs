@@ -10,6 +10,7 @@ use super::sweep::write_figure;
 use super::Error;
 use crate::chart::tornado::PeelingPlot;
 use crate::chart::{render, Frame};
+use crate::diagnostic::Problem;
 use crate::html::analysis::{self, DiscoverPage};
 use crate::outcome::naming::Named;
 use crate::output::files::write_whole;
@@ -25,30 +26,35 @@ const TOLERANCE: f64 = 0.02;
 pub fn execute(args: &DiscoverOptions) -> Result<(), Error> {
     if !(args.alpha > 0.0 && args.alpha < 0.5) {
         return Err(Error::Usage(
-            "error: --alpha must be between 0 and 0.5\n  = help: 0.05 peels 5% of the box's points a step".into(),
+            Problem::new("--alpha must be between 0 and 0.5")
+                .with_help("0.05 peels 5% of the box's points a step"),
         ));
     }
     if !(0.0..=1.0).contains(&args.min_coverage) {
-        return Err(Error::Usage(
-            "error: --min-coverage must be between 0 and 1".into(),
-        ));
+        return Err(Error::Usage(Problem::new(
+            "--min-coverage must be between 0 and 1",
+        )));
     }
     if let Some(t) = args.threshold.filter(|t| !(0.0..1.0).contains(t)) {
-        return Err(Error::Usage(format!(
-            "error: --threshold {t} is not a share between 0 and 1"
-        )));
+        return Err(Error::Usage(Problem::new(format!(
+            "--threshold {t} is not a share between 0 and 1"
+        ))));
     }
     let table = read_table(&args.dir).map_err(|e| {
-        Error::Usage(format!(
-            "{e}\n  = help: give a folder written by `entente sweep` (e.g. with --design lhs)"
-        ))
+        Error::Usage(
+            Problem::new(e.to_string())
+                .with_help("give a folder written by `entente sweep` (e.g. with --design lhs)"),
+        )
     })?;
     if table.points.len() < 20 {
-        return Err(Error::Usage(format!(
-            "error: `{}` holds {} points; PRIM needs at least 20\n  = help: run a larger sweep, e.g. --design lhs --samples 200",
-            args.dir.display(),
-            table.points.len()
-        )));
+        return Err(Error::Usage(
+            Problem::new(format!(
+                "`{}` holds {} points; PRIM needs at least 20",
+                args.dir.display(),
+                table.points.len()
+            ))
+            .with_help("run a larger sweep, e.g. --design lhs --samples 200"),
+        ));
     }
     let Named {
         classifier,
@@ -56,7 +62,7 @@ pub fn execute(args: &DiscoverOptions) -> Result<(), Error> {
         label,
     } = table
         .find_outcome("--outcome", &args.outcome)
-        .map_err(|message| Error::Usage(format!("error: {message}")))?;
+        .map_err(Error::Usage)?;
     let x: Vec<Vec<f64>> = table.points.iter().map(|p| p.values.clone()).collect();
     let y: Vec<f64> = table
         .points

@@ -2,7 +2,7 @@
 
 use thiserror::Error;
 
-use crate::diagnostic::Report;
+use crate::diagnostic::{Problem, Report};
 use crate::output::OutputError;
 
 #[derive(Debug, Error)]
@@ -10,25 +10,25 @@ pub enum Error {
     /// The user's input is wrong: exit code 2. One report per bad file.
     #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
     Input(Vec<Report>),
-    #[error("{0}")]
+    #[error("{}", Problem::from(.0))]
     Landscape(#[from] crate::outcome::landscape::input::LandscapeInputError),
     #[error("{0}")]
-    Usage(String),
+    Usage(Problem),
     /// The request would not fit in memory or time: exit code 2.
-    #[error("{0}")]
+    #[error("{}", Problem::from(.0))]
     Resources(#[from] crate::runner::budget::BudgetError),
     /// Stopped by a signal: exit code 128 + its number, as a shell reports it
     /// (130 for Ctrl-C, 143 for SIGTERM).
-    #[error("{0}")]
+    #[error("{}", Problem::new(.0))]
     Interrupted(String),
     /// Writing results failed: exit code 1.
-    #[error("{0}")]
+    #[error("{}", Problem::from(.0))]
     Output(#[from] OutputError),
     /// A results folder given to `report` is missing or damaged: exit code 2.
-    #[error("error: {0}")]
+    #[error("{}", Problem::from(.0))]
     Results(#[from] crate::results::folder::ResultsError),
     /// Drawing failed (a bug, not the user's doing): exit code 1.
-    #[error("error: {0}")]
+    #[error("{}", Problem::new(.0.to_string()))]
     Chart(#[from] crate::chart::ChartError),
 }
 

@@ -55,9 +55,6 @@ pub fn check_outcome(
     let named = naming::name_all(possible);
     match naming::find(&named, outcome) {
         Ok(_) => Ok(()),
-        Err(lookup) => Err(Error::Usage(format!(
-            "error: {}",
-            lookup.help(flag, outcome, &named)
-        ))),
+        Err(lookup) => Err(Error::Usage(lookup.problem(flag, outcome, &named))),
     }
 }

@@ -307,3 +307,11 @@ pub struct ChartOptions {
     )]
     pub dyads: Vec<String>,
 }
+
+impl CommonOptions {
+    /// Worker threads: the request's, or one per core.
+    pub fn threads(&self) -> usize {
+        self.threads
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+    }
+}

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use super::Error;
 use crate::chart::{self, fan, Figure};
+use crate::diagnostic::Problem;
 use crate::html::briefing::{self, BriefingInput};
 use crate::html::page;
 use crate::output::files::write_whole;
@@ -60,9 +61,11 @@ pub fn execute(args: &ReportOptions) -> Result<(), Error> {
 pub(crate) fn check_words(words: &BriefingOptions) -> Result<(), Error> {
     for (flag, text) in [("--title", &words.title), ("--question", &words.question)] {
         if text.as_ref().is_some_and(|t| t.trim().is_empty()) {
-            return Err(Error::Usage(format!(
-                "error: {flag} is empty\n  = help: give the words to print, or leave {flag} out for the default"
-            )));
+            return Err(Error::Usage(
+                Problem::new(format!("{flag} is empty")).with_help(format!(
+                    "give the words to print, or leave {flag} out for the default"
+                )),
+            ));
         }
     }
     Ok(())
@@ -99,10 +102,13 @@ pub(crate) fn check_target(path: &Path, force: bool) -> Result<bool, Error> {
     if force || page::written_by_entente(&text) {
         return Ok(true);
     }
-    Err(Error::Usage(format!(
-        "error: `{}` exists and was not written by entente; it is left as it is\n  = help: pass --force to replace it, or --out to write the briefing elsewhere",
-        path.display()
-    )))
+    Err(Error::Usage(
+        Problem::new(format!(
+            "`{}` exists and was not written by entente; it is left as it is",
+            path.display()
+        ))
+        .with_help("pass --force to replace it, or --out to write the briefing elsewhere"),
+    ))
 }
 
 /// DIR/briefing.html for one folder; for several, briefing.html in the

@@ -7,7 +7,8 @@ use std::time::Instant;
 use super::load_all;
 use super::watch;
 use super::{report, Error};
-use crate::chart::{fan, Figure};
+use crate::chart::{self, fan, Figure};
+use crate::diagnostic::Problem;
 use crate::html::briefing::{self, BriefingInput};
 use crate::output::files::{Provenance, SUMMARY};
 use crate::output::ResultDir;
@@ -26,7 +27,7 @@ pub fn plan_budgets(
     settings: &RunSettings,
 ) -> Result<Vec<Budget>, Error> {
     let memory_limit = budget::memory_limit();
-    let threads = threads(settings);
+    let threads = settings.common.threads();
     scenarios
         .iter()
         .map(|scenario| {
@@ -62,32 +63,28 @@ pub fn prepare(
     charts: &ChartOptions,
 ) -> Result<Vec<Scenario>, Error> {
     if settings.runs == Some(0) {
-        return Err(Error::Usage("error: --runs must be at least 1".into()));
+        return Err(Error::Usage(Problem::new("--runs must be at least 1")));
     }
     if settings.common.threads == Some(0) {
-        return Err(Error::Usage("error: --threads must be at least 1".into()));
+        return Err(Error::Usage(Problem::new("--threads must be at least 1")));
     }
     let scenarios = load_all(files)?;
     let mut names: Vec<&str> = scenarios.iter().map(|s| s.name.as_str()).collect();
     names.sort_unstable();
     if let Some(twice) = names.windows(2).find(|w| w[0] == w[1]) {
-        return Err(Error::Usage(format!(
-            "error: two scenarios are named `{}`; their results would share one folder\n  = help: give each scenario its own [scenario] name",
-            twice[0]
-        )));
+        return Err(Error::Usage(
+            Problem::new(format!(
+                "two scenarios are named `{}`; their results would share one folder",
+                twice[0]
+            ))
+            .with_help("give each scenario its own [scenario] name"),
+        ));
     }
     for scenario in &scenarios {
         fan::check_dyads(&scenario.name, &scenario.actor_ids, &charts.dyads)
             .map_err(Error::Usage)?;
     }
     Ok(scenarios)
-}
-
-pub fn threads(settings: &RunSettings) -> usize {
-    settings
-        .common
-        .threads
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
 }
 
 /// One scenario run and written to `dir`.
@@ -107,7 +104,7 @@ pub fn run_scenario(
     settings: &RunSettings,
     charts: &ChartOptions,
 ) -> Result<Finished, Error> {
-    let wanted = self::threads(settings);
+    let wanted = settings.common.threads();
     let threads = budget.workers;
     if threads < wanted && !settings.common.quiet {
         eprintln!(
@@ -221,12 +218,9 @@ pub fn write_results(
 
 /// Writes each figure as PNG and SVG; returns the PNGs' paths.
 pub fn write_figures(dir: &ResultDir, figures: &[Figure]) -> Result<Vec<PathBuf>, Error> {
-    let mut written = Vec::new();
-    for figure in figures {
-        written.push(dir.write(&format!("{}.png", figure.name), &figure.png)?);
-        dir.write(&format!("{}.svg", figure.name), figure.svg.as_bytes())?;
-    }
-    Ok(written)
+    Ok(chart::write_figures(figures, |name, bytes| {
+        dir.write(name, bytes)
+    })?)
 }
 
 /// The table and the files written, unless quiet.
@@ -240,7 +234,7 @@ pub fn print_finished(finished: &Finished, settings: &RunSettings) {
         "  {} runs in {:.2} s on {} threads",
         summary.runs,
         finished.seconds,
-        threads(settings)
+        settings.common.threads()
     );
     for path in &finished.written {
         println!("  wrote {}", path.display());

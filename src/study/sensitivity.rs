@@ -10,6 +10,7 @@ use super::sweep::{dry_run, folder, params, run_points, write_figure, Ran};
 use super::Error;
 use crate::chart::tornado::{self, TornadoBar, TornadoPlot};
 use crate::chart::Frame;
+use crate::diagnostic::Problem;
 use crate::html::analysis::{self, Analysis, Indices, SensitivityPage};
 use crate::html::briefing;
 use crate::outcome::naming::Named;
@@ -57,7 +58,9 @@ pub fn execute(args: &SensitivityOptions) -> Result<(), Error> {
         (args.common.threads.map_or(1, |t| t as u64), "--threads"),
     ] {
         if value == 0 {
-            return Err(Error::Usage(format!("error: {flag} must be at least 1")));
+            return Err(Error::Usage(Problem::new(format!(
+                "{flag} must be at least 1"
+            ))));
         }
     }
     let scenario = scenario::load(&args.file)?;
@@ -67,10 +70,13 @@ pub fn execute(args: &SensitivityOptions) -> Result<(), Error> {
         match p.spec {
             Spec::Range { low, high } if high > low => ranges.push((low, high)),
             _ => {
-                return Err(Error::Usage(format!(
-                    "error: --param `{}={}`: sensitivity needs a range `a..b` with a < b\n  = help: write e.g. `{}=0..2`",
-                    p.name, p.text, p.name
-                )))
+                return Err(Error::Usage(
+                    Problem::new(format!(
+                        "--param `{}={}`: sensitivity needs a range `a..b` with a < b",
+                        p.name, p.text
+                    ))
+                    .with_help(format!("write e.g. `{}=0..2`", p.name)),
+                ))
             }
         }
     }
@@ -79,10 +85,10 @@ pub fn execute(args: &SensitivityOptions) -> Result<(), Error> {
         .enumerate()
         .find_map(|(i, p)| params[..i].iter().any(|q| q.path == p.path).then_some(p))
     {
-        return Err(Error::Usage(format!(
-            "error: `{}` is given twice\n  = help: give each parameter once",
-            p.name
-        )));
+        return Err(Error::Usage(
+            Problem::new(format!("`{}` is given twice", p.name))
+                .with_help("give each parameter once"),
+        ));
     }
     if let Some(outcome) = &args.outcome {
         super::load::check_outcome("--outcome", outcome, std::slice::from_ref(&scenario))?;
@@ -101,9 +107,11 @@ pub fn execute(args: &SensitivityOptions) -> Result<(), Error> {
             let hint = crate::diagnostic::nearest(other, SENSITIVITY_METHODS)
                 .map(|n| format!("did you mean `{n}`? "))
                 .unwrap_or_default();
-            return Err(Error::Usage(format!(
-                "error: --method: unknown method `{other}`\n  = help: {hint}methods: morris (elementary effects), sobol (variance-based indices)"
-            )));
+            return Err(Error::Usage(
+                Problem::new(format!("--method: unknown method `{other}`")).with_help(format!(
+                    "{hint}methods: morris (elementary effects), sobol (variance-based indices)"
+                )),
+            ));
         }
     };
     // The design's unit-cube rows mapped onto the ranges are the points.
@@ -132,10 +140,7 @@ pub fn execute(args: &SensitivityOptions) -> Result<(), Error> {
     };
     let mut manifest = Manifest::new(&scenario, &plan);
     manifest.design = method.name().to_string();
-    let threads = args
-        .common
-        .threads
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let threads = args.common.threads();
     let points = plan.points.len();
     let size = match &method {
         Method::Morris(_) => format!("{} trajectories x ({k} + 1) points", args.trajectories),
@@ -186,7 +191,7 @@ pub fn execute(args: &SensitivityOptions) -> Result<(), Error> {
     }
 
     // The indices from the file, in the design's row order.
-    let table = read_table(&dir).map_err(|e| Error::Usage(e.to_string()))?;
+    let table = read_table(&dir).map_err(|e| Error::Usage(Problem::new(e.to_string())))?;
     check_order(&table, &values)?;
     let outcomes = chosen_outcomes(&table, args.outcome.as_deref());
     let mut text = String::from(HEADER);
@@ -274,8 +279,8 @@ fn check_order(table: &SweepTable, values: &[Vec<f64>]) -> Result<(), Error> {
         Ok(())
     } else {
         Err(Error::Usage(
-            "error: sweep.csv does not hold the design's points in order\n  = help: run again with --force to start over"
-                .into(),
+            Problem::new("sweep.csv does not hold the design's points in order")
+                .with_help("run again with --force to start over"),
         ))
     }
 }

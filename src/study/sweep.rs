@@ -7,6 +7,7 @@ use std::time::Instant;
 use super::watch;
 use super::Error;
 use crate::chart::{self, Figure};
+use crate::diagnostic::Problem;
 use crate::output::files::write_whole;
 use crate::runner::shard::Shard;
 use crate::runner::{Experiment, RunPlan};
@@ -29,7 +30,9 @@ pub fn execute(args: &SweepOptions) -> Result<(), Error> {
         (args.common.threads.map(|t| t as u64), "--threads"),
     ] {
         if value == Some(0) {
-            return Err(Error::Usage(format!("error: {flag} must be at least 1")));
+            return Err(Error::Usage(Problem::new(format!(
+                "{flag} must be at least 1"
+            ))));
         }
     }
     let scenario = scenario::load(&args.file)?;
@@ -37,10 +40,7 @@ pub fn execute(args: &SweepOptions) -> Result<(), Error> {
     if let Some(outcome) = &args.outcome {
         super::load::check_outcome("--outcome", outcome, std::slice::from_ref(&scenario))?;
     }
-    let threads = args
-        .common
-        .threads
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let threads = args.common.threads();
     let mut manifest = Manifest::new(&scenario, &plan);
     let dir = folder(&args.common.out, &mut manifest, args.shard);
     if args.dry_run {
@@ -180,11 +180,11 @@ pub fn write_charts(
     size: crate::chart::Size,
 ) -> Result<Vec<PathBuf>, Error> {
     let dir = store.path("");
-    let table = read_table(&dir).map_err(|e| Error::Usage(format!("error: {e}")))?;
+    let table = read_table(&dir).map_err(|e| Error::Usage(Problem::new(e.to_string())))?;
     if let Some(wanted) = outcome {
         table
             .find_outcome("--outcome", wanted)
-            .map_err(|message| Error::Usage(format!("error: {message}")))?;
+            .map_err(Error::Usage)?;
     }
     chart::sweep::figures(&table, outcome, size)?
         .iter()
@@ -196,13 +196,11 @@ pub fn write_charts(
 /// which the commands print as "wrote <png> (and .svg)". Shared by sweep,
 /// sensitivity and discover, whose charts are files beside their tables.
 pub(super) fn write_figure(dir: &Path, figure: &Figure) -> Result<PathBuf, Error> {
-    let png = dir.join(format!("{}.png", figure.name));
-    write_whole(&png, &figure.png)?;
-    write_whole(
-        &dir.join(format!("{}.svg", figure.name)),
-        figure.svg.as_bytes(),
-    )?;
-    Ok(png)
+    let written = chart::write_figures(std::slice::from_ref(figure), |name, bytes| {
+        let path = dir.join(name);
+        write_whole(&path, bytes).map(|()| path)
+    })?;
+    Ok(written.into_iter().next().expect("one figure, one PNG"))
 }
 
 /// The command that writes a folder of `design`'s points.
@@ -215,7 +213,7 @@ pub fn command(design: &str) -> &'static str {
 }
 
 pub(super) fn usage(error: SweepError) -> Error {
-    Error::Usage(error.to_string())
+    Error::Usage(error.into())
 }
 
 /// The sweep from the file's `[sweep]` table with the command line's
@@ -229,15 +227,16 @@ fn plan(scenario: &Scenario, args: &SweepOptions) -> Result<SweepPlan, Error> {
     };
     if params.is_empty() {
         return Err(Error::Usage(
-            "error: no parameter to sweep\n  = help: give --param PATH=SPEC, e.g. \
-             --param weights.identity=0:2:11, or a [sweep] table in the scenario file"
-                .into(),
+            Problem::new("no parameter to sweep").with_help(
+                "give --param PATH=SPEC, e.g. \
+             --param weights.identity=0:2:11, or a [sweep] table in the scenario file",
+            ),
         ));
     }
     let design = match &args.design {
         Some(text) => text
             .parse::<Design>()
-            .map_err(|e| Error::Usage(format!("error: --design: {e}")))?,
+            .map_err(|e| Error::Usage(Problem::new(format!("--design: {e}"))))?,
         None => file.design.unwrap_or(Design::Grid),
     };
     // The file's `samples` belongs to its lhs design; a design chosen on
@@ -265,9 +264,10 @@ pub(super) fn params(scenario: &Scenario, texts: &[String]) -> Result<Vec<SweepP
         .iter()
         .map(|text| {
             let bad = |(message, help): (String, String)| {
-                Error::Usage(format!(
-                    "error: --param `{text}`: {message}\n  = help: {help}"
-                ))
+                Error::Usage(
+                    Problem::new(format!("--param `{text}`: {message}"))
+                        .with_help(format!("{help}")),
+                )
             };
             let (path, spec) =
                 crate::sweep::spec::split_assignment(text).map_err(|e| bad((e.message, e.help)))?;

@@ -22,6 +22,7 @@ pub mod store;
 
 use thiserror::Error;
 
+use crate::diagnostic::Problem;
 use crate::model::ParamPath;
 use crate::results::Summary;
 use crate::runner::{Experiment, RunPlan};
@@ -90,8 +91,15 @@ pub struct SweepPlan {
 #[derive(Debug, Error, Clone, PartialEq)]
 pub enum SweepError {
     /// A bad spec, path, value or combination of options.
-    #[error("error: {message}\n  = help: {help}")]
+    #[error("{message}")]
     Invalid { message: String, help: String },
+}
+
+impl From<SweepError> for Problem {
+    fn from(error: SweepError) -> Self {
+        let SweepError::Invalid { message, help } = error;
+        Problem::new(message).with_help(help)
+    }
 }
 
 impl SweepError {

@@ -73,7 +73,8 @@ identity = { d = 0.5 }
         assert!(point.uncertain.is_empty());
         assert_eq!(point.base.get(p.path), 0.25);
         let e = apply(&s, std::slice::from_ref(&p), &[11.0]).unwrap_err();
-        assert!(e.to_string().contains("between -10 and 10"), "{e}");
+        let message = crate::diagnostic::Problem::from(e).to_string();
+        assert!(message.contains("between -10 and 10"), "{message}");
         assert!(apply(&s, &[p], &[f64::NAN]).is_err());
     }
 }

@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use super::SweepPlan;
+use crate::diagnostic::Problem;
 use crate::outcome::naming::{self, Named};
 use crate::output::{OutputError, ResultDir};
 use crate::results::{csv, Summary};
@@ -367,11 +368,11 @@ impl SweepTable {
     }
 
     /// The outcome `wanted` names, or why none: the message for `flag`.
-    pub fn find_outcome(&self, flag: &str, wanted: &str) -> Result<Named, String> {
+    pub fn find_outcome(&self, flag: &str, wanted: &str) -> Result<Named, Problem> {
         let named = self.named_outcomes();
         naming::find(&named, wanted)
             .cloned()
-            .map_err(|lookup| lookup.help(flag, wanted, &named))
+            .map_err(|lookup| lookup.problem(flag, wanted, &named))
     }
 
     /// The outcomes of `classifier` seen at any point, in order of first
@@ -397,7 +398,7 @@ impl PointResult {
 }
 
 #[derive(Debug, Error)]
-#[error("error: cannot read the sweep in `{}`: {reason}", dir.display())]
+#[error("cannot read the sweep in `{}`: {reason}", dir.display())]
 pub struct ReadError {
     pub dir: PathBuf,
     pub reason: String,

@@ -10,7 +10,7 @@ use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use thiserror::Error;
+use crate::diagnostic::Problem;
 
 use crate::diagnostic::{read_capped, MAX_FILE_BYTES};
 
@@ -30,33 +30,34 @@ impl fmt::Display for Location {
     }
 }
 
-#[derive(Debug, Error)]
+#[derive(Debug)]
 pub enum LandscapeInputError {
-    #[error("{}: cannot read the file: {source}\n  help: check the path; it is read relative to the current directory", path.display())]
     Read {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("{}: the file is larger than {} MB, too large for a landscape\n  help: sizes and matrices of up to 64 actors are a few kilobytes; check that this is the file you meant", path.display(), MAX_FILE_BYTES / (1024 * 1024))]
-    TooLarge { path: PathBuf },
-    #[error("{at}: the file is not valid UTF-8\n  help: save it as UTF-8 (\"CSV UTF-8\" in spreadsheet programs)")]
-    NotUtf8 { at: Location },
-    #[error("{at}: a quoted field is never closed\n  help: end the field with a double quote; write a literal quote inside it as \"\"")]
-    UnterminatedQuote { at: Location },
-    #[error("{at}: unexpected `{found}` after a closing quote\n  help: a quoted field must be followed by a comma or the end of the line")]
-    TextAfterQuote { at: Location, found: char },
-    #[error("{at}: the file has no rows\n  help: {expected}")]
+    TooLarge {
+        path: PathBuf,
+    },
+    NotUtf8 {
+        at: Location,
+    },
+    UnterminatedQuote {
+        at: Location,
+    },
+    TextAfterQuote {
+        at: Location,
+        found: char,
+    },
     EmptyFile {
         at: Location,
         expected: &'static str,
     },
-    #[error("{at}: expected the column header `{expected}`, found `{found}`\n  help: the sizes file starts with the header row `actor,size` (any letter case) and has exactly these two columns")]
     SizesHeader {
         at: Location,
         expected: &'static str,
         found: String,
     },
-    #[error("{at}: unexpected extra cell `{found}`: the row has {cells} cells where {width} belong\n  help: {expected}")]
     ExtraCell {
         at: Location,
         found: String,
@@ -64,103 +65,225 @@ pub enum LandscapeInputError {
         width: usize,
         expected: &'static str,
     },
-    #[error(
-        "{at}: missing cell: the row has {cells} cells where {width} belong\n  help: {expected}"
-    )]
     MissingCell {
         at: Location,
         cells: usize,
         width: usize,
         expected: &'static str,
     },
-    #[error("{at}: the actor name is empty\n  help: every actor needs a name, used to match the sizes file with the matrix")]
-    EmptyName { at: Location },
-    #[error("{at}: actor `{name}` appears twice (first at {first})\n  help: each actor is listed once; names are compared exactly, letter case included")]
+    EmptyName {
+        at: Location,
+    },
     DuplicateActor {
         at: Location,
         name: String,
         first: Location,
     },
-    #[error("{at}: `{text}` is not a number\n  help: {expected}")]
     NotANumber {
         at: Location,
         text: String,
         expected: &'static str,
     },
-    #[error("{at}: `{text}` is not a finite number\n  help: {expected}")]
     NonFinite {
         at: Location,
         text: String,
         expected: &'static str,
     },
-    #[error("{at}: the size of `{actor}` is {text}, but sizes must be positive\n  help: give every actor a size greater than zero, or leave the actor out of both files")]
     NonPositiveSize {
         at: Location,
         actor: String,
         text: String,
     },
-    #[error("{at}: row label `{found}` does not match the header, which puts `{expected}` here\n  help: the rows must name the actors in the same order as the header's columns")]
     RowLabel {
         at: Location,
         found: String,
         expected: String,
     },
-    #[error("{at}: the matrix is not square: actor `{actor}` has a column but no row ({rows} rows for {actors} columns)\n  help: add one row per actor, in the header's order")]
     MissingRow {
         at: Location,
         actor: String,
         rows: usize,
         actors: usize,
     },
-    #[error("{at}: the matrix is not square: row `{label}` goes beyond the {actors} actors named in the header\n  help: add the actor to the header row, or remove the row")]
     ExtraRow {
         at: Location,
         label: String,
         actors: usize,
     },
-    #[error("{at}: the matrix has {found} actors; a landscape needs at least {min}\n  help: name the actors across the header row, after its first cell")]
     TooFewActors {
         at: Location,
         found: usize,
         min: usize,
     },
-    #[error("{at}: the matrix has {found} actors; a landscape holds at most {max}\n  help: merge or drop actors")]
     TooManyActors {
         at: Location,
         found: usize,
         max: usize,
     },
-    #[error(
-        "{at}: actor `{name}` is in the sizes file but not in the propensity matrix\n  help: both files must name the same actors (letter case included)\n    \
-         sizes file: {}\n    matrix:     {}",
-        sizes_actors.join(", "), matrix_actors.join(", ")
-    )]
     NotInMatrix {
         at: Location,
         name: String,
         sizes_actors: Vec<String>,
         matrix_actors: Vec<String>,
     },
-    #[error(
-        "{at}: actor `{name}` is in the propensity matrix but not in the sizes file\n  help: both files must name the same actors (letter case included)\n    \
-         sizes file: {}\n    matrix:     {}",
-        sizes_actors.join(", "), matrix_actors.join(", ")
-    )]
     NotInSizes {
         at: Location,
         name: String,
         sizes_actors: Vec<String>,
         matrix_actors: Vec<String>,
     },
-    #[error("--offset {value}: the offset must be a finite number\n  help: use the midpoint of the propensity scale, e.g. --offset 3 for a 1-5 scale")]
-    InvalidOffset { value: f64 },
-    #[error("{} with {}: {source}\n  help: rescale the sizes or propensities", sizes.display(), propensity.display())]
+    InvalidOffset {
+        value: f64,
+    },
     Model {
         sizes: PathBuf,
         propensity: PathBuf,
         source: LandscapeError,
     },
 }
+
+impl LandscapeInputError {
+    /// Where, what and what would be right.
+    fn parts(&self) -> (Option<String>, String, String) {
+        use LandscapeInputError::*;
+        match self {
+            Read { path, source } => (
+                Some(path.display().to_string()),
+                format!("cannot read the file: {source}"),
+                "check the path; it is read relative to the current directory".to_string(),
+            ),
+            TooLarge { path } => (
+                Some(path.display().to_string()),
+                format!("the file is larger than {} MB, too large for a landscape", MAX_FILE_BYTES / (1024 * 1024)),
+                "sizes and matrices of up to 64 actors are a few kilobytes; check that this is the file you meant".to_string(),
+            ),
+            NotUtf8 { at } => (
+                Some(at.to_string()),
+                "the file is not valid UTF-8".to_string(),
+                "save it as UTF-8 (\"CSV UTF-8\" in spreadsheet programs)".to_string(),
+            ),
+            UnterminatedQuote { at } => (
+                Some(at.to_string()),
+                "a quoted field is never closed".to_string(),
+                "end the field with a double quote; write a literal quote inside it as \"\"".to_string(),
+            ),
+            TextAfterQuote { at, found } => (
+                Some(at.to_string()),
+                format!("unexpected `{found}` after a closing quote"),
+                "a quoted field must be followed by a comma or the end of the line".to_string(),
+            ),
+            EmptyFile { at, expected } => (
+                Some(at.to_string()),
+                "the file has no rows".to_string(),
+                expected.to_string(),
+            ),
+            SizesHeader { at, expected, found } => (
+                Some(at.to_string()),
+                format!("expected the column header `{expected}`, found `{found}`"),
+                "the sizes file starts with the header row `actor,size` (any letter case) and has exactly these two columns".to_string(),
+            ),
+            ExtraCell { at, found, cells, width, expected } => (
+                Some(at.to_string()),
+                format!("unexpected extra cell `{found}`: the row has {cells} cells where {width} belong"),
+                expected.to_string(),
+            ),
+            MissingCell { at, cells, width, expected } => (
+                Some(at.to_string()),
+                format!("missing cell: the row has {cells} cells where {width} belong"),
+                expected.to_string(),
+            ),
+            EmptyName { at } => (
+                Some(at.to_string()),
+                "the actor name is empty".to_string(),
+                "every actor needs a name, used to match the sizes file with the matrix".to_string(),
+            ),
+            DuplicateActor { at, name, first } => (
+                Some(at.to_string()),
+                format!("actor `{name}` appears twice (first at {first})"),
+                "each actor is listed once; names are compared exactly, letter case included".to_string(),
+            ),
+            NotANumber { at, text, expected } => (
+                Some(at.to_string()),
+                format!("`{text}` is not a number"),
+                expected.to_string(),
+            ),
+            NonFinite { at, text, expected } => (
+                Some(at.to_string()),
+                format!("`{text}` is not a finite number"),
+                expected.to_string(),
+            ),
+            NonPositiveSize { at, actor, text } => (
+                Some(at.to_string()),
+                format!("the size of `{actor}` is {text}, but sizes must be positive"),
+                "give every actor a size greater than zero, or leave the actor out of both files".to_string(),
+            ),
+            RowLabel { at, found, expected } => (
+                Some(at.to_string()),
+                format!("row label `{found}` does not match the header, which puts `{expected}` here"),
+                "the rows must name the actors in the same order as the header's columns".to_string(),
+            ),
+            MissingRow { at, actor, rows, actors } => (
+                Some(at.to_string()),
+                format!("the matrix is not square: actor `{actor}` has a column but no row ({rows} rows for {actors} columns)"),
+                "add one row per actor, in the header's order".to_string(),
+            ),
+            ExtraRow { at, label, actors } => (
+                Some(at.to_string()),
+                format!("the matrix is not square: row `{label}` goes beyond the {actors} actors named in the header"),
+                "add the actor to the header row, or remove the row".to_string(),
+            ),
+            TooFewActors { at, found, min } => (
+                Some(at.to_string()),
+                format!("the matrix has {found} actors; a landscape needs at least {min}"),
+                "name the actors across the header row, after its first cell".to_string(),
+            ),
+            TooManyActors { at, found, max } => (
+                Some(at.to_string()),
+                format!("the matrix has {found} actors; a landscape holds at most {max}"),
+                "merge or drop actors".to_string(),
+            ),
+            NotInMatrix { at, name, sizes_actors, matrix_actors } => (
+                Some(at.to_string()),
+                format!("actor `{name}` is in the sizes file but not in the propensity matrix"),
+                format!("both files must name the same actors (letter case included)\n    sizes file: {}\n    matrix:     {}", sizes_actors.join(", "), matrix_actors.join(", ")),
+            ),
+            NotInSizes { at, name, sizes_actors, matrix_actors } => (
+                Some(at.to_string()),
+                format!("actor `{name}` is in the propensity matrix but not in the sizes file"),
+                format!("both files must name the same actors (letter case included)\n    sizes file: {}\n    matrix:     {}", sizes_actors.join(", "), matrix_actors.join(", ")),
+            ),
+            InvalidOffset { value } => (
+                None,
+                format!("--offset {value}: the offset must be a finite number"),
+                "use the midpoint of the propensity scale, e.g. --offset 3 for a 1-5 scale".to_string(),
+            ),
+            Model { sizes, propensity, source } => (
+                None,
+                format!("{} with {}: {source}", sizes.display(), propensity.display()),
+                "rescale the sizes or propensities".to_string(),
+            ),
+        }
+    }
+}
+
+impl From<&LandscapeInputError> for Problem {
+    fn from(error: &LandscapeInputError) -> Self {
+        let (at, message, help) = error.parts();
+        let problem = Problem::new(message).with_help(help);
+        match at {
+            Some(at) => problem.at(at),
+            None => problem,
+        }
+    }
+}
+
+impl fmt::Display for LandscapeInputError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        Problem::from(self).fmt(f)
+    }
+}
+
+impl std::error::Error for LandscapeInputError {}
 
 type Result<T> = std::result::Result<T, LandscapeInputError>;
 
