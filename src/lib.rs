@@ -4,6 +4,7 @@
 pub mod chart;
 pub mod cli;
 pub mod commands;
+pub mod design;
 pub mod diagnostic;
 pub mod model;
 pub mod outcome;

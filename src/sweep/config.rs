@@ -13,7 +13,8 @@
 //! ]
 //! ```
 
-use super::{adaptive, sweep_param, Design, ParamProblem, Points, SweepConfig, SweepError};
+use super::{adaptive, sweep_param, Design, ParamProblem, Points, SweepConfig};
+use crate::design::DesignError;
 use crate::diagnostic::{Diagnostic, Location};
 use crate::model::ParamPath;
 use crate::scenario::located::Located;
@@ -111,8 +112,7 @@ pub fn from_raw(
             }
         }
     }
-    if let Err(SweepError::Invalid { message, help }) =
-        adaptive(runs.unwrap_or(1), ci_width, max_runs)
+    if let Err(DesignError { message, help, .. }) = adaptive(runs.unwrap_or(1), ci_width, max_runs)
     {
         let at = raw
             .ci_width

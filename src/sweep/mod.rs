@@ -1,8 +1,8 @@
 //! Batch parameter sweeps: run a scenario at every point of a design over
 //! some of its parameters, and stream each point's outcome shares to disk.
 //!
-//! * `spec`: the values of one parameter (`a:b:n`, `v1,v2,...`, `a..b`);
-//! * `design`: grid, zip and Latin hypercube points;
+//! The specs, designs and adaptive options come from [`crate::design`];
+//!
 //! * `config`: the `[sweep]` table of a scenario file, with located errors;
 //! * `point`: a point's values applied to a scenario;
 //! * `store`: `manifest.json`, `sweep.csv` and `progress.json`, appended
@@ -15,20 +15,18 @@
 //! depend on the thread count.
 
 pub mod config;
-pub mod design;
 pub mod point;
-pub mod spec;
 pub mod store;
 
 use thiserror::Error;
 
+pub use crate::design::adaptive::{adaptive, Adaptive};
+pub use crate::design::{Design, Points, Spec};
 use crate::model::ParamPath;
 use crate::report::Summary;
 use crate::runner::{Experiment, RunPlan};
 use crate::scenario::path::PathNames;
 use crate::scenario::{RangeClamp, Scenario};
-pub use design::{Design, Points};
-pub use spec::Spec;
 pub use store::{read_table, OutcomeRow, PointResult, SweepStore, SweepTable};
 
 /// One swept parameter.
@@ -53,17 +51,6 @@ pub struct SweepConfig {
     pub max_runs: Option<u64>,
     pub params: Vec<SweepParam>,
 }
-
-/// Adaptive replication: add `runs` runs at a time until every outcome's
-/// 95% interval is narrower than `ci_width`, up to `max_runs`.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Adaptive {
-    pub ci_width: f64,
-    pub max_runs: u64,
-}
-
-/// By default adaptive replication stops at this many times the initial runs.
-pub const DEFAULT_MAX_RUNS_FACTOR: u64 = 10;
 
 /// A sweep ready to run.
 #[derive(Debug, Clone, PartialEq)]
@@ -151,7 +138,8 @@ impl SweepPlan {
                 "give each parameter once",
             ));
         }
-        let adaptive = adaptive(runs, ci_width, max_runs)?;
+        let adaptive = adaptive(runs, ci_width, max_runs)
+            .map_err(|e| SweepError::invalid(e.message, e.help))?;
         let specs: Vec<Spec> = params.iter().map(|p| p.spec.clone()).collect();
         let points = Points::new(design, &specs, samples, seed).map_err(|e| {
             let message = match e.param {
@@ -175,40 +163,6 @@ impl SweepPlan {
     pub fn max_total_runs(&self, points: u64) -> u64 {
         let per_point = self.adaptive.map_or(self.runs, |a| a.max_runs);
         per_point.saturating_mul(points)
-    }
-}
-
-/// Checks the adaptive options: `max_runs` only with `ci_width`, and not
-/// below `runs`.
-pub fn adaptive(
-    runs: u64,
-    ci_width: Option<f64>,
-    max_runs: Option<u64>,
-) -> Result<Option<Adaptive>, SweepError> {
-    if runs == 0 {
-        return Err(SweepError::invalid(
-            "runs per point must be at least 1",
-            "give --runs N with N >= 1",
-        ));
-    }
-    match (ci_width, max_runs) {
-        (None, None) => Ok(None),
-        (None, Some(_)) => Err(SweepError::invalid(
-            "a cap on runs (max_runs) needs adaptive replication",
-            "give --ci-width W too, or drop --max-runs",
-        )),
-        (Some(w), _) if !(w > 0.0 && w < 1.0) => Err(SweepError::invalid(
-            format!("the interval width {w} is not between 0 and 1"),
-            "give the widest acceptable 95% interval of a share, e.g. --ci-width 0.05",
-        )),
-        (Some(_), Some(m)) if m < runs => Err(SweepError::invalid(
-            format!("the cap of {m} runs per point is below the first batch of {runs}"),
-            "raise --max-runs, or lower --runs",
-        )),
-        (Some(ci_width), max_runs) => Ok(Some(Adaptive {
-            ci_width,
-            max_runs: max_runs.unwrap_or(runs.saturating_mul(DEFAULT_MAX_RUNS_FACTOR)),
-        })),
     }
 }
 
