@@ -2,8 +2,9 @@
 //! some of its parameters, and stream each point's outcome shares to disk.
 //!
 //! The specs, designs and adaptive options come from [`crate::design`];
+//! `scenario` checks a file's `[sweep]` table into a [`SweepConfig`]
+//! without importing this module. Here:
 //!
-//! * `config`: the `[sweep]` table of a scenario file, with located errors;
 //! * `point`: a point's values applied to a scenario;
 //! * `store`: `manifest.json`, `sweep.csv` and `progress.json`, appended
 //!   point by point and resumable, and [`store::read_table`] to read a
@@ -14,7 +15,6 @@
 //! extends the index range `0..n` to `n..n + runs`, so the result does not
 //! depend on the thread count.
 
-pub mod config;
 pub mod point;
 pub mod store;
 
@@ -22,35 +22,11 @@ use thiserror::Error;
 
 pub use crate::design::adaptive::{adaptive, Adaptive};
 pub use crate::design::{Design, Points, Spec};
-use crate::model::ParamPath;
 use crate::report::Summary;
 use crate::runner::{Experiment, RunPlan};
-use crate::scenario::path::PathNames;
-use crate::scenario::{RangeClamp, Scenario};
+use crate::scenario::Scenario;
+pub use crate::scenario::{sweep_param, ParamProblem, SweepConfig, SweepParam};
 pub use store::{read_table, OutcomeRow, PointResult, SweepStore, SweepTable};
-
-/// One swept parameter.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SweepParam {
-    /// The path as written, e.g. `weights.identity`.
-    pub name: String,
-    pub path: ParamPath,
-    /// The spec as written, e.g. `0:2:11`.
-    pub text: String,
-    pub spec: Spec,
-}
-
-/// A sweep as a `[sweep]` table gives it. Keys left out fall back to the
-/// command line's options, then to the defaults.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SweepConfig {
-    pub design: Option<Design>,
-    pub runs: Option<u64>,
-    pub samples: Option<u64>,
-    pub ci_width: Option<f64>,
-    pub max_runs: Option<u64>,
-    pub params: Vec<SweepParam>,
-}
 
 /// A sweep ready to run.
 #[derive(Debug, Clone, PartialEq)]
@@ -79,42 +55,6 @@ impl SweepError {
             help: help.into(),
         }
     }
-}
-
-/// Which half of `PATH=SPEC` is wrong.
-#[derive(Debug, Clone, PartialEq)]
-pub enum ParamProblem {
-    Path(String, String),
-    Spec(String, String),
-}
-
-/// Parses and checks one `PATH=SPEC`: the path must name a parameter, and
-/// every value the spec gives must lie in the parameter's valid range.
-pub fn sweep_param(
-    paths: &PathNames,
-    range: &dyn Fn(ParamPath) -> Option<RangeClamp>,
-    path_text: &str,
-    spec_text: &str,
-) -> Result<SweepParam, ParamProblem> {
-    let path = paths
-        .parse(path_text)
-        .map_err(|e| ParamProblem::Path(e.message, e.help))?;
-    let spec = Spec::parse(spec_text).map_err(|e| ParamProblem::Spec(e.message, e.help))?;
-    if let Some(range) = range(path) {
-        let (low, high) = spec.bounds();
-        if let Some(bad) = [low, high].into_iter().find(|x| !range.contains(*x)) {
-            return Err(ParamProblem::Spec(
-                format!("`{spec_text}` reaches {bad}, outside the valid range of `{path_text}`"),
-                format!("`{path_text}` must be {}", range.describe()),
-            ));
-        }
-    }
-    Ok(SweepParam {
-        name: path_text.to_string(),
-        path,
-        text: spec_text.to_string(),
-        spec,
-    })
 }
 
 impl SweepPlan {
