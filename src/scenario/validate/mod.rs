@@ -44,6 +44,8 @@ struct Validator {
     file_start: Location,
 }
 
+/// Checks a merged scenario. On failure, every problem found, in the order
+/// of the checks (which is the order of the file's tables).
 pub fn validate(raw: RawScenario, file_start: Location) -> Result<Scenario, Vec<Diagnostic>> {
     let mut v = Validator {
         errors: Vec::new(),
