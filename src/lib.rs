@@ -4,6 +4,7 @@
 
 #[cfg(feature = "charts")]
 pub mod chart;
+pub mod design;
 pub mod diagnostic;
 pub mod format;
 pub mod fuzzing;

@@ -13,10 +13,11 @@ use std::path::{Path, PathBuf};
 const LAYERS: &[&[&str]] = &[
     // The crate root's constants (`crate::VERSION`).
     &["VERSION"],
-    // Foundations: messages, number formats, statistics, whole-file output.
-    &["diagnostic", "format", "stats", "output"],
-    &["model"],
-    &["sensitivity", "outcome"],
+    // Foundations: messages, number formats, exact statistics.
+    &["diagnostic", "format", "stats"],
+    // The engine, and whole-file output.
+    &["model", "output"],
+    &["sensitivity", "outcome", "design"],
     &["scenario"],
     &["runner"],
     &["results"],

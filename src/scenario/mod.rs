@@ -25,7 +25,7 @@ use distribution::Distribution;
 use located::{with_file, Located};
 use path::PathNames;
 use raw::RawScenario;
-pub use validate::RangeClamp;
+pub use validate::{sweep_param, ParamProblem, RangeClamp, SweepConfig, SweepParam};
 
 /// A parameter that each run samples from a distribution.
 #[derive(Debug, Clone, PartialEq)]
@@ -75,7 +75,7 @@ pub struct Scenario {
     /// The valid range of each parameter, as validation checked it.
     pub valid_ranges: Vec<(ParamPath, RangeClamp)>,
     /// The `[sweep]` table, if the file has one.
-    pub sweep: Option<crate::sweep::SweepConfig>,
+    pub sweep: Option<SweepConfig>,
     /// The file given first, then the files it extends.
     pub sources: Vec<SourceInfo>,
 }

@@ -269,8 +269,8 @@ pub(super) fn params(scenario: &Scenario, texts: &[String]) -> Result<Vec<SweepP
                         .with_help(format!("{help}")),
                 )
             };
-            let (path, spec) =
-                crate::sweep::spec::split_assignment(text).map_err(|e| bad((e.message, e.help)))?;
+            let (path, spec) = crate::design::spec::split_assignment(text)
+                .map_err(|e| bad((e.message, e.help)))?;
             sweep_param(&names, &range, path, spec).map_err(|problem| match problem {
                 ParamProblem::Path(m, h) | ParamProblem::Spec(m, h) => bad((m, h)),
             })

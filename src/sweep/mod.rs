@@ -1,9 +1,10 @@
 //! Batch parameter sweeps: run a scenario at every point of a design over
 //! some of its parameters, and stream each point's outcome shares to disk.
 //!
-//! * `spec`: the values of one parameter (`a:b:n`, `v1,v2,...`, `a..b`);
-//! * `design`: grid, zip and Latin hypercube points;
-//! * `config`: the `[sweep]` table of a scenario file, with located errors;
+//! The specs, designs and adaptive options come from [`crate::design`];
+//! `scenario` checks a file's `[sweep]` table into a [`SweepConfig`]
+//! without importing this module. Here:
+//!
 //! * `point`: a point's values applied to a scenario;
 //! * `store`: `manifest.json`, `sweep.csv` and `progress.json`, appended
 //!   point by point and resumable, and [`store::read_table`] to read a
@@ -14,22 +15,18 @@
 //! extends the index range `0..n` to `n..n + runs`, so the result does not
 //! depend on the thread count.
 
-pub mod config;
-pub mod design;
 pub mod point;
-pub mod spec;
 pub mod store;
 
 use thiserror::Error;
 
 use crate::diagnostic::Problem;
-use crate::model::ParamPath;
+pub use crate::design::adaptive::{adaptive, Adaptive};
+pub use crate::design::{Design, Points, Spec};
 use crate::results::Summary;
 use crate::runner::{Experiment, RunPlan};
-use crate::scenario::path::PathNames;
-use crate::scenario::{RangeClamp, Scenario};
-pub use design::{Design, Points};
-pub use spec::Spec;
+use crate::scenario::Scenario;
+pub use crate::scenario::{sweep_param, ParamProblem, SweepConfig, SweepParam};
 pub use store::{read_table, OutcomeRow, PointResult, SweepStore, SweepTable};
 
 /// The sensitivity methods, as `sensitivity --method` and a design's
@@ -40,40 +37,6 @@ pub const SENSITIVITY_METHODS: [&str; 2] = ["morris", "sobol"];
 pub fn is_sensitivity_design(design: &str) -> bool {
     SENSITIVITY_METHODS.contains(&design)
 }
-
-/// One swept parameter.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SweepParam {
-    /// The path as written, e.g. `weights.identity`.
-    pub name: String,
-    pub path: ParamPath,
-    /// The spec as written, e.g. `0:2:11`.
-    pub text: String,
-    pub spec: Spec,
-}
-
-/// A sweep as a `[sweep]` table gives it. Keys left out fall back to the
-/// command line's options, then to the defaults.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SweepConfig {
-    pub design: Option<Design>,
-    pub runs: Option<u64>,
-    pub samples: Option<u64>,
-    pub ci_width: Option<f64>,
-    pub max_runs: Option<u64>,
-    pub params: Vec<SweepParam>,
-}
-
-/// Adaptive replication: add `runs` runs at a time until every outcome's
-/// 95% interval is narrower than `ci_width`, up to `max_runs`.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Adaptive {
-    pub ci_width: f64,
-    pub max_runs: u64,
-}
-
-/// By default adaptive replication stops at this many times the initial runs.
-pub const DEFAULT_MAX_RUNS_FACTOR: u64 = 10;
 
 /// A sweep ready to run.
 #[derive(Debug, Clone, PartialEq)]
@@ -111,42 +74,6 @@ impl SweepError {
     }
 }
 
-/// Which half of `PATH=SPEC` is wrong.
-#[derive(Debug, Clone, PartialEq)]
-pub enum ParamProblem {
-    Path(String, String),
-    Spec(String, String),
-}
-
-/// Parses and checks one `PATH=SPEC`: the path must name a parameter, and
-/// every value the spec gives must lie in the parameter's valid range.
-pub fn sweep_param(
-    paths: &PathNames,
-    range: &dyn Fn(ParamPath) -> Option<RangeClamp>,
-    path_text: &str,
-    spec_text: &str,
-) -> Result<SweepParam, ParamProblem> {
-    let path = paths
-        .parse(path_text)
-        .map_err(|e| ParamProblem::Path(e.message, e.help))?;
-    let spec = Spec::parse(spec_text).map_err(|e| ParamProblem::Spec(e.message, e.help))?;
-    if let Some(range) = range(path) {
-        let (low, high) = spec.bounds();
-        if let Some(bad) = [low, high].into_iter().find(|x| !range.contains(*x)) {
-            return Err(ParamProblem::Spec(
-                format!("`{spec_text}` reaches {bad}, outside the valid range of `{path_text}`"),
-                format!("`{path_text}` must be {}", range.describe()),
-            ));
-        }
-    }
-    Ok(SweepParam {
-        name: path_text.to_string(),
-        path,
-        text: spec_text.to_string(),
-        spec,
-    })
-}
-
 impl SweepPlan {
     /// Builds the plan, checking that the options fit together.
     pub fn new(
@@ -168,7 +95,8 @@ impl SweepPlan {
                 "give each parameter once",
             ));
         }
-        let adaptive = adaptive(runs, ci_width, max_runs)?;
+        let adaptive = adaptive(runs, ci_width, max_runs)
+            .map_err(|e| SweepError::invalid(e.message, e.help))?;
         let specs: Vec<Spec> = params.iter().map(|p| p.spec.clone()).collect();
         let points = Points::new(design, &specs, samples, seed).map_err(|e| {
             let message = match e.param {
@@ -192,40 +120,6 @@ impl SweepPlan {
     pub fn max_total_runs(&self, points: u64) -> u64 {
         let per_point = self.adaptive.map_or(self.runs, |a| a.max_runs);
         per_point.saturating_mul(points)
-    }
-}
-
-/// Checks the adaptive options: `max_runs` only with `ci_width`, and not
-/// below `runs`.
-pub fn adaptive(
-    runs: u64,
-    ci_width: Option<f64>,
-    max_runs: Option<u64>,
-) -> Result<Option<Adaptive>, SweepError> {
-    if runs == 0 {
-        return Err(SweepError::invalid(
-            "runs per point must be at least 1",
-            "give --runs N with N >= 1",
-        ));
-    }
-    match (ci_width, max_runs) {
-        (None, None) => Ok(None),
-        (None, Some(_)) => Err(SweepError::invalid(
-            "a cap on runs (max_runs) needs adaptive replication",
-            "give --ci-width W too, or drop --max-runs",
-        )),
-        (Some(w), _) if !(w > 0.0 && w < 1.0) => Err(SweepError::invalid(
-            format!("the interval width {w} is not between 0 and 1"),
-            "give the widest acceptable 95% interval of a share, e.g. --ci-width 0.05",
-        )),
-        (Some(_), Some(m)) if m < runs => Err(SweepError::invalid(
-            format!("the cap of {m} runs per point is below the first batch of {runs}"),
-            "raise --max-runs, or lower --runs",
-        )),
-        (Some(ci_width), max_runs) => Ok(Some(Adaptive {
-            ci_width,
-            max_runs: max_runs.unwrap_or(runs.saturating_mul(DEFAULT_MAX_RUNS_FACTOR)),
-        })),
     }
 }
 

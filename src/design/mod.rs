@@ -1,13 +1,22 @@
-//! Designs: which combinations of parameter values a sweep runs.
+//! Designs: which combinations of parameter values a sweep runs. This
+//! module sits below both `scenario`, which checks a file's `[sweep]` table
+//! with it, and `sweep`, which runs the points, so that neither imports the
+//! other's way up.
 //!
-//! * `grid`: the full factorial, in odometer order: the first parameter
-//!   varies slowest, the last fastest.
-//! * `zip`: element-wise; every spec gives the same number of values and
-//!   point `i` takes the `i`-th value of each.
-//! * `lhs`: a Latin hypercube of `samples` points over ranges `a..b`.
+//! * `spec`: the values of one parameter (`a:b:n`, `v1,v2,...`, `a..b`);
+//! * `adaptive`: the options of adaptive replication;
+//! * here, the designs:
+//!   * `grid`: the full factorial, in odometer order: the first parameter
+//!     varies slowest, the last fastest.
+//!   * `zip`: element-wise; every spec gives the same number of values and
+//!     point `i` takes the `i`-th value of each.
+//!   * `lhs`: a Latin hypercube of `samples` points over ranges `a..b`.
 //!
 //! The grid is not stored: point `i` is decoded from its index, so a large
 //! grid costs no memory.
+
+pub mod adaptive;
+pub mod spec;
 
 use std::fmt;
 use std::str::FromStr;
@@ -15,8 +24,8 @@ use std::str::FromStr;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
-use super::spec::Spec;
 use crate::model::random::uniform;
+pub use spec::Spec;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Design {
@@ -63,13 +72,24 @@ impl FromStr for Design {
     }
 }
 
-/// Why a design cannot be built from its specs. `param` is the index of
-/// the spec at fault, if one is.
+/// Why a design cannot be built from its specs and options. `param` is
+/// the index of the spec at fault, if one is.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DesignError {
     pub param: Option<usize>,
     pub message: String,
     pub help: String,
+}
+
+impl DesignError {
+    /// A fault of the options rather than of one spec.
+    pub fn options(message: impl Into<String>, help: impl Into<String>) -> Self {
+        DesignError {
+            param: None,
+            message: message.into(),
+            help: help.into(),
+        }
+    }
 }
 
 /// The points of a design, produced by index.
@@ -103,26 +123,23 @@ impl Points {
             help: help.to_string(),
         };
         if specs.is_empty() {
-            return Err(DesignError {
-                param: None,
-                message: "no parameter to sweep".into(),
-                help: "give at least one PATH=SPEC".into(),
-            });
+            return Err(DesignError::options(
+                "no parameter to sweep",
+                "give at least one PATH=SPEC",
+            ));
         }
         if design != Design::Lhs && samples.is_some() {
-            return Err(DesignError {
-                param: None,
-                message: format!("`samples` applies to the lhs design, not to {design}"),
-                help: "remove `samples`, or use design lhs".into(),
-            });
+            return Err(DesignError::options(
+                format!("`samples` applies to the lhs design, not to {design}"),
+                "remove `samples`, or use design lhs",
+            ));
         }
         if design == Design::Lhs {
             let Some(samples) = samples.filter(|&s| s >= 1) else {
-                return Err(DesignError {
-                    param: None,
-                    message: "the lhs design needs a number of samples of at least 1".into(),
-                    help: "give --samples N (or `samples = N` in [sweep])".into(),
-                });
+                return Err(DesignError::options(
+                    "the lhs design needs a number of samples of at least 1",
+                    "give --samples N (or `samples = N` in [sweep])",
+                ));
             };
             let mut ranges = Vec::new();
             for (i, spec) in specs.iter().enumerate() {
