@@ -4,12 +4,16 @@
 //! sums), so reports are bit-identical whatever the thread count, shard split
 //! or merge order.
 
+mod codec;
 mod exact_sum;
 mod histogram;
+mod series_bank;
 mod wilson;
 
+pub use codec::LeReader;
 pub use exact_sum::ExactSum;
-pub use histogram::{BinScale, Histogram, HistogramError, LeReader, SeriesBank};
+pub use histogram::{BinScale, Histogram, HistogramError};
+pub use series_bank::SeriesBank;
 pub use wilson::{newcombe_difference, wilson, Interval, Z95};
 
 /// Deterministic PRNG for property tests, so failures reproduce exactly

@@ -266,7 +266,7 @@ pub(super) fn params(scenario: &Scenario, texts: &[String]) -> Result<Vec<SweepP
             let bad = |(message, help): (String, String)| {
                 Error::Usage(
                     Problem::new(format!("--param `{text}`: {message}"))
-                        .with_help(format!("{help}")),
+                        .with_help(help),
                 )
             };
             let (path, spec) = crate::design::spec::split_assignment(text)

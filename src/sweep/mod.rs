@@ -20,9 +20,9 @@ pub mod store;
 
 use thiserror::Error;
 
-use crate::diagnostic::Problem;
 pub use crate::design::adaptive::{adaptive, Adaptive};
 pub use crate::design::{Design, Points, Spec};
+use crate::diagnostic::Problem;
 use crate::results::Summary;
 use crate::runner::{Experiment, RunPlan};
 use crate::scenario::Scenario;
