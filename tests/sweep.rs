@@ -12,7 +12,8 @@ use std::time::{Duration, Instant};
 
 use common::{command, entente, scratch, sweep, sweep_args};
 use entente::sweep::read_table;
-use entente::sweep::store::{CSV, MANIFEST, PROGRESS};
+use entente::sweep::store::{CSV, PROGRESS};
+use entente::sweep::MANIFEST;
 
 fn folder(out: &Path) -> PathBuf {
     out.join("sweep-small-sweep")

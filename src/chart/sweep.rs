@@ -11,7 +11,7 @@ use super::shares::ShareChart;
 use super::style::{house_mesh, palette, share_colour as shade, INK, MUTED};
 use super::{render, swatch_legend, ChartError, DrawResult, Figure, Frame, Plot, Size, Style};
 use crate::outcome::naming::Named;
-use crate::sweep::store::SweepTable;
+use crate::sweep::SweepTable;
 
 /// An outcome worth charting reaches this share at some point.
 const MAIN: f64 = 0.05;

@@ -14,7 +14,7 @@ use crate::results::findings::list;
 use crate::sensitivity::morris::MorrisIndex;
 use crate::sensitivity::prim::PrimBox;
 use crate::sensitivity::sobol::SobolIndex;
-use crate::sweep::store::Manifest;
+use crate::sweep::Manifest;
 
 /// A parameter whose index is below this fraction of the largest "hardly
 /// matters".

@@ -217,3 +217,32 @@ fn conflict(dir: &Path, marker: &str, provenance: &Provenance) -> Option<String>
         ))
     }
 }
+
+/// The top-level keys whose values differ, for a refusal message; each
+/// value is followed by its label: `then`/`now` for a folder against a new
+/// request, the two folders' names for shards that do not match.
+pub fn differences(old: &str, new: &str, [old_label, new_label]: [&str; 2]) -> String {
+    let (Ok(old), Ok(new)) = (
+        serde_json::from_str::<serde_json::Value>(old),
+        serde_json::from_str::<serde_json::Value>(new),
+    ) else {
+        return "an unreadable manifest.json".into();
+    };
+    let keys: Vec<String> = new
+        .as_object()
+        .into_iter()
+        .flatten()
+        .filter(|(key, value)| old.get(key.as_str()) != Some(value))
+        .map(|(key, value)| {
+            let was = old
+                .get(key.as_str())
+                .map_or("-".to_string(), |v| v.to_string());
+            format!("{key}: {was} {old_label}, {value} {new_label}")
+        })
+        .collect();
+    if keys.is_empty() {
+        "its manifest's layout".into()
+    } else {
+        keys.join("; ")
+    }
+}

@@ -87,3 +87,17 @@ pub fn rounded(x: f64) -> f64 {
         value
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn records_split_like_csv() {
+        assert_eq!(
+            split_record(r#"3,0.5,"romantic triangle, pivot CHN","a""b""#),
+            vec!["3", "0.5", "romantic triangle, pivot CHN", "a\"b"]
+        );
+        assert_eq!(split_record("a,,b"), vec!["a", "", "b"]);
+    }
+}

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::checks::{check_version, cover_once, refuse};
 use super::folder::read_description;
 use super::run::{merge_runs, run_shard, write_merged};
+use crate::output::files::differences;
 use crate::output::ResultDir;
 use crate::runner::shard::Shard;
 use crate::scenario::Scenario;
@@ -16,7 +17,6 @@ use crate::study::compare::{identity, print_written, write_comparison, Study, CO
 use crate::study::options::{CompareOptions, MergeOptions};
 use crate::study::run::{check_not_interrupted, plan_budgets, prepare, prepare_results};
 use crate::study::Error;
-use crate::sweep::store::differences;
 
 /// Written last in a compare shard folder: its presence marks it complete.
 pub const SHARD_FILE: &str = "compare-shard.json";

@@ -11,7 +11,7 @@ use super::run::{merge_runs, write_merged};
 use crate::diagnostic::Problem;
 use crate::study::options::MergeOptions;
 use crate::study::Error;
-use crate::sweep::store::MANIFEST;
+use crate::sweep::MANIFEST;
 
 /// The kinds of shard folder `merge` combines.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -4,10 +4,12 @@
 use std::path::Path;
 
 use super::checks::{check_shard, check_version, cover_once, refuse};
+use crate::output::files::differences;
 use crate::study::options::MergeOptions;
 use crate::study::sweep::{command, folder, print_written, write_charts};
 use crate::study::Error;
-use crate::sweep::store::{differences, read_rows, Manifest, StoredRows};
+use crate::sweep::store::{read_rows, StoredRows};
+use crate::sweep::Manifest;
 use crate::sweep::SweepStore;
 
 /// `entente merge` of `sweep --shard K/N` (or `sensitivity --shard K/N`) folders: checks that they are the

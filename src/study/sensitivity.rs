@@ -19,10 +19,11 @@ use crate::results::csv;
 use crate::scenario;
 use crate::sensitivity::{morris, sobol};
 use crate::study::options::SensitivityOptions;
-use crate::sweep::store::{Manifest, SweepTable, CSV};
+use crate::sweep::store::CSV;
 use crate::sweep::{
     read_table, Design, Points, Spec, SweepParam, SweepPlan, SweepStore, SENSITIVITY_METHODS,
 };
+use crate::sweep::{Manifest, SweepTable};
 
 /// Levels of the Morris grid.
 pub const MORRIS_LEVELS: usize = 4;

@@ -13,7 +13,8 @@ use crate::runner::shard::Shard;
 use crate::runner::{Experiment, RunPlan};
 use crate::scenario::{self, Scenario};
 use crate::study::options::SweepOptions;
-use crate::sweep::store::{Manifest, ManifestShard, CSV, MANIFEST, PROGRESS};
+use crate::sweep::manifest::{Manifest, ManifestShard, MANIFEST};
+use crate::sweep::store::{CSV, PROGRESS};
 use crate::sweep::{
     point, read_table, run_point, sweep_param, Design, ParamProblem, SweepError, SweepParam,
     SweepPlan, SweepStore,
@@ -264,10 +265,7 @@ pub(super) fn params(scenario: &Scenario, texts: &[String]) -> Result<Vec<SweepP
         .iter()
         .map(|text| {
             let bad = |(message, help): (String, String)| {
-                Error::Usage(
-                    Problem::new(format!("--param `{text}`: {message}"))
-                        .with_help(help),
-                )
+                Error::Usage(Problem::new(format!("--param `{text}`: {message}")).with_help(help))
             };
             let (path, spec) = crate::design::spec::split_assignment(text)
                 .map_err(|e| bad((e.message, e.help)))?;

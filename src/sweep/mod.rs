@@ -15,8 +15,10 @@
 //! extends the index range `0..n` to `n..n + runs`, so the result does not
 //! depend on the thread count.
 
+pub mod manifest;
 pub mod point;
 pub mod store;
+pub mod table;
 
 use thiserror::Error;
 
@@ -27,7 +29,9 @@ use crate::results::Summary;
 use crate::runner::{Experiment, RunPlan};
 use crate::scenario::Scenario;
 pub use crate::scenario::{sweep_param, ParamProblem, SweepConfig, SweepParam};
-pub use store::{read_table, OutcomeRow, PointResult, SweepStore, SweepTable};
+pub use manifest::{Manifest, MANIFEST};
+pub use store::SweepStore;
+pub use table::{read_table, OutcomeRow, PointResult, SweepTable};
 
 /// The sensitivity methods, as `sensitivity --method` and a design's
 /// manifest name them: their points run through the sweep store.
