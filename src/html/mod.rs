@@ -1,7 +1,8 @@
 //! Self-contained HTML pages: the blocks every page is built of (`page`),
-//! the run and comparison briefing (`briefing`), and the sensitivity and
-//! discovery pages (`analysis`).
+//! the run and comparison briefing (`briefing`), the sensitivity page
+//! (`sensitivity`) and the scenario discovery page (`discover`).
 
-pub mod analysis;
 pub mod briefing;
+pub mod discover;
 pub mod page;
+pub mod sensitivity;

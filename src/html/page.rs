@@ -7,6 +7,8 @@
 use std::fmt::Write;
 
 use crate::chart::Figure;
+use crate::format::thousands;
+use crate::sweep::Manifest;
 use crate::VERSION;
 
 /// What marks a page as written by entente (any version), so that entente
@@ -251,6 +253,44 @@ table.provenance th { width: 9em; background: none; font-weight: bold; }
   #charts h3:first-of-type { break-before: auto; page-break-before: auto; }
 }
 "#;
+
+/// "baseline-2016 (morris design, 24 points x 100 runs, seed 2016)".
+pub(super) fn source(m: &Manifest) -> String {
+    format!(
+        "{} ({} design, {} points x {} runs, seed {})",
+        m.scenario,
+        m.design,
+        thousands(m.points),
+        thousands(m.runs),
+        m.seed
+    )
+}
+
+/// `<section id="ID"><h2>HEADING</h2>`, the body, `</section>`.
+pub(super) fn section(out: &mut String, id: &str, heading: &str, body: impl FnOnce(&mut String)) {
+    let _ = writeln!(out, "<section id=\"{id}\">\n<h2>{heading}</h2>");
+    body(out);
+    out.push_str("</section>\n");
+}
+
+/// Tool, scenario, its hash and the horizon, from manifest.json.
+pub(super) fn provenance(out: &mut String, m: &Manifest, tables: &str) {
+    let mut rows = scenario_facts(&m.scenario, &m.tool_version, &m.scenario_hash).to_vec();
+    rows.extend([
+        (
+            "Horizon",
+            format!(
+                "{} ticks; outcomes read on the mean of the last {}, amity and enmity beyond ±{}",
+                m.ticks, m.window, m.threshold
+            ),
+        ),
+        (
+            "Files",
+            format!("manifest.json, {} in this folder", escape(tables)),
+        ),
+    ]);
+    section(out, "provenance", "Provenance", |out| facts(out, &rows));
+}
 
 #[cfg(test)]
 mod tests {

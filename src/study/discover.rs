@@ -11,7 +11,7 @@ use super::Error;
 use crate::chart::tornado::PeelingPlot;
 use crate::chart::{render, Frame};
 use crate::diagnostic::Problem;
-use crate::html::analysis::{self, DiscoverPage};
+use crate::html::discover::{self, DiscoverPage};
 use crate::outcome::naming::Named;
 use crate::output::files::write_whole;
 use crate::results::csv;
@@ -113,7 +113,7 @@ pub fn execute(args: &DiscoverOptions) -> Result<(), Error> {
     }
     let slug = crate::chart::sweep::slug(&label);
     let stem = format!("discover-{slug}");
-    let page = args.dir.join(analysis::discover_file(&slug));
+    let page = args.dir.join(discover::discover_file(&slug));
     super::report::check_target(&page, args.force)?;
     let csv_name = format!("{stem}.csv");
     let csv_path = args.dir.join(&csv_name);
@@ -157,10 +157,10 @@ pub fn execute(args: &DiscoverOptions) -> Result<(), Error> {
         figure,
         csv: csv_name,
     };
-    write_whole(&page, analysis::discover_html(&input).as_bytes())?;
+    write_whole(&page, discover::discover_html(&input).as_bytes())?;
     if !args.quiet {
         let names: Vec<&str> = table.parameters.iter().map(String::as_str).collect();
-        println!("{}", analysis::discover_sentence(&input, &names));
+        println!("{}", discover::discover_sentence(&input, &names));
         println!("  wrote {}", csv_path.display());
         println!("  wrote {} (and .svg)", png.display());
         println!("  wrote {}", page.display());

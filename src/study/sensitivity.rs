@@ -11,8 +11,8 @@ use super::Error;
 use crate::chart::tornado::{self, TornadoBar, TornadoPlot};
 use crate::chart::Frame;
 use crate::diagnostic::Problem;
-use crate::html::analysis::{self, Analysis, Indices, SensitivityPage};
 use crate::html::briefing;
+use crate::html::sensitivity::{self, Analysis, Indices, SensitivityPage};
 use crate::outcome::naming::Named;
 use crate::output::files::write_whole;
 use crate::results::csv;
@@ -239,7 +239,7 @@ pub fn execute(args: &SensitivityOptions) -> Result<(), Error> {
     }
     let csv_path = store.path("sensitivity.csv");
     write_whole(&csv_path, text.as_bytes())?;
-    let html = analysis::sensitivity_html(&SensitivityPage {
+    let html = sensitivity::sensitivity_html(&SensitivityPage {
         manifest: &table.manifest,
         size,
         resamples: args.bootstrap as usize,
