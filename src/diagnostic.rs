@@ -245,12 +245,12 @@ fn render_snippet(path: &Path, text: &str, span: &Range<usize>) -> String {
 /// All the problems found in one pass over the input, rendered together so
 /// that the analyst can fix them in one go.
 #[derive(Debug, Clone)]
-pub struct Report {
+pub struct Diagnostics {
     pub diagnostics: Vec<Diagnostic>,
     pub sources: SourceMap,
 }
 
-impl fmt::Display for Report {
+impl fmt::Display for Diagnostics {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for (i, diagnostic) in self.diagnostics.iter().enumerate() {
             if i > 0 {
@@ -265,7 +265,7 @@ impl fmt::Display for Report {
     }
 }
 
-impl std::error::Error for Report {}
+impl std::error::Error for Diagnostics {}
 
 /// The valid name closest to `wrong` by edit distance, if any is close enough
 /// to be a plausible typo: about one edit per three characters, at least one.

@@ -4,7 +4,7 @@
 pub mod describe;
 pub mod distribution;
 pub mod located;
-pub mod merge;
+pub mod overlay;
 pub mod path;
 pub mod raw;
 pub mod schema;
@@ -17,7 +17,7 @@ use rand::Rng;
 use sha2::{Digest, Sha256};
 
 use crate::diagnostic::{
-    nearest, read_capped, Diagnostic, FileId, Location, Report, SourceMap, MAX_FILE_BYTES,
+    nearest, read_capped, Diagnostic, Diagnostics, FileId, Location, SourceMap, MAX_FILE_BYTES,
 };
 use crate::model::{ParamPath, Params, Structure};
 use crate::outcome::custom::CustomOutcome;
@@ -134,7 +134,7 @@ pub fn hex(bytes: &[u8]) -> String {
 }
 
 /// Reads, merges and validates one scenario file and the files it extends.
-pub fn load(path: &Path) -> Result<Scenario, Report> {
+pub fn load(path: &Path) -> Result<Scenario, Diagnostics> {
     load_with(path, &mut read_file)
 }
 
@@ -142,7 +142,7 @@ pub fn load(path: &Path) -> Result<Scenario, Report> {
 /// identity (for cycle detection; the canonical path on disk) and its first
 /// bytes, at most `MAX_FILE_BYTES + 1` of them. Tests and the fuzzer read
 /// from memory through it.
-pub fn load_with(path: &Path, read: &mut FileReader) -> Result<Scenario, Report> {
+pub fn load_with(path: &Path, read: &mut FileReader) -> Result<Scenario, Diagnostics> {
     let mut sources = SourceMap::default();
     let mut chain = Vec::new();
     let loaded = load_raw(path, None, &mut sources, &mut chain, read);
@@ -164,7 +164,7 @@ pub fn load_with(path: &Path, read: &mut FileReader) -> Result<Scenario, Report>
                 .collect();
             Ok(scenario)
         }
-        Err(diagnostics) => Err(Report {
+        Err(diagnostics) => Err(Diagnostics {
             diagnostics,
             sources,
         }),
@@ -182,7 +182,7 @@ fn read_file(path: &Path) -> std::io::Result<(PathBuf, Vec<u8>)> {
 
 /// Reads a TOML scenario from a string (for examples and tests); `name`
 /// stands for the file name in messages. `extends` is not allowed here.
-pub fn from_str(name: &str, text: &str) -> Result<Scenario, Report> {
+pub fn from_str(name: &str, text: &str) -> Result<Scenario, Diagnostics> {
     let mut sources = SourceMap::default();
     let file = sources.add(PathBuf::from(name), text.to_string());
     let result = parse(&sources, file).and_then(|raw| {
@@ -195,7 +195,7 @@ pub fn from_str(name: &str, text: &str) -> Result<Scenario, Report> {
         }
         validate::validate(raw, Location { file, span: 0..0 })
     });
-    result.map_err(|diagnostics| Report {
+    result.map_err(|diagnostics| Diagnostics {
         diagnostics,
         sources,
     })
@@ -288,12 +288,12 @@ fn load_raw(
         let (base, _) = load_raw(&base_path, Some(&extends), sources, chain, read)?;
         merged = Some(match merged {
             None => base,
-            Some(below) => merge::overlay(below, base),
+            Some(below) => overlay::overlay(below, base),
         });
     }
     chain.pop();
     Ok(match merged {
-        Some(base) => (merge::overlay(base, raw), file),
+        Some(base) => (overlay::overlay(base, raw), file),
         None => (raw, file),
     })
 }

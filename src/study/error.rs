@@ -2,14 +2,14 @@
 
 use thiserror::Error;
 
-use crate::diagnostic::{Problem, Report};
+use crate::diagnostic::{Diagnostics, Problem};
 use crate::output::OutputError;
 
 #[derive(Debug, Error)]
 pub enum Error {
     /// The user's input is wrong: exit code 2. One report per bad file.
     #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
-    Input(Vec<Report>),
+    Input(Vec<Diagnostics>),
     #[error("{}", Problem::from(.0))]
     Landscape(#[from] crate::outcome::landscape::input::LandscapeInputError),
     #[error("{0}")]
@@ -49,8 +49,8 @@ impl Error {
     }
 }
 
-impl From<Report> for Error {
-    fn from(report: Report) -> Self {
+impl From<Diagnostics> for Error {
+    fn from(report: Diagnostics) -> Self {
         Error::Input(vec![report])
     }
 }
