@@ -8,7 +8,7 @@ use std::fs;
 use std::path::Path;
 
 use common::{entente, scratch, succeed, sweep, SWEEP_SMALL};
-use entente::results::csv::split_record;
+use entente::format::csv;
 use entente::sweep::read_table;
 
 const OUTCOME: &str = "stable marriage CHN+RUS vs USA";
@@ -53,10 +53,10 @@ fn briefing(path: &Path, charts: usize) -> String {
 }
 
 fn rows(path: &Path) -> Vec<Vec<String>> {
-    fs::read_to_string(path)
+    csv::parse(&fs::read_to_string(path).unwrap())
         .unwrap()
-        .lines()
-        .map(split_record)
+        .iter()
+        .map(|record| record.cells.iter().map(|c| c.text.clone()).collect())
         .collect()
 }
 

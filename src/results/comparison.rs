@@ -7,8 +7,8 @@ use std::fmt::Write;
 
 use serde::{Deserialize, Serialize};
 
-use super::csv::{field, number};
 use super::summary::{OutcomeShare, Summary};
+use crate::format::csv::{field, number};
 use crate::outcome::{naming, Family};
 use crate::stats::{newcombe_difference, wilson, Z95};
 

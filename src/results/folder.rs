@@ -8,9 +8,9 @@ use std::path::{Path, PathBuf};
 
 use thiserror::Error;
 
-use super::csv::split_record;
 use super::summary::Summary;
 use crate::diagnostic::Problem;
+use crate::format::csv::{self, Record};
 use crate::output::files::SUMMARY;
 
 pub const TRAJECTORIES: &str = "trajectories.csv";
@@ -69,17 +69,19 @@ impl SeriesTable {
             line,
             message,
         };
-        let mut lines = text.lines().enumerate();
-        match lines.next() {
-            Some((_, "tick,series,p05,p25,p50,p75,p95,mean")) => {}
+        let records = csv::parse(text).map_err(|e| malformed(e.line(), e.to_string()))?;
+        let mut records = records.iter();
+        match records.next().map(Record::texts).as_deref() {
+            Some(["tick", "series", "p05", "p25", "p50", "p75", "p95", "mean"]) => {}
             _ => return Err(malformed(1, "not a trajectories.csv header".into())),
         }
         let mut table = SeriesTable::default();
-        for (number, line) in lines {
-            let cells = split_record(line);
+        for record in records {
+            let line = record.line();
+            let cells = record.texts();
             if cells.len() != 8 {
                 return Err(malformed(
-                    number + 1,
+                    line,
                     format!("expected 8 fields, found {}", cells.len()),
                 ));
             }
@@ -88,11 +90,11 @@ impl SeriesTable {
                     return Ok(f64::NAN);
                 }
                 cell.parse()
-                    .map_err(|_| malformed(number + 1, format!("`{cell}` is not a number")))
+                    .map_err(|_| malformed(line, format!("`{cell}` is not a number")))
             };
             let tick = cells[0]
                 .parse()
-                .map_err(|_| malformed(number + 1, format!("`{}` is not a tick", cells[0])))?;
+                .map_err(|_| malformed(line, format!("`{}` is not a tick", cells[0])))?;
             let mut quantiles = [0.0; 5];
             for (q, cell) in quantiles.iter_mut().zip(&cells[2..7]) {
                 *q = value(cell)?;
@@ -100,9 +102,9 @@ impl SeriesTable {
             let point = SeriesPoint {
                 tick,
                 quantiles,
-                mean: value(&cells[7])?,
+                mean: value(cells[7])?,
             };
-            let name = cells[1].clone();
+            let name = cells[1].to_string();
             let slot = match table.index.get(&name) {
                 Some(&slot) => slot,
                 None => {

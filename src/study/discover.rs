@@ -11,10 +11,10 @@ use super::Error;
 use crate::chart::tornado::PeelingPlot;
 use crate::chart::{render, Frame};
 use crate::diagnostic::Problem;
+use crate::format::csv::{field, number};
 use crate::html::discover::{self, DiscoverPage};
 use crate::outcome::naming::Named;
 use crate::output::files::write_whole;
-use crate::results::csv;
 use crate::sensitivity::prim::{self, Peeling};
 use crate::study::options::DiscoverOptions;
 use crate::sweep::read_table;
@@ -90,8 +90,8 @@ pub fn execute(args: &DiscoverOptions) -> Result<(), Error> {
         let _ = write!(
             text,
             ",{},{}",
-            csv::field(&format!("{p} lo")),
-            csv::field(&format!("{p} hi"))
+            field(&format!("{p} lo")),
+            field(&format!("{p} hi"))
         );
     }
     text.push('\n');
@@ -100,14 +100,14 @@ pub fn execute(args: &DiscoverOptions) -> Result<(), Error> {
             text,
             "{},{},{},{},{},{}",
             b.step,
-            csv::number(b.coverage),
-            csv::number(b.density),
-            csv::number(b.mass),
+            number(b.coverage),
+            number(b.density),
+            number(b.mass),
             b.points,
             chosen.is_some_and(|c| c.step == b.step)
         );
         for (lo, hi) in &b.bounds {
-            let _ = write!(text, ",{},{}", csv::number(*lo), csv::number(*hi));
+            let _ = write!(text, ",{},{}", number(*lo), number(*hi));
         }
         text.push('\n');
     }

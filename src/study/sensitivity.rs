@@ -11,11 +11,11 @@ use super::Error;
 use crate::chart::tornado::{self, TornadoBar, TornadoPlot};
 use crate::chart::Frame;
 use crate::diagnostic::Problem;
+use crate::format::csv::{field, number, rounded};
 use crate::html::briefing;
 use crate::html::sensitivity::{self, Analysis, Indices, SensitivityPage};
 use crate::outcome::naming::Named;
 use crate::output::files::write_whole;
-use crate::results::csv;
 use crate::scenario;
 use crate::sensitivity::{morris, sobol};
 use crate::study::options::SensitivityOptions;
@@ -309,14 +309,14 @@ fn indices(method: &Method, y: &[f64], resamples: usize, seed: u64) -> Indices {
             design
                 .analyse(y, resamples, seed)
                 .into_iter()
-                .map(|m| m.map(csv::rounded))
+                .map(|m| m.map(rounded))
                 .collect(),
         ),
         Method::Sobol(design) => Indices::Sobol(
             design
                 .analyse(y, resamples, seed)
                 .into_iter()
-                .map(|s| s.map(csv::rounded))
+                .map(|s| s.map(rounded))
                 .collect(),
         ),
     }
@@ -336,14 +336,14 @@ fn rows_and_bars(
     };
     let mut row = |param: &str, index: &str, value: f64, ci: Option<(f64, f64)>| {
         let (lo, hi) = ci.map_or((String::new(), String::new()), |(a, b)| {
-            (csv::number(a), csv::number(b))
+            (number(a), number(b))
         });
         let _ = writeln!(
             text,
             "{},{},{method},{index},{},{lo},{hi}",
-            csv::field(label),
-            csv::field(param),
-            csv::number(value)
+            field(label),
+            field(param),
+            number(value)
         );
     };
     match indices {

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::store::OUTCOME_COLUMNS;
 use super::SweepPlan;
-use crate::results::csv;
+use crate::format::csv::field;
 use crate::scenario::Scenario;
 use crate::VERSION;
 
@@ -107,7 +107,7 @@ impl Manifest {
         let mut header = String::from("point");
         for p in &self.parameters {
             header.push(',');
-            header.push_str(&csv::field(&p.path));
+            header.push_str(&field(&p.path));
         }
         header.push(',');
         header.push_str(OUTCOME_COLUMNS);

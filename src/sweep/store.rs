@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use super::manifest::{Manifest, MANIFEST};
+use crate::format::csv::number;
 use crate::output::files::differences;
 use crate::output::{OutputError, ResultDir};
 use crate::results::{csv, Summary};
@@ -146,7 +147,7 @@ pub fn point_rows(index: u64, values: &[f64], summary: &Summary) -> String {
     let mut prefix = index.to_string();
     for v in values {
         prefix.push(',');
-        prefix.push_str(&csv::number(*v));
+        prefix.push_str(&number(*v));
     }
     prefix.push_str(&format!(",{},", summary.runs));
     csv::outcomes(summary)

@@ -7,8 +7,8 @@ use std::path::Path;
 use super::manifest::{Manifest, MANIFEST};
 use super::store::{read_progress, ReadError, CSV};
 use crate::diagnostic::Problem;
+use crate::format::csv::{self, Record};
 use crate::outcome::naming::{self, Named};
-use crate::results::csv;
 
 /// A finished (or partial) sweep read back from its folder, for charts.
 #[derive(Debug, Clone, PartialEq)]
@@ -116,15 +116,21 @@ pub fn read_table(dir: &Path) -> Result<SweepTable, ReadError> {
         bytes.truncate(progress.csv_bytes as usize);
     }
     let text = String::from_utf8(bytes).map_err(|e| fail(format!("{CSV}: {e}")))?;
-    let mut lines = text.lines();
-    if lines.next().map(|h| format!("{h}\n")) != Some(manifest.header()) {
+    let records = csv::parse(&text).map_err(|e| fail(format!("{CSV}:{}: {e}", e.line())))?;
+    let mut records = records.iter();
+    let header = records
+        .next()
+        .map(Record::texts)
+        .unwrap_or_default()
+        .join(",");
+    if format!("{header}\n") != manifest.header() {
         return Err(fail(format!("{CSV}: the header does not match {MANIFEST}")));
     }
     let n = manifest.parameters.len();
     let mut points: Vec<PointResult> = Vec::new();
-    for (i, line) in lines.enumerate() {
-        let at = |what: &str| fail(format!("{CSV}:{}: {what}", i + 2));
-        let cells = csv::split_record(line);
+    for record in records {
+        let at = |what: &str| fail(format!("{CSV}:{}: {what}", record.line()));
+        let cells = record.texts();
         if cells.len() != n + 8 {
             return Err(at(&format!("{} fields, expected {}", cells.len(), n + 8)));
         }
@@ -140,8 +146,8 @@ pub fn read_table(dir: &Path) -> Result<SweepTable, ReadError> {
         };
         let index = whole(0)?;
         let row = OutcomeRow {
-            classifier: cells[n + 2].clone(),
-            outcome: cells[n + 3].clone(),
+            classifier: cells[n + 2].to_string(),
+            outcome: cells[n + 3].to_string(),
             count: whole(n + 4)?,
             share: float(n + 5)?,
             ci_low: float(n + 6)?,

@@ -11,6 +11,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use crate::diagnostic::Problem;
+use crate::format::csv::{self, CsvError};
 
 use crate::diagnostic::{read_capped, MAX_FILE_BYTES};
 
@@ -556,9 +557,8 @@ fn parse_number(cell: &Cell, expected: &'static str) -> Result<f64> {
     }
 }
 
-/// A small RFC 4180 reader: comma-separated, double-quoted fields with `""` escapes and embedded
-/// line breaks, CRLF/LF/CR line ends, a leading UTF-8 byte-order mark, whitespace around fields
-/// trimmed (inside quotes kept). Blank lines are skipped.
+/// The file's records through the one CSV reader (`format::csv`), each cell
+/// located in this file.
 fn read_csv(path: &Path) -> Result<Vec<Row>> {
     let bytes = read_capped(path).map_err(|source| LandscapeInputError::Read {
         path: path.to_path_buf(),
@@ -580,147 +580,31 @@ fn read_csv(path: &Path) -> Result<Vec<Row>> {
             ),
         }
     })?;
-    parse_csv(path, text.strip_prefix('\u{feff}').unwrap_or(&text))
-}
-
-enum End {
-    Comma,
-    Line,
-    File,
-}
-
-fn parse_csv(path: &Path, text: &str) -> Result<Vec<Row>> {
-    let mut chars = text.chars().peekable();
-    let mut rows = Vec::new();
-    let mut cells: Vec<Cell> = Vec::new();
-    let mut line = 1;
-    loop {
-        let at = location(path, line, cells.len() + 1);
-        while chars.next_if(|&c| c == ' ' || c == '\t').is_some() {}
-        let mut value = String::new();
-        let quoted = chars.next_if_eq(&'"').is_some();
-        let end = if quoted {
-            loop {
-                match chars.next() {
-                    None => return Err(LandscapeInputError::UnterminatedQuote { at }),
-                    Some('"') if chars.next_if_eq(&'"').is_some() => value.push('"'),
-                    Some('"') => break,
-                    Some('\r') => {
-                        chars.next_if_eq(&'\n');
-                        value.push('\n');
-                        line += 1;
-                    }
-                    Some('\n') => {
-                        value.push('\n');
-                        line += 1;
-                    }
-                    Some(c) => value.push(c),
-                }
-            }
-            loop {
-                match chars.next() {
-                    Some(' ' | '\t') => {}
-                    Some(',') => break End::Comma,
-                    Some('\r') => {
-                        chars.next_if_eq(&'\n');
-                        break End::Line;
-                    }
-                    Some('\n') => break End::Line,
-                    None => break End::File,
-                    Some(found) => {
-                        return Err(LandscapeInputError::TextAfterQuote {
-                            at: location(path, line, cells.len() + 1),
-                            found,
-                        })
-                    }
-                }
-            }
-        } else {
-            let end = loop {
-                match chars.next() {
-                    Some(',') => break End::Comma,
-                    Some('\r') => {
-                        chars.next_if_eq(&'\n');
-                        break End::Line;
-                    }
-                    Some('\n') => break End::Line,
-                    None => break End::File,
-                    Some(c) => value.push(c),
-                }
-            };
-            value.truncate(value.trim_end().len());
-            end
-        };
-        cells.push(Cell {
-            text: value,
-            at,
-            quoted,
-        });
-        if let End::Line | End::File = end {
-            let blank = matches!(&cells[..], [only] if only.text.is_empty() && !only.quoted);
-            let row = Row {
-                cells: std::mem::take(&mut cells),
-            };
-            if !blank {
-                rows.push(row);
-            }
-            line += 1;
-        }
-        if let End::File = end {
-            return Ok(rows);
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn cells(text: &str) -> Vec<Vec<(String, usize, usize)>> {
-        match parse_csv(Path::new("t.csv"), text) {
-            Ok(rows) => rows
+    let records = csv::parse(&text).map_err(|e| match e {
+        CsvError::UnterminatedQuote { line, column } => LandscapeInputError::UnterminatedQuote {
+            at: location(path, line, column),
+        },
+        CsvError::TextAfterQuote {
+            line,
+            column,
+            found,
+        } => LandscapeInputError::TextAfterQuote {
+            at: location(path, line, column),
+            found,
+        },
+    })?;
+    Ok(records
+        .into_iter()
+        .map(|record| Row {
+            cells: record
+                .cells
                 .into_iter()
-                .map(|r| {
-                    r.cells
-                        .into_iter()
-                        .map(|c| (c.text, c.at.line, c.at.col))
-                        .collect()
+                .map(|cell| Cell {
+                    at: location(path, cell.line, cell.column),
+                    text: cell.text,
+                    quoted: cell.quoted,
                 })
                 .collect(),
-            Err(e) => panic!("{e}"),
-        }
-    }
-
-    fn s(text: &str, line: usize, col: usize) -> (String, usize, usize) {
-        (text.to_string(), line, col)
-    }
-
-    #[test]
-    fn csv_handles_quotes_whitespace_and_line_ends() {
-        assert_eq!(
-            cells(" \"US\" , 1 \r\n\r\n\"S \"\"A\"\"\",\"a,b\"\rx,\"two\nlines\",y\n"),
-            vec![
-                vec![s("US", 1, 1), s("1", 1, 2)],
-                vec![s("S \"A\"", 3, 1), s("a,b", 3, 2)],
-                vec![s("x", 4, 1), s("two\nlines", 4, 2), s("y", 5, 3)],
-            ]
-        );
-        assert_eq!(cells("a,\n"), vec![vec![s("a", 1, 1), s("", 1, 2)]]);
-        assert_eq!(cells("\"\""), vec![vec![s("", 1, 1)]]);
-        assert!(cells("").is_empty());
-    }
-
-    #[test]
-    fn csv_reports_broken_quotes() {
-        let err = parse_csv(Path::new("t.csv"), "a,b\nc,\"d\n").err();
-        assert!(matches!(
-            err,
-            Some(LandscapeInputError::UnterminatedQuote { at }) if at.line == 2 && at.col == 2
-        ));
-        let err = parse_csv(Path::new("t.csv"), "a,\"b\"c").err();
-        assert!(matches!(
-            err,
-            Some(LandscapeInputError::TextAfterQuote { at, found: 'c' }) if at.col == 2
-        ));
-    }
+        })
+        .collect())
 }

@@ -4,6 +4,8 @@
 
 use std::time::Duration;
 
+pub mod csv;
+
 /// `12345` as `12,345`.
 pub fn thousands(n: u64) -> String {
     let digits = n.to_string();
