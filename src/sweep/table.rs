@@ -26,7 +26,7 @@ pub struct SweepTable {
 #[derive(Debug, Clone, PartialEq)]
 pub struct PointResult {
     pub index: u64,
-    /// One value per parameter, in column order (six significant digits).
+    /// One value per parameter, in column order (seven significant digits).
     pub values: Vec<f64>,
     pub runs: u64,
     /// Every outcome of every classifier, in the file's order (per
