@@ -87,7 +87,10 @@ fn refuses_mixed_missing_and_doubled_shards() {
     };
     refused(
         &[&a[0], &b[0], &a[2]],
-        &["different studies", "seed differs"],
+        &[
+            "different studies",
+            "seed: 11 in the first, 12 in the second",
+        ],
     );
     refused(&[&a[0], &a[2]], &["missing: shard 2/3"]);
     refused(&[&a[0], &a[1], &a[1], &a[2]], &["given twice: shard 2/3"]);
@@ -103,7 +106,10 @@ fn refuses_mixed_missing_and_doubled_shards() {
     let c2 = c.join(format!("{NAME}.shard-2-of-3"));
     refused(
         &[&a[0], c2.to_str().unwrap(), &a[2]],
-        &["run count differs"],
+        &[
+            "different studies",
+            "runs: 103 in the first, 50 in the second",
+        ],
     );
     let _ = fs::remove_dir_all(&root);
 }

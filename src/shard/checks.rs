@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use crate::diagnostic::Problem;
+use crate::output::files::differences;
 use crate::runner::shard::Shard;
 use crate::study::Error;
 use crate::VERSION;
@@ -72,4 +73,46 @@ pub(super) fn cover_once(shards: &[(&Path, u64)], count: u64) -> Result<(), Stri
     } else {
         Err(problems.join("; "))
     }
+}
+
+/// One folder of a set of shards, as [`check_set`] sees it.
+pub(super) struct Member<'a> {
+    pub dir: &'a Path,
+    /// Which shard it is, 1-based.
+    pub index: u64,
+    /// JSON of what every shard of the study must share: the study itself
+    /// and the number of shards.
+    pub shared: String,
+}
+
+/// The one check of a set of shards of any kind: they come from one of
+/// the `studies` (`studies`, `comparisons`, `sweeps`), written by this version,
+/// and are each of its `count` shards once; `covered` names what they
+/// split ("the 300 runs of `baseline-2016`").
+pub(super) fn check_set(
+    studies: &str,
+    members: &[Member],
+    (count, version): (u64, &str),
+    covered: &str,
+) -> Result<(), Error> {
+    let first = &members[0];
+    if let Some(other) = members[1..].iter().find(|m| m.shared != first.shared) {
+        return Err(refuse(format!(
+            "`{}` and `{}` come from different {studies} (they differ in {})",
+            first.dir.display(),
+            other.dir.display(),
+            differences(
+                &first.shared,
+                &other.shared,
+                ["in the first", "in the second"]
+            )
+        )));
+    }
+    check_version(version)?;
+    let indices: Vec<(&Path, u64)> = members.iter().map(|m| (m.dir, m.index)).collect();
+    cover_once(&indices, count).map_err(|problems| {
+        refuse(format!(
+            "the shards do not cover {covered} exactly once; {problems}"
+        ))
+    })
 }

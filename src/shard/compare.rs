@@ -6,10 +6,9 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::checks::{check_version, cover_once, refuse};
+use super::checks::{check_set, refuse, Member};
 use super::folder::read_description;
 use super::run::{merge_runs, run_shard, write_merged};
-use crate::output::files::differences;
 use crate::output::ResultDir;
 use crate::runner::shard::Shard;
 use crate::scenario::Scenario;
@@ -19,10 +18,10 @@ use crate::study::run::{check_not_interrupted, plan_budgets, prepare, prepare_re
 use crate::study::Error;
 
 /// Written last in a compare shard folder: its presence marks it complete.
-pub const SHARD_FILE: &str = "compare-shard.json";
+pub const COMPARE_SHARD_FILE: &str = "compare-shard.json";
 
 /// The value of `format` in compare-shard.json.
-const SHARD_FORMAT: &str = "entente-compare-shard-v1";
+const COMPARE_SHARD_FORMAT: &str = "entente-compare-shard-v1";
 
 /// compare-shard.json: the comparison, and which part of it.
 #[derive(Serialize, Deserialize)]
@@ -63,7 +62,7 @@ fn compare_shard(
         .join(format!("{}.{}", study.name, shard.label()));
     let dir = ResultDir::prepare_marked(
         &root,
-        SHARD_FILE,
+        COMPARE_SHARD_FILE,
         &study.provenance(),
         args.settings.common.force,
     )?;
@@ -86,7 +85,7 @@ fn compare_shard(
     }
     check_not_interrupted()?;
     let info = ShardFile {
-        format: SHARD_FORMAT.into(),
+        format: COMPARE_SHARD_FORMAT.into(),
         study: study.clone(),
         shard: shard.index,
         shards: shard.count,
@@ -96,7 +95,7 @@ fn compare_shard(
     };
     let mut text = serde_json::to_string_pretty(&info).expect("shard info serialises");
     text.push('\n');
-    let path = dir.write(SHARD_FILE, text.as_bytes())?;
+    let path = dir.write(COMPARE_SHARD_FILE, text.as_bytes())?;
     if !args.settings.common.quiet {
         println!("  wrote {}", path.display());
     }
@@ -111,7 +110,7 @@ pub fn merge(args: &MergeOptions) -> Result<(), Error> {
     for dir in &args.dirs {
         shards.push((
             dir.as_path(),
-            read_description::<ShardFile>(dir, (SHARD_FILE, SHARD_FORMAT))?,
+            read_description::<ShardFile>(dir, (COMPARE_SHARD_FILE, COMPARE_SHARD_FORMAT))?,
         ));
     }
     // What every shard must share: the study and the number of shards.
@@ -121,29 +120,21 @@ pub fn merge(args: &MergeOptions) -> Result<(), Error> {
         value.to_string()
     };
     let (first_dir, first) = &shards[0];
-    for (dir, info) in &shards[1..] {
-        if split(info) != split(first) {
-            return Err(refuse(format!(
-                "`{}` and `{}` come from different comparisons (they differ in {})",
-                first_dir.display(),
-                dir.display(),
-                differences(
-                    &split(first),
-                    &split(info),
-                    ["in the first", "in the second"]
-                )
-            )));
-        }
-    }
     let study = &first.study;
-    check_version(&study.tool_version)?;
-    let indices: Vec<(&Path, u64)> = shards.iter().map(|(d, i)| (*d, i.shard)).collect();
-    cover_once(&indices, first.shards).map_err(|problems| {
-        refuse(format!(
-            "the shards of comparison `{}` do not cover its {} runs exactly once; {problems}",
-            study.name, study.runs
-        ))
-    })?;
+    let members: Vec<Member> = shards
+        .iter()
+        .map(|(dir, info)| Member {
+            dir,
+            index: info.shard,
+            shared: split(info),
+        })
+        .collect();
+    check_set(
+        "comparisons",
+        &members,
+        (first.shards, &study.tool_version),
+        &format!("the {} runs of comparison `{}`", study.runs, study.name),
+    )?;
     let mut runs = Vec::new();
     for name in &study.scenarios {
         let dirs: Vec<PathBuf> = shards.iter().map(|(d, _)| d.join(name)).collect();

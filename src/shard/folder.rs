@@ -20,11 +20,11 @@ use crate::study::Error;
 use crate::VERSION;
 
 /// A shard folder's description, written last (it marks the folder complete).
-pub const SHARD_FILE: &str = "shard.json";
+pub const RUN_SHARD_FILE: &str = "shard.json";
 /// The shard's exact aggregate (format `entente-agg-v1`).
 pub const AGGREGATE_FILE: &str = "aggregate.bin";
 /// The value of `format` in shard.json.
-pub const SHARD_FORMAT: &str = "entente-shard-v1";
+pub const RUN_SHARD_FORMAT: &str = "entente-shard-v1";
 
 /// shard.json: what was run, and which part of it.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -63,7 +63,7 @@ pub fn prepare_shard(
     let provenance = Provenance::current(scenario.hash(), seed, runs);
     Ok(ResultDir::prepare_marked(
         dir,
-        SHARD_FILE,
+        RUN_SHARD_FILE,
         &provenance,
         force,
     )?)
@@ -80,7 +80,7 @@ pub fn write_shard(
     let bytes = aggregate.to_bytes();
     let (first, end) = shard.range(runs);
     let info = ShardInfo {
-        format: SHARD_FORMAT.into(),
+        format: RUN_SHARD_FORMAT.into(),
         scenario: scenario.name.clone(),
         scenario_hash: scenario.hash(),
         sources: scenario.sources.iter().map(|s| s.path.clone()).collect(),
@@ -98,7 +98,7 @@ pub fn write_shard(
     text.push('\n');
     Ok(vec![
         dir.write(AGGREGATE_FILE, &bytes)?,
-        dir.write(SHARD_FILE, text.as_bytes())?,
+        dir.write(RUN_SHARD_FILE, text.as_bytes())?,
     ])
 }
 

@@ -6,7 +6,7 @@ use std::fs;
 use std::path::Path;
 
 use super::checks::refuse;
-use super::folder::SHARD_FILE;
+use super::folder::RUN_SHARD_FILE;
 use super::run::{merge_runs, write_merged};
 use crate::diagnostic::Problem;
 use crate::study::options::MergeOptions;
@@ -26,9 +26,9 @@ enum Kind {
 impl Kind {
     /// What `dir` holds, told by its marker file.
     fn of(dir: &Path) -> Result<Kind, Error> {
-        if dir.join(SHARD_FILE).exists() {
+        if dir.join(RUN_SHARD_FILE).exists() {
             Ok(Kind::Run)
-        } else if dir.join(super::compare::SHARD_FILE).exists() {
+        } else if dir.join(super::compare::COMPARE_SHARD_FILE).exists() {
             Ok(Kind::Compare)
         } else if dir.join(MANIFEST).exists() {
             // Also an unfinished shard, which sweep's merge names; an
@@ -43,10 +43,10 @@ impl Kind {
             })
         } else if dir.is_dir() {
             Err(refuse(format!(
-                "`{}` is not a complete shard folder (it has no {SHARD_FILE}, {} or {MANIFEST}): \
+                "`{}` is not a complete shard folder (it has no {RUN_SHARD_FILE}, {} or {MANIFEST}): \
                  its shard was interrupted or failed; run that shard again",
                 dir.display(),
-                super::compare::SHARD_FILE
+                super::compare::COMPARE_SHARD_FILE
             )))
         } else {
             Err(refuse(format!("`{}` is not a folder", dir.display())))

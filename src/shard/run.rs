@@ -5,10 +5,10 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use super::checks::{check_shard, check_version, cover_once, refuse};
+use super::checks::{check_set, check_shard, refuse, Member};
 use super::folder::{
     prepare_shard, read_description, sha256_hex, write_shard, ShardInfo, AGGREGATE_FILE,
-    SHARD_FILE, SHARD_FORMAT,
+    RUN_SHARD_FILE, RUN_SHARD_FORMAT,
 };
 use crate::output::files::{Provenance, SUMMARY};
 use crate::results::folder::RunResults;
@@ -94,54 +94,6 @@ pub fn run_shard(
     Ok((written, seconds))
 }
 
-/// Checks that the shards belong to one study and cover it exactly once.
-fn check_set(shards: &[(PathBuf, ShardInfo)]) -> Result<(), Error> {
-    let (first_dir, first) = &shards[0];
-    for (dir, info) in &shards[1..] {
-        let differs = [
-            ("scenario", info.scenario_hash != first.scenario_hash),
-            ("seed", info.seed != first.seed),
-            ("run count", info.runs != first.runs),
-            ("shard count", info.shards != first.shards),
-            ("tool version", info.tool_version != first.tool_version),
-        ];
-        if let Some((what, _)) = differs.iter().find(|(_, d)| *d) {
-            return Err(refuse(format!(
-                "`{}` and `{}` come from different studies (their {what} differs: \
-                 {} seed {} runs {} of {} shards version {}, against {} seed {} runs {} of {} shards version {})",
-                first_dir.display(),
-                dir.display(),
-                first.scenario,
-                first.seed,
-                first.runs,
-                first.shards,
-                first.tool_version,
-                info.scenario,
-                info.seed,
-                info.runs,
-                info.shards,
-                info.tool_version,
-            )));
-        }
-    }
-    check_version(&first.tool_version)?;
-    for (dir, info) in shards {
-        check_shard(
-            dir,
-            (info.shard, info.shards),
-            info.runs,
-            (info.first, info.end),
-        )?;
-    }
-    let indices: Vec<(&Path, u64)> = shards.iter().map(|(d, i)| (d.as_path(), i.shard)).collect();
-    cover_once(&indices, first.shards).map_err(|problems| {
-        refuse(format!(
-            "the shards of `{}` do not cover its {} runs exactly once; {problems}",
-            first.scenario, first.runs
-        ))
-    })
-}
-
 /// Loads the scenario the shards ran, and checks it has not changed since.
 fn load_scenario(info: &ShardInfo) -> Result<Scenario, Error> {
     let source = info
@@ -176,10 +128,40 @@ pub(super) fn merge_runs(dirs: &[PathBuf], charts: &ChartOptions) -> Result<Merg
     for dir in dirs {
         shards.push((
             dir.clone(),
-            read_description(dir, (SHARD_FILE, SHARD_FORMAT))?,
+            read_description::<ShardInfo>(dir, (RUN_SHARD_FILE, RUN_SHARD_FORMAT))?,
         ));
     }
-    check_set(&shards)?;
+    for (dir, info) in &shards {
+        check_shard(
+            dir,
+            (info.shard, info.shards),
+            info.runs,
+            (info.first, info.end),
+        )?;
+    }
+    let members: Vec<Member> = shards
+        .iter()
+        .map(|(dir, info)| Member {
+            dir,
+            index: info.shard,
+            shared: serde_json::json!({
+                "scenario": info.scenario,
+                "scenario_hash": info.scenario_hash,
+                "seed": info.seed,
+                "runs": info.runs,
+                "shards": info.shards,
+                "tool_version": info.tool_version,
+            })
+            .to_string(),
+        })
+        .collect();
+    let first = &shards[0].1;
+    check_set(
+        "studies",
+        &members,
+        (first.shards, &first.tool_version),
+        &format!("the {} runs of `{}`", first.runs, first.scenario),
+    )?;
     let info = shards[0].1.clone();
     let scenario = load_scenario(&info)?;
     crate::chart::fan::check_dyads(&scenario.name, &scenario.actor_ids, &charts.dyads)

@@ -3,8 +3,7 @@
 
 use std::path::Path;
 
-use super::checks::{check_shard, check_version, cover_once, refuse};
-use crate::output::files::differences;
+use super::checks::{check_set, check_shard, refuse, Member};
 use crate::study::options::MergeOptions;
 use crate::study::sweep::{command, folder, print_written, write_charts};
 use crate::study::Error;
@@ -52,50 +51,38 @@ pub fn merge(args: &MergeOptions) -> Result<(), Error> {
         }
         shards.push((dir.clone(), manifest, blocks));
     }
-    let (first_dir, first, _) = &shards[0];
+    let (_first_dir, first, _) = &shards[0];
     let whole = Manifest {
         shard: None,
         ..first.clone()
     };
-    for (dir, manifest, _) in &shards[1..] {
-        let other = Manifest {
+    let shared = |m: &Manifest| {
+        let mut value = serde_json::to_value(Manifest {
             shard: None,
-            ..manifest.clone()
-        };
-        let count = |m: &Manifest| m.shard.map_or(0, |s| s.shards);
-        if other != whole || count(manifest) != count(first) {
-            let what = if other == whole {
-                format!(
-                    "shards: {} in the first, {} in the second",
-                    count(first),
-                    count(manifest)
-                )
-            } else {
-                differences(
-                    &whole.to_json(),
-                    &other.to_json(),
-                    ["in the first", "in the second"],
-                )
-            };
-            return Err(refuse(format!(
-                "`{}` and `{}` come from different sweeps (they differ in {what})",
-                first_dir.display(),
-                dir.display()
-            )));
-        }
-    }
-    check_version(&whole.tool_version)?;
-    let count = first.shard.map_or(0, |s| s.shards);
-    let indices: Vec<(&Path, u64)> = shards
+            ..m.clone()
+        })
+        .expect("a manifest serialises");
+        value["shards"] = m.shard.map_or(0, |s| s.shards).into();
+        value.to_string()
+    };
+    let members: Vec<Member> = shards
         .iter()
-        .map(|(d, m, _)| (d.as_path(), m.shard.map_or(0, |s| s.shard)))
+        .map(|(dir, manifest, _)| Member {
+            dir,
+            index: manifest.shard.map_or(0, |s| s.shard),
+            shared: shared(manifest),
+        })
         .collect();
-    cover_once(&indices, count).map_err(|problems| {
-        refuse(format!(
-            "the shards of the sweep of `{}` do not cover its {} points exactly once; {problems}",
-            whole.scenario, whole.points
-        ))
-    })?;
+    let count = first.shard.map_or(0, |s| s.shards);
+    check_set(
+        "sweeps",
+        &members,
+        (count, &whole.tool_version),
+        &format!(
+            "the {} points of the sweep of `{}`",
+            whole.points, whole.scenario
+        ),
+    )?;
     shards.sort_by_key(|(_, m, _)| m.shard.map_or(0, |s| s.shard));
 
     let out = args
