@@ -3,7 +3,7 @@
 //! (branch and bound, cold and warm, against the exhaustive search), and
 //! merging aggregates.
 //!
-//! `cargo bench --bench engine`; one group: `cargo bench --bench engine -- 'bloc classification'`.
+//! `cargo bench --bench engine`; one group: `cargo bench --bench engine -- landscape`.
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use std::hint::black_box;
@@ -84,7 +84,7 @@ fn engine(c: &mut Criterion) {
 /// warm (from the answer, as when the previous run had the same blocs), and the exhaustive
 /// search over 2^(n-1) configurations that classified every run before it.
 fn landscape(c: &mut Criterion) {
-    let mut group = c.benchmark_group("bloc classification");
+    let mut group = c.benchmark_group("landscape");
     group
         .sample_size(10)
         .warm_up_time(Duration::from_millis(500));

@@ -85,7 +85,7 @@ if [ "$which" = all ] || [ "$which" = landscape ]; then
     fi
     echo "## Bloc classification, one run each (criterion, 1 thread)"
     echo
-    cargo bench --quiet --bench engine -- 'bloc classification' 2>&1 | grep -E '^bloc|time:'
+    cargo bench --quiet --bench engine -- landscape 2>&1 | grep -E '^landscape|time:'
     echo
     runs="${LANDSCAPE_RUNS:-10000}"
     synthetic_world 24 > "$tmp_landscape/synthetic24.toml"

@@ -199,11 +199,13 @@ impl<'a> Search<'a> {
 }
 
 impl Landscape {
-    /// Bound on how far the branch and bound's running sums (energies and bounds, each a sum of
-    /// at most `2n` couplings of at most `n` rounded terms each) and [`Landscape::energy`] can
-    /// each stray from the exact value: a few `n·ε·Σ|w|`, taken sixteen times over.
+    /// Bound on how far a bound of the branch and bound and [`Landscape::energy`] can stray
+    /// from their exact values together: fewer than `n² + 8n` roundings (the negative couplings
+    /// among the undecided are a sum of up to `n²/2` terms, every other running sum adds at
+    /// most `2n`), each at most `ε·Σ|w|`; taken twice over.
     fn rounding_margin(&self) -> f64 {
-        16.0 * self.n as f64 * f64::EPSILON * self.scale
+        let n = self.n as f64;
+        2.0 * (n * n + 8.0 * n) * f64::EPSILON * self.scale
     }
 
     /// The exact global minimum (see the module's tie rule) by branch and bound, starting from
