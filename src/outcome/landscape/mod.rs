@@ -21,7 +21,7 @@
 //! Mirror images (all sides swapped) have the same energy, so searches fix actor 0 on side 0 and
 //! every mask returned has bit 0 clear.
 //!
-//! The global minimum is exact for every size, by branch and bound ([`branch_bound`], which
+//! The global minimum is exact for every size, by branch and bound (`branch_bound.rs`, which
 //! states the tie rule: the smallest mask within `1e-9 · Σ_{i≠j} |s_i·s_j·p_ij|` of the lowest
 //! energy). Every local minimum is enumerated up to [`EXHAUSTIVE_LIMIT`] actors; above it, only
 //! those a local search reaches.
@@ -224,8 +224,8 @@ impl Landscape {
     }
 
     /// The exact global minimum, by branch and bound from the local minimum that steepest
-    /// descent reaches from all actors on one side. Ties go to the smallest mask (see
-    /// [`branch_bound`]); unless two minima tie within the tolerance with different roundings,
+    /// descent reaches from all actors on one side. Ties go to the smallest mask (the tie rule
+    /// of `branch_bound.rs`); unless two minima tie within the tolerance with different roundings,
     /// this is the first of [`Self::local_minima`].
     pub fn global_minimum(&self) -> Alignment {
         self.global_minimum_near(0)
