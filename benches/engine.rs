@@ -1,6 +1,7 @@
 //! Criterion benches of the hot paths: one tick and one whole run of the
-//! 2016 baseline (with and without trajectories), the bloc classification,
-//! the exhaustive landscape search, and merging aggregates.
+//! 2016 baseline (with and without trajectories), the bloc classification
+//! (branch and bound, cold and warm, against the exhaustive search), and
+//! merging aggregates.
 //!
 //! `cargo bench --bench engine`; one group: `cargo bench --bench engine -- landscape`.
 
@@ -79,17 +80,28 @@ fn engine(c: &mut Criterion) {
     });
 }
 
-/// Exhaustive search: 2^(n-1) configurations, O(n) each.
+/// One run's bloc classification: the branch and bound cold (from all actors on one side) and
+/// warm (from the answer, as when the previous run had the same blocs), and the exhaustive
+/// search over 2^(n-1) configurations that classified every run before it.
 fn landscape(c: &mut Criterion) {
-    let mut group = c.benchmark_group("landscape global minimum");
+    let mut group = c.benchmark_group("landscape");
     group
         .sample_size(10)
         .warm_up_time(Duration::from_millis(500));
-    for n in [12, 20, 26] {
+    for n in [12, 24, 40] {
         let l = Landscape::synthetic(n, 2016).unwrap();
-        group.bench_function(format!("{n} actors"), |b| {
+        let answer = l.global_minimum().mask;
+        group.bench_function(format!("{n} actors, cold"), |b| {
             b.iter(|| black_box(&l).global_minimum())
         });
+        group.bench_function(format!("{n} actors, warm"), |b| {
+            b.iter(|| black_box(&l).global_minimum_near(black_box(answer)))
+        });
+        if n <= 24 {
+            group.bench_function(format!("{n} actors, exhaustive"), |b| {
+                b.iter(|| black_box(&l).exhaustive_global_minimum())
+            });
+        }
     }
     group.finish();
 }

@@ -2,7 +2,10 @@
 # The scaling study of docs/PERFORMANCE.md. Builds once, then prints:
 #   1. baseline throughput on 1 and 2 threads and the parallel efficiency,
 #   2. nanoseconds per directed-pair-tick for 6, 12, 24 and 48 actors,
-#   3. exhaustive landscape search time against the number of actors,
+#   3. landscape: the criterion benches of one bloc classification (12, 24,
+#      40 actors; branch and bound cold and warm, exhaustive search), and `entente run` of a synthetic 24-actor world (every
+#      pair with trade and a relation), by this tree and, with BEFORE=<git
+#      revision>, by that revision side by side,
 #   4. peak memory (maximum resident set) of `entente run` for 10^4, 10^5
 #      and 10^6 runs, measured with GNU time (Debian package `time`).
 #
@@ -15,6 +18,9 @@
 #                 short horizon keeps 10^6 runs to a few minutes; use 60 for
 #                 the baseline itself)
 #   THREADS       threads for the memory runs (default: all cores)
+#   BEFORE        git revision to time against in the landscape table (built
+#                 in a temporary worktree, target in target/bench-before)
+#   LANDSCAPE_RUNS  runs of the 24-actor world (default 10000)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 which="${1:-all}"
@@ -31,8 +37,70 @@ echo "$(date -u +%Y-%m-%dT%H:%MZ), $(git rev-parse --short HEAD 2>/dev/null || e
     "load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 
-if [ "$which" != memory ]; then
+# examples/scaling.rs's landscape table predates the branch and bound (its
+# "global minimum" column now times it), so the landscape mode uses criterion.
+if [ "$which" != memory ] && [ "$which" != landscape ]; then
     target/release/examples/scaling "$which"
+fi
+
+# The synthetic world of examples/scaling.rs (`synthetic`), written as a
+# scenario file: the same weight ranges, numbers and events, `n` actors.
+synthetic_world() {
+    awk -v n="$1" 'function unit(k) { return (k * 0.61803398875) - int(k * 0.61803398875) }
+    BEGIN {
+        printf "[scenario]\nname = \"synthetic-%d\"\nticks = 60\nwindow = 12\nseed = 1\n", n
+        print "triangles = [[\"A0\", \"A1\", \"A2\"]]"
+        print "[model]\neta = 0.15\nnoise = 0.04\ninitial_noise = 0.05\n[economy]\nvolatility = 0.06"
+        print "[weights]\nbalance = { uniform = [0.2, 1.2] }\neconomy = { uniform = [0.0, 1.5] }"
+        print "asymmetry = { uniform = [0.0, 1.0] }\nidentity = { uniform = [0.0, 1.5] }"
+        print "alliance = { uniform = [0.3, 1.5] }\ndispute = { uniform = [0.3, 1.5] }"
+        print "sanctions = { uniform = [0.3, 1.5] }\nreciprocity = { uniform = [0.0, 1.0] }"
+        print "[identity.un]\nmin = -1.5\nmax = 3.0\n[identity.order]\nmin = -1.0\nmax = 1.0"
+        for (a = 0; a < n; a++)
+            printf "[[actors]]\nid = \"A%d\"\ngdp = %.17g\ngdp_growth = %.17g\nmilitary = %.17g\nenergy_rent = %.17g\nidentity = { un = %.17g, order = %.17g }\n",
+                a, 100 + 18000 * unit(a + 1), 0.06 * unit(a + 2) - 0.01, 10 + 600 * unit(a + 3),
+                0.2 * unit(a + 4) - 0.04, -1.5 + 4.5 * unit(a + 5), -1 + 2 * unit(a + 6)
+        for (a = 0; a < n; a++) for (b = a + 1; b < n; b++) {
+            k = a * n + b
+            printf "[[dyads]]\npair = [\"A%d\", \"A%d\"]\ntrade = %.17g\nenergy_share = %.17g\ndispute = %s\nalliance = %s\nrelation = %.17g\n",
+                a, b, 1 + 600 * unit(k), 0.5 * unit(k + 7), (k % 5 == 0 ? "0.5" : "0.0"),
+                (k % 7 == 0 ? "1.0" : "0.0"), -0.5 + unit(k + 11)
+        }
+        print "[[events]]\nkind = \"sanctions\"\nimposers = [\"A0\", \"A1\"]\ntarget = \"A2\"\nstart = 0\nintensity = 0.4\ncoverage = 0.1"
+        print "[[events]]\nkind = \"dispute\"\npair = [\"A0\", \"A1\"]\nlevel = 0.8\nprobability = 0.02\nduration = 12"
+        print "[[events]]\nkind = \"dispute\"\npair = [\"A2\", \"A3\"]\nlevel = 0.9\nprobability = 0.01\nduration = 18"
+    }'
+}
+
+if [ "$which" = all ] || [ "$which" = landscape ]; then
+    tmp_landscape="$(mktemp -d)"
+    trap 'rm -rf "$tmp_landscape"' EXIT
+    bins=("this tree:$bin")
+    if [ -n "${BEFORE:-}" ]; then
+        git worktree add --detach --force "$tmp_landscape/before" "$BEFORE" >/dev/null 2>&1
+        CARGO_TARGET_DIR="$PWD/target/bench-before" \
+            cargo build --release --quiet --bin entente --manifest-path "$tmp_landscape/before/Cargo.toml"
+        git worktree remove --force "$tmp_landscape/before"
+        bins+=("$BEFORE:target/bench-before/release/entente")
+    fi
+    echo "## Bloc classification, one run each (criterion, 1 thread)"
+    echo
+    cargo bench --quiet --bench engine -- landscape 2>&1 | grep -E '^landscape|time:'
+    echo
+    runs="${LANDSCAPE_RUNS:-10000}"
+    synthetic_world 24 > "$tmp_landscape/synthetic24.toml"
+    echo "## \`entente run\` of the synthetic 24-actor world ($runs runs, $(nproc) threads)"
+    echo
+    echo "| build | seconds | runs/s |"
+    echo "|---|---|---|"
+    for entry in "${bins[@]}"; do
+        label="${entry%%:*}" exe="${entry#*:}"
+        "$exe" run "$tmp_landscape/synthetic24.toml" --runs "$runs" --out "$tmp_landscape/out" --force --quiet
+        secs=$(awk -F': ' '/"seconds"/ {gsub(/[ ,]/, "", $2); print $2}' "$tmp_landscape/out/synthetic-24/timing.json")
+        echo "| $label | $secs | $(awk "BEGIN {printf \"%.0f\", $runs / $secs}") |"
+        rm -rf "$tmp_landscape/out"
+    done
+    echo
 fi
 
 if [ "$which" = all ] || [ "$which" = memory ]; then

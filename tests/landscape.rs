@@ -79,7 +79,7 @@ const WEAK_SYRIA: [Published; 6] = [
 fn strong_syria_has_one_published_minimum() {
     let landscape = syria("sizes.csv");
     assert!(landscape.is_exhaustive());
-    let minima = landscape.local_minima();
+    let minima = landscape.local_minima().lowest;
     assert_eq!(minima.len(), 1);
     let (_, sides, energy, frustration) = STRONG_SYRIA[0];
     assert_eq!(minima[0].mask, mask(sides));
@@ -97,7 +97,7 @@ fn weak_syria_puts_turkey_in_the_large_coalition() {
     assert_eq!(best.mask & (1 << 3), 0, "Turkey sides with the US");
     assert_eq!(best.energy, energy);
     assert_eq!(best.frustration, frustration);
-    assert_eq!(landscape.local_minima(), vec![best]);
+    assert_eq!(landscape.local_minima().lowest, vec![best]);
 }
 
 #[test]
@@ -135,6 +135,65 @@ fn report_shows_the_published_alignment() {
     );
     assert!(report.contains("Local minima: 1 "), "{report}");
     assert!(report.contains("ISIS      2       -38000"), "{report}");
+}
+
+/// The report of `n` actors `A0..` of size 1 with `propensity(i, j)`, written to files.
+fn report_of(test: &str, n: usize, propensity: impl Fn(usize, usize) -> i32) -> String {
+    let dir = Scratch::new(test);
+    let names: Vec<String> = (0..n).map(|i| format!("A{i}")).collect();
+    let sizes: String = names.iter().map(|a| format!("{a},1\n")).collect();
+    let mut matrix = format!(",{}\n", names.join(","));
+    for (i, name) in names.iter().enumerate() {
+        let row: Vec<String> = (0..n)
+            .map(|j| {
+                if i == j {
+                    String::new()
+                } else {
+                    propensity(i, j).to_string()
+                }
+            })
+            .collect();
+        matrix += &format!("{name},{}\n", row.join(","));
+    }
+    let sizes = dir.file("sizes.csv", format!("actor,size\n{sizes}").as_bytes());
+    let matrix = dir.file("matrix.csv", matrix.as_bytes());
+    match execute(&sizes, &matrix, 0.0) {
+        Ok(report) => report,
+        Err(e) => panic!("{test}: {e}"),
+    }
+}
+
+#[test]
+fn report_of_40_actors_says_only_the_global_minimum_is_exact() {
+    // Two camps, the even and the odd actors: friends within, enemies across.
+    let report = report_of("forty", 40, |i, j| if i % 2 == j % 2 { 1 } else { -1 });
+    assert!(
+        report.contains("Search: global minimum exact, by branch and bound in "),
+        "{report}"
+    );
+    assert!(
+        report.contains("Local minima NOT exhaustive (40 actors > 26)"),
+        "{report}"
+    );
+    let evens: Vec<String> = (0..40).step_by(2).map(|i| format!("A{i}")).collect();
+    let odds: Vec<String> = (1..40).step_by(2).map(|i| format!("A{i}")).collect();
+    let camps = format!("{{{}}} vs {{{}}}", evens.join("+"), odds.join("+"));
+    assert!(
+        report.contains(&format!("Global minimum: energy -800\n  {camps}")),
+        "{report}"
+    );
+    assert!(report.contains("energy -800  (global minimum)"), "{report}");
+}
+
+#[test]
+fn report_of_a_flat_landscape_lists_the_100_lowest_of_its_minima() {
+    let report = report_of("flat", 12, |_, _| 0);
+    assert!(
+        report.contains("Local minima: 2048, too many to list: the 100 lowest follow"),
+        "{report}"
+    );
+    assert!(report.contains("#100 energy 0"), "{report}");
+    assert!(!report.contains("#101 "), "{report}");
 }
 
 /// A directory of its own per test, so tests can run in parallel.

@@ -21,19 +21,34 @@
 //! Mirror images (all sides swapped) have the same energy, so searches fix actor 0 on side 0 and
 //! every mask returned has bit 0 clear.
 //!
-//! Ties: a single flip "lowers" the energy only if it does so by more than
-//! `1e-9 · Σ_{i≠j} |s_i·s_j·p_ij|`, so configurations on a plateau (a flip leaves the energy
-//! unchanged up to rounding) count as local minima, and rounding noise never creates or
-//! destroys a minimum. A flat landscape (all propensities zero) therefore has every
-//! configuration as a local minimum.
+//! The global minimum is exact for every size, by branch and bound (`branch_bound.rs`, which
+//! states the tie rule: the smallest mask within `1e-9 · Σ_{i≠j} |s_i·s_j·p_ij|` of the lowest
+//! energy). Every local minimum is enumerated up to [`EXHAUSTIVE_LIMIT`] actors; above it, only
+//! those a local search reaches.
+//!
+//! Ties among local minima: a single flip "lowers" the energy only if it does so by more than
+//! that tolerance, so configurations on a plateau (a flip leaves the energy unchanged up to
+//! rounding) count as local minima, and rounding noise never creates or destroys a minimum. A
+//! flat landscape (all propensities zero) therefore has every configuration as a local minimum.
+
+use std::cmp::Ordering;
+use std::collections::BinaryHeap;
 
 use thiserror::Error;
 
+use branch_bound::TieFront;
+
+mod branch_bound;
 pub mod input;
 pub mod text;
 
-/// Largest number of actors searched exhaustively (2^(n-1) configurations).
+/// Largest number of actors whose local minima are enumerated exhaustively (2^(n-1)
+/// configurations).
 pub const EXHAUSTIVE_LIMIT: usize = 26;
+
+/// At most this many local minima, the lowest, are kept: a flat landscape of 26 actors has
+/// 2^25, far more than anyone reads.
+pub const LOCAL_MINIMA_LISTED: usize = 100;
 
 /// Number of pseudo-random starts of the local search used above [`EXHAUSTIVE_LIMIT`], in
 /// addition to the start with every actor on one side.
@@ -96,7 +111,18 @@ pub struct Landscape {
     weight: Vec<f64>,
     /// `weight_ij + weight_ji`: what the pair costs when split, whichever way round.
     coupling: Vec<f64>,
+    /// `Σ|weight_ij|`, the scale of every energy and of its rounding errors.
+    scale: f64,
     tolerance: f64,
+}
+
+/// The local minima of a landscape, the lowest of them if there are too many to list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LocalMinima {
+    /// At most [`LOCAL_MINIMA_LISTED`], the lowest, sorted by energy then mask.
+    pub lowest: Vec<Alignment>,
+    /// How many there are (exhaustive search) or were reached (local search).
+    pub count: u64,
 }
 
 impl Landscape {
@@ -153,6 +179,7 @@ impl Landscape {
             sizes,
             weight,
             coupling,
+            scale,
             tolerance: RELATIVE_TOLERANCE * scale,
         })
     }
@@ -190,41 +217,55 @@ impl Landscape {
             .collect()
     }
 
+    /// Whether [`Self::local_minima`] enumerates every local minimum. The global minimum is
+    /// exact regardless.
     pub fn is_exhaustive(&self) -> bool {
         self.n <= EXHAUSTIVE_LIMIT
     }
 
-    /// Exact for `len() <= EXHAUSTIVE_LIMIT`, otherwise the best minimum the local search found.
-    /// Among configurations tied within the tolerance the smallest mask wins, so this is the
-    /// first element of [`Self::local_minima`].
+    /// The exact global minimum, by branch and bound from the local minimum that steepest
+    /// descent reaches from all actors on one side. Ties go to the smallest mask (the tie rule
+    /// of `branch_bound.rs`); unless two minima tie within the tolerance with different roundings,
+    /// this is the first of [`Self::local_minima`].
     pub fn global_minimum(&self) -> Alignment {
-        let mask = if self.is_exhaustive() {
-            self.exhaustive_search(false).0
-        } else {
-            let minima = self.local_search();
-            let best = minima
-                .iter()
-                .map(|&m| (self.energy(m), m))
-                .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-            // The local search always has the all-on-one-side start, so `minima` is non-empty;
-            // mask 0 is merely a total fallback.
-            best.map_or(0, |(_, m)| m)
-        };
-        self.alignment(mask)
+        self.global_minimum_near(0)
     }
 
-    /// Every local minimum (no single actor can lower the energy by switching sides), sorted by
-    /// energy then mask. Exhaustive for `len() <= EXHAUSTIVE_LIMIT`; above it, the distinct minima
-    /// reached by the local search.
-    pub fn local_minima(&self) -> Vec<Alignment> {
-        let masks = if self.is_exhaustive() {
-            self.exhaustive_search(true).1
-        } else {
-            self.local_search()
-        };
-        let mut minima: Vec<Alignment> = masks.into_iter().map(|m| self.alignment(m)).collect();
-        minima.sort_by(|a, b| a.energy.total_cmp(&b.energy).then(a.mask.cmp(&b.mask)));
-        minima
+    /// The same alignment as [`Self::global_minimum`], found faster when `hint` is at or near
+    /// it (say, the previous run's blocs): the hint seeds the search's incumbent and nothing else.
+    pub fn global_minimum_near(&self, hint: u64) -> Alignment {
+        self.alignment(self.branch_and_bound(hint))
+    }
+
+    /// The global minimum under the same tie rule by walking all 2^(len()-1) configurations:
+    /// the reference for [`Self::global_minimum`] in tests and benchmarks, hopeless above 30
+    /// actors or so.
+    pub fn exhaustive_global_minimum(&self) -> Alignment {
+        let drift = self.walk_drift();
+        let mut front = TieFront::new(self.tolerance);
+        self.gray_walk(|mask, energy, _| {
+            if front.may_hold_answer(mask, energy - drift) {
+                front.offer(mask, self.energy(mask));
+            }
+        });
+        self.alignment(front.answer())
+    }
+
+    /// Local minima (no single actor can lower the energy by switching sides), the
+    /// [`LOCAL_MINIMA_LISTED`] lowest by energy then mask. Exhaustive for
+    /// `len() <= EXHAUSTIVE_LIMIT`; above it, the distinct minima reached by the local search.
+    pub fn local_minima(&self) -> LocalMinima {
+        if self.is_exhaustive() {
+            return self.exhaustive_local_minima();
+        }
+        let found = self.local_search();
+        let mut ranked: Vec<Ranked> = found.iter().map(|&m| self.ranked(m)).collect();
+        ranked.sort_unstable();
+        ranked.truncate(LOCAL_MINIMA_LISTED);
+        LocalMinima {
+            lowest: ranked.iter().map(|r| self.alignment(r.mask)).collect(),
+            count: found.len() as u64,
+        }
     }
 
     fn actor_frustration(&self, mask: u64, i: usize) -> f64 {
@@ -244,6 +285,13 @@ impl Landscape {
             mask,
             energy: frustration.iter().sum(),
             frustration,
+        }
+    }
+
+    fn ranked(&self, mask: u64) -> Ranked {
+        Ranked {
+            energy: self.energy(mask),
+            mask,
         }
     }
 
@@ -292,20 +340,16 @@ impl Landscape {
     }
 
     /// Walks all 2^(n-1) configurations with actor 0 on side 0 in Gray-code order, so each step
-    /// switches one actor and costs O(n). Returns the global minimum (ties within the tolerance
-    /// to the smaller mask) and, if asked, every local minimum in Gray-code order.
-    fn exhaustive_search(&self, collect_minima: bool) -> (u64, Vec<u64>) {
+    /// switches one actor and costs O(n), and calls `visit(mask, energy, gain)` on each. The
+    /// energy is incremental, within [`Self::walk_drift`] of [`Self::energy`].
+    fn gray_walk(&self, mut visit: impl FnMut(u64, f64, &[f64])) {
         let n = self.n;
         let mut sign = vec![0.0; n];
         let mut gain = vec![0.0; n];
         let mut mask = 0u64;
         self.init_gains(mask, &mut sign, &mut gain);
         let mut energy = self.energy(mask);
-        let (mut best_energy, mut best_mask) = (energy, mask);
-        let mut minima = Vec::new();
-        if collect_minima && self.is_local_minimum(&gain) {
-            minima.push(mask);
-        }
+        visit(mask, energy, &gain);
         let steps = 1u64 << (n - 1);
         for step in 1..steps {
             // Reflected Gray code over actors 1..n: step t switches bit trailing_zeros(t).
@@ -317,16 +361,51 @@ impl Landscape {
                 self.init_gains(mask, &mut sign, &mut gain);
                 energy = self.energy(mask);
             }
-            if energy < best_energy - self.tolerance {
-                (best_energy, best_mask) = (energy, mask);
-            } else if energy <= best_energy + self.tolerance && mask < best_mask {
-                (best_energy, best_mask) = (energy.min(best_energy), mask);
-            }
-            if collect_minima && self.is_local_minimum(&gain) {
-                minima.push(mask);
-            }
+            visit(mask, energy, &gain);
         }
-        (best_mask, minima)
+    }
+
+    /// A worst-case bound on how far the walk's incremental energy strays from
+    /// [`Self::energy`] between two resyncs (`T` steps): each gain carries at most `2n + 4T`
+    /// roundings of size `ε·Σ|w|`, and the energy adds `T` of them.
+    fn walk_drift(&self) -> f64 {
+        let (n, t) = (self.n as f64, RESYNC_INTERVAL as f64);
+        (2.0 * n * t + 2.0 * t * t + t + 2.0 * n) * f64::EPSILON * self.scale
+    }
+
+    /// Every local minimum counted, the [`LOCAL_MINIMA_LISTED`] lowest kept. Exact energies
+    /// are computed only for minima that might be kept, so a flat landscape costs no more than
+    /// a walk.
+    fn exhaustive_local_minima(&self) -> LocalMinima {
+        let drift = self.walk_drift();
+        let mut kept = BinaryHeap::with_capacity(LOCAL_MINIMA_LISTED + 1);
+        let mut count = 0u64;
+        self.gray_walk(|mask, energy, gain| {
+            if !self.is_local_minimum(gain) {
+                return;
+            }
+            count += 1;
+            let optimistic = Ranked {
+                energy: energy - drift,
+                mask,
+            };
+            if kept.len() == LOCAL_MINIMA_LISTED && kept.peek().is_some_and(|top| optimistic > *top)
+            {
+                return;
+            }
+            kept.push(self.ranked(mask));
+            if kept.len() > LOCAL_MINIMA_LISTED {
+                kept.pop();
+            }
+        });
+        LocalMinima {
+            lowest: kept
+                .into_sorted_vec()
+                .iter()
+                .map(|r| self.alignment(r.mask))
+                .collect(),
+            count,
+        }
     }
 
     /// Steepest descent by single switches from a fixed set of starts: all actors on one side,
@@ -373,6 +452,35 @@ impl Landscape {
         }
     }
 }
+
+/// A configuration ordered by energy, then mask: the order local minima are listed in.
+#[derive(Debug, Clone, Copy)]
+struct Ranked {
+    energy: f64,
+    mask: u64,
+}
+
+impl Ord for Ranked {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.energy
+            .total_cmp(&other.energy)
+            .then(self.mask.cmp(&other.mask))
+    }
+}
+
+impl PartialOrd for Ranked {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl PartialEq for Ranked {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+
+impl Eq for Ranked {}
 
 /// splitmix64 (Steele, Lea and Flood 2014): tiny, fixed, good enough to spread starts.
 struct SplitMix64(u64);
@@ -539,7 +647,8 @@ mod tests {
             for integer in [false, true] {
                 let inst = Instance::random(n, integer, &mut rng);
                 let land = inst.landscape();
-                let mut found: Vec<u64> = land.local_minima().iter().map(|a| a.mask).collect();
+                let mut found: Vec<u64> =
+                    land.local_minima().lowest.iter().map(|a| a.mask).collect();
                 found.sort_unstable();
                 assert_eq!(found, inst.brute_minima(), "n={n} integer={integer}");
             }
@@ -550,7 +659,7 @@ mod tests {
     fn local_minima_are_sorted_with_exact_energies() {
         let mut rng = SplitMix64(4);
         let inst = Instance::random(11, true, &mut rng);
-        let minima = inst.landscape().local_minima();
+        let minima = inst.landscape().local_minima().lowest;
         assert!(!minima.is_empty());
         for pair in minima.windows(2) {
             assert!((pair[0].energy, pair[0].mask) < (pair[1].energy, pair[1].mask));
@@ -574,7 +683,16 @@ mod tests {
                     .map(|m| inst.energy(m << 1))
                     .fold(f64::INFINITY, f64::min);
                 assert!(close(best.energy, brute, inst.tolerance()), "n={n}");
-                assert_eq!(best, land.local_minima()[0], "n={n} integer={integer}");
+                assert_eq!(
+                    best,
+                    land.exhaustive_global_minimum(),
+                    "n={n} integer={integer}"
+                );
+                assert_eq!(
+                    best,
+                    land.local_minima().lowest[0],
+                    "n={n} integer={integer}"
+                );
             }
         }
     }
@@ -585,7 +703,7 @@ mod tests {
             Ok(l) => l,
             Err(e) => panic!("{e}"),
         };
-        assert_eq!(land.local_minima().len(), 8);
+        assert_eq!(land.local_minima().count, 8);
         assert_eq!(land.global_minimum().mask, 0);
     }
 
@@ -595,17 +713,16 @@ mod tests {
         let inst = Instance::random(30, false, &mut rng);
         let land = inst.landscape();
         assert!(!land.is_exhaustive());
-        let minima = land.local_minima();
+        let minima = land.local_minima().lowest;
         assert!(!minima.is_empty());
         for a in &minima {
             assert!(inst.is_local_minimum(a.mask), "mask {:b}", a.mask);
             assert_eq!(a.mask & 1, 0);
             assert!(close(a.energy, inst.energy(a.mask), inst.tolerance()));
         }
-        let best = land.global_minimum();
-        assert_eq!(best, minima[0]);
+        assert!(land.global_minimum().energy <= minima[0].energy + inst.tolerance());
         // Deterministic starts: the same answer every time.
-        assert_eq!(land.local_minima(), minima);
+        assert_eq!(land.local_minima().lowest, minima);
     }
 
     #[test]

@@ -1,11 +1,14 @@
 //! The text report of `entente landscape`: the actors, the search, the
-//! global and every local minimum with each actor's frustration.
+//! global and the local minima with each actor's frustration.
 
 use std::fmt::Write as _;
 use std::path::Path;
+use std::time::{Duration, Instant};
 
 use super::input::{load, LandscapeInputError};
-use super::{Alignment, Landscape, EXHAUSTIVE_LIMIT, LOCAL_SEARCH_STARTS};
+use super::{
+    Alignment, Landscape, LocalMinima, EXHAUSTIVE_LIMIT, LOCAL_MINIMA_LISTED, LOCAL_SEARCH_STARTS,
+};
 
 /// Runs the search and returns the report to print.
 pub fn execute(
@@ -14,24 +17,42 @@ pub fn execute(
     offset: f64,
 ) -> Result<String, LandscapeInputError> {
     let (names, landscape) = load(sizes, propensity, offset)?;
-    Ok(report(
+    let started = Instant::now();
+    let global = landscape.global_minimum();
+    let global_time = started.elapsed();
+    let files = Files {
         sizes,
         propensity,
         offset,
+    };
+    Ok(report(
+        &files,
         &names,
         &landscape,
+        (&global, global_time),
         &landscape.local_minima(),
     ))
 }
 
-fn report(
-    sizes: &Path,
-    propensity: &Path,
+/// Where the landscape came from, as the report's header names it.
+struct Files<'a> {
+    sizes: &'a Path,
+    propensity: &'a Path,
     offset: f64,
+}
+
+fn report(
+    files: &Files,
     names: &[String],
     landscape: &Landscape,
-    minima: &[Alignment],
+    (global, global_time): (&Alignment, Duration),
+    minima: &LocalMinima,
 ) -> String {
+    let Files {
+        sizes,
+        propensity,
+        offset,
+    } = *files;
     let n = names.len();
     let name_width = names
         .iter()
@@ -67,30 +88,30 @@ fn report(
     } else {
         let _ = writeln!(
             out,
-            "Search: NOT exhaustive ({n} actors > {EXHAUSTIVE_LIMIT}): steepest descent from {} \
-             fixed starts; other local minima, even a lower global minimum, may exist.",
+            "Search: global minimum exact, by branch and bound in {:.1} ms. Local minima NOT \
+             exhaustive ({n} actors > {EXHAUSTIVE_LIMIT}): steepest descent from {} fixed \
+             starts; other local minima may exist.",
+            global_time.as_secs_f64() * 1e3,
             LOCAL_SEARCH_STARTS + 1
         );
     }
     let _ = writeln!(out);
 
-    let Some(best) = minima.first() else {
-        let _ = writeln!(out, "No local minimum found.");
-        return out;
-    };
-    let best_label = if landscape.is_exhaustive() {
-        "Global minimum"
-    } else {
-        "Best minimum found"
-    };
-    let _ = writeln!(out, "{best_label}: energy {}", number(best.energy));
-    let _ = writeln!(out, "  {}", coalitions(names, best.mask));
+    let _ = writeln!(out, "Global minimum: energy {}", number(global.energy));
+    let _ = writeln!(out, "  {}", coalitions(names, global.mask));
     let _ = writeln!(out);
 
+    let listed = if minima.count > minima.lowest.len() as u64 {
+        format!(
+            "{}, too many to list: the {LOCAL_MINIMA_LISTED} lowest follow",
+            minima.count
+        )
+    } else {
+        minima.count.to_string()
+    };
     let _ = writeln!(
         out,
-        "Local minima: {} (lowest energy first; side 1 is the coalition of {})",
-        minima.len(),
+        "Local minima: {listed} (lowest energy first; side 1 is the coalition of {})",
         names.first().map_or("", String::as_str)
     );
     let _ = writeln!(
@@ -98,17 +119,17 @@ fn report(
         "Frustration: an actor's share of the energy, size × size × propensity summed over the \
          actors on the other side; lower is more comfortable."
     );
-    for (rank, alignment) in minima.iter().enumerate() {
+    for (rank, alignment) in minima.lowest.iter().enumerate() {
         let _ = writeln!(out);
         let _ = writeln!(
             out,
             "#{} energy {}{}",
             rank + 1,
             number(alignment.energy),
-            if rank == 0 {
-                format!("  ({})", best_label.to_lowercase())
+            if alignment.mask == global.mask {
+                "  (global minimum)"
             } else {
-                String::new()
+                ""
             }
         );
         let _ = writeln!(out, "  {}", coalitions(names, alignment.mask));
