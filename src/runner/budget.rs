@@ -21,10 +21,11 @@ pub const TIME_LIMIT_SECONDS: f64 = 86_400.0;
 /// recording), measured on the baseline scenario: about 20 µs per tick for
 /// its 307 series.
 const SECONDS_PER_SERIES_TICK: f64 = 7e-8;
-/// Rough cost of one step of the exhaustive `blocs` search, run once per run.
-const SECONDS_PER_ALIGNMENT_STEP: f64 = 1e-9;
-/// The `blocs` search is exhaustive up to this many actors (then local).
-const EXHAUSTIVE_ACTORS: u32 = 26;
+/// Rough cost of the `blocs` classifier's branch and bound, run once per
+/// run: about `2 ns × n² × 2^(n/4)` for n actors, fitted to its typical
+/// times on synthetic worlds (4 µs at 12 actors, 40 µs at 24, 4 ms at 40;
+/// docs/PERFORMANCE.md).
+const SECONDS_PER_BLOC_STEP: f64 = 2e-9;
 
 /// What a request needs, as estimated before it starts.
 #[derive(Debug, Clone, PartialEq)]
@@ -124,9 +125,7 @@ pub fn plan(
     let n = scenario.actor_ids.len() as u32;
     let series = experiment.collector.series.len() as f64;
     let per_run = f64::from(scenario.ticks + 1) * series * SECONDS_PER_SERIES_TICK
-        + 2f64.powi(n.min(EXHAUSTIVE_ACTORS) as i32 - 1)
-            * f64::from(n)
-            * SECONDS_PER_ALIGNMENT_STEP;
+        + f64::from(n * n) * 2f64.powf(f64::from(n) / 4.0) * SECONDS_PER_BLOC_STEP;
     let seconds = runs as f64 * per_run / workers as f64;
     if seconds > TIME_LIMIT_SECONDS && !force {
         return Err(BudgetError::TooLong { seconds, runs });
