@@ -4,6 +4,8 @@
 //! another. A new module must be given a layer here before it compiles
 //! into a passing build.
 
+mod common;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -261,8 +263,8 @@ fn every_library_module_has_a_layer() {
 /// use of a lower layer and of the module's own files are not.
 #[test]
 fn the_checker_finds_planted_violations() {
-    let root = std::env::temp_dir().join(format!("entente-architecture-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&root);
+    let scratch = common::Scratch::new("planted");
+    let root = scratch.path();
     let write = |path: &str, text: &str| {
         let path = root.join(path);
         fs::create_dir_all(path.parent().unwrap()).unwrap();
@@ -279,8 +281,7 @@ fn the_checker_finds_planted_violations() {
     write("commands/run.rs", "use super::compare;\n");
     write("commands/compare.rs", "use entente::study;\n");
     write("commands/mod.rs", "mod compare;\nmod run;\n");
-    let problems = violations(&root);
-    let _ = fs::remove_dir_all(&root);
+    let problems = violations(root);
     assert_eq!(problems.len(), 3, "{problems:#?}");
     let found = |needles: &[&str]| {
         problems

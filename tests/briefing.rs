@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 mod common;
 
-use common::entente;
+use common::{entente, scratch};
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
@@ -23,8 +23,7 @@ fn text(bytes: &[u8]) -> String {
 fn results() -> &'static Path {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
     DIR.get_or_init(|| {
-        let dir = std::env::temp_dir().join(format!("entente-briefing-{}", std::process::id()));
-        let _ = fs::remove_dir_all(&dir);
+        let dir = scratch("results");
         let out = entente(&[
             "run",
             "scenarios/baseline_2016.toml",

@@ -2,17 +2,11 @@
 //! depend on the thread count, overlays, and protection of earlier results.
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 mod common;
 
-use common::entente;
-
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("entente-cli-{name}-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&dir);
-    dir
-}
+use common::{entente, scratch};
 
 const SHIPPED: [&str; 6] = [
     "scenarios/baseline_2016.toml",
@@ -41,7 +35,7 @@ fn read(dir: &Path, scenario: &str, file: &str) -> Vec<u8> {
 
 #[test]
 fn result_files_are_byte_identical_whatever_the_thread_count() {
-    let (one, two) = (temp_dir("threads1"), temp_dir("threads2"));
+    let (one, two) = (scratch("threads1"), scratch("threads2"));
     for (dir, threads) in [(&one, "1"), (&two, "2")] {
         let out = entente(&[
             "run",
@@ -101,7 +95,7 @@ fn result_files_are_byte_identical_whatever_the_thread_count() {
 
 #[test]
 fn a_different_run_does_not_overwrite_earlier_results_without_force() {
-    let dir = temp_dir("protect");
+    let dir = scratch("protect");
     let out_dir = dir.to_str().unwrap();
     let run = |extra: &[&str]| {
         let mut args = vec![
@@ -139,7 +133,7 @@ fn a_different_run_does_not_overwrite_earlier_results_without_force() {
 
 #[test]
 fn the_table_names_each_outcome_with_its_interval() {
-    let dir = temp_dir("table");
+    let dir = scratch("table");
     let out = entente(&[
         "run",
         "scenarios/baseline_2016.toml",

@@ -1,9 +1,11 @@
 //! Landscape theory against the published Syria 2016 results (alexanderfurnas/Landscape_Theory)
 //! and the input errors of `entente landscape`.
 
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+mod common;
 
+use std::path::{Path, PathBuf};
+
+use common::Scratch;
 use entente::outcome::landscape::input::{load, LandscapeInputError};
 use entente::outcome::landscape::text::execute;
 use entente::outcome::landscape::Landscape;
@@ -196,38 +198,6 @@ fn report_of_a_flat_landscape_lists_the_100_lowest_of_its_minima() {
     assert!(!report.contains("#101 "), "{report}");
 }
 
-/// A directory of its own per test, so tests can run in parallel.
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(test: &str) -> Self {
-        static COUNTER: AtomicUsize = AtomicUsize::new(0);
-        let dir = std::env::temp_dir().join(format!(
-            "entente-landscape-{}-{}-{test}",
-            std::process::id(),
-            COUNTER.fetch_add(1, Ordering::Relaxed)
-        ));
-        if let Err(e) = std::fs::create_dir_all(&dir) {
-            panic!("cannot create {}: {e}", dir.display());
-        }
-        Scratch(dir)
-    }
-
-    fn file(&self, name: &str, contents: &[u8]) -> PathBuf {
-        let path = self.0.join(name);
-        if let Err(e) = std::fs::write(&path, contents) {
-            panic!("cannot write {}: {e}", path.display());
-        }
-        path
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
 const SIZES: &str = "actor,size\nA,10\nB,20\nC,30\n";
 const MATRIX: &str = ",A,B,C\nA,,4,1\nB,4,,2\nC,1,2,\n";
 
@@ -248,7 +218,7 @@ fn failure(test: &str, sizes: &str, matrix: &str) -> (LandscapeInputError, Strin
 /// The message has the shape of every entente error: `error: ...`, then
 /// `  --> path:line:col`, then a help line.
 fn assert_at(message: &str, dir: &Scratch, file: &str, line: usize, col: usize) {
-    let at = format!("\n  --> {}:{line}:{col}\n", dir.0.join(file).display());
+    let at = format!("\n  --> {}:{line}:{col}\n", dir.path().join(file).display());
     assert!(message.starts_with("error: "), "{message}");
     assert!(message.contains(&at), "expected {at}…, got:\n{message}");
     assert!(message.contains("\n  = help: "), "no help line:\n{message}");
@@ -298,7 +268,7 @@ fn sizes_may_list_actors_in_another_order() {
 fn missing_file_is_named() {
     let dir = Scratch::new("missing");
     let matrix = dir.file("matrix.csv", MATRIX.as_bytes());
-    let sizes = dir.0.join("no-such-sizes.csv");
+    let sizes = dir.path().join("no-such-sizes.csv");
     match load(&sizes, &matrix, 3.0) {
         Err(e @ LandscapeInputError::Read { .. }) => {
             let message = e.to_string();

@@ -4,24 +4,16 @@
 //! of both.
 #![cfg(unix)]
 
+mod common;
+
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("entente-safe-{name}-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&dir);
-    dir
-}
-
 fn entente(out: &Path, extra: &[&str]) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_entente"));
-    command
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(["run", "scenarios/baseline_2016.toml", "--quiet", "--out"])
-        .arg(out)
-        .args(extra);
+    let mut command = common::command(&["run", "scenarios/baseline_2016.toml", "--quiet", "--out"]);
+    command.arg(out).args(extra);
     command
 }
 
@@ -86,7 +78,7 @@ fn ctrl_c_stops_a_run_with_code_130_and_writes_nothing() {
     // likewise) is handled as Ctrl-C; the exit code is 128 + the signal's
     // number, as a shell reports it.
     for (signal, expected) in [("-INT", 130), ("-TERM", 143)] {
-        let out = temp_dir(&format!("fresh{signal}"));
+        let out = common::scratch(&format!("fresh{signal}"));
         let (code, stderr) = interrupt_long_run(&out, signal, &[]);
         assert_eq!(code, Some(expected), "{signal}: {stderr}");
         assert!(
@@ -100,7 +92,7 @@ fn ctrl_c_stops_a_run_with_code_130_and_writes_nothing() {
 
 #[test]
 fn ctrl_c_leaves_earlier_results_as_they_were() {
-    let out = temp_dir("earlier");
+    let out = common::scratch("earlier");
     let done = entente(&out, &["--runs", "20"]).output().unwrap();
     assert!(
         done.status.success(),
@@ -134,7 +126,7 @@ fn ctrl_c_leaves_earlier_results_as_they_were() {
 
 #[test]
 fn a_folder_left_without_summary_is_not_taken_for_a_complete_run() {
-    let out = temp_dir("unmarked");
+    let out = common::scratch("unmarked");
     let folder = out.join("baseline-2016");
     fs::create_dir_all(&folder).unwrap();
     fs::write(folder.join("outcomes.csv"), "from an interrupted run\n").unwrap();

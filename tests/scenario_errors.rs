@@ -3,6 +3,8 @@
 //! 2 and writes nothing. The cases live in `tests/bad_inputs/`, one defect
 //! per file, with the expected messages in `tests/bad_inputs/expected.toml`.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -31,23 +33,12 @@ fn bad_inputs() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/bad_inputs")
 }
 
-/// A fresh, not yet existing output folder for one case.
-fn fresh_out(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "entente-scenario-errors-{}-{name}",
-        std::process::id()
-    ));
-    let _ = std::fs::remove_dir_all(&dir);
-    dir
-}
-
 /// `entente run FILE --out OUT`, run from `bad_inputs/` so that messages
 /// name the files as the analyst typed them.
 fn run(file: &str, out: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_entente"))
-        .current_dir(bad_inputs())
-        .args(["run", file, "--quiet", "--out"])
+    common::command(&["run", file, "--quiet", "--out"])
         .arg(out)
+        .current_dir(bad_inputs())
         .output()
         .expect("the entente binary runs")
 }
@@ -121,7 +112,7 @@ fn every_bad_input_is_reported_with_its_location_and_nothing_is_written() {
 
     let mut failures = Vec::new();
     for case in &expected.case {
-        let out = fresh_out(case.file.trim_end_matches(".toml"));
+        let out = common::scratch(case.file.trim_end_matches(".toml"));
         let output = run(&case.file, &out);
         failures.extend(check_case(case, &out, &output));
         let _ = std::fs::remove_dir_all(&out);
@@ -136,11 +127,7 @@ fn every_bad_input_is_reported_with_its_location_and_nothing_is_written() {
 
 #[test]
 fn the_shipped_baseline_checks() {
-    let output = Command::new(env!("CARGO_BIN_EXE_entente"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(["check", "scenarios/baseline_2016.toml"])
-        .output()
-        .unwrap();
+    let output = common::entente(&["check", "scenarios/baseline_2016.toml"]);
     assert!(
         output.status.success(),
         "{}",
@@ -151,7 +138,7 @@ fn the_shipped_baseline_checks() {
 
 #[test]
 fn a_misspelt_key_suggests_the_nearest_valid_one() {
-    let out = fresh_out("typo");
+    let out = common::scratch("typo");
     let output = run("unknown_key.toml", &out);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(2), "{stderr}");
@@ -166,7 +153,7 @@ fn a_misspelt_key_suggests_the_nearest_valid_one() {
 
 #[test]
 fn an_unknown_actor_lists_the_declared_ids() {
-    let out = fresh_out("actor");
+    let out = common::scratch("actor");
     let output = run("unknown_actor_event.toml", &out);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(2), "{stderr}");
@@ -182,11 +169,10 @@ fn an_unknown_actor_lists_the_declared_ids() {
 /// listed case.
 fn run_generated(dir: &Path, file: &str, args: &[&str], case: &Case) {
     let out = dir.join("out");
-    let output = Command::new(env!("CARGO_BIN_EXE_entente"))
-        .current_dir(dir)
-        .args(["run", file, "--quiet", "--out"])
+    let output = common::command(&["run", file, "--quiet", "--out"])
         .arg(&out)
         .args(args)
+        .current_dir(dir)
         .output()
         .expect("the entente binary runs");
     let problems = check_case(case, &out, &output);
@@ -196,7 +182,7 @@ fn run_generated(dir: &Path, file: &str, args: &[&str], case: &Case) {
 
 /// A fresh folder holding `valid_base.toml` and `file` with `contents`.
 fn generated(name: &str, file: &str, contents: &[u8]) -> PathBuf {
-    let dir = fresh_out(&format!("generated-{name}"));
+    let dir = common::scratch(&format!("generated-{name}"));
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::copy(
         bad_inputs().join("valid_base.toml"),

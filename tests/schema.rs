@@ -2,8 +2,9 @@
 //! `schema/`, every shipped scenario names it on its first line and
 //! validates against it, and shape errors fail it.
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use serde_json::Value;
 
@@ -14,10 +15,7 @@ fn root() -> &'static Path {
 const SCHEMA_FILE: &str = "schema/entente-scenario.schema.json";
 
 fn printed_schema() -> String {
-    let output = Command::new(env!("CARGO_BIN_EXE_entente"))
-        .arg("schema")
-        .output()
-        .unwrap();
+    let output = common::entente(&["schema"]);
     assert!(output.status.success());
     String::from_utf8(output.stdout).unwrap()
 }

@@ -100,3 +100,32 @@ fn relative_files(dir: &Path, skip: &[&str]) -> Vec<String> {
     files.sort();
     files
 }
+
+/// A folder that exists for one test and is removed when it goes out of
+/// scope, for tests that write their own input files.
+pub struct Scratch(PathBuf);
+
+impl Scratch {
+    pub fn new(name: &str) -> Self {
+        let dir = scratch(name);
+        fs::create_dir_all(&dir).expect("the scratch folder is created");
+        Scratch(dir)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.0
+    }
+
+    /// Writes `contents` to `name` in the folder; returns its path.
+    pub fn file(&self, name: &str, contents: &[u8]) -> PathBuf {
+        let path = self.0.join(name);
+        fs::write(&path, contents).expect("the scratch file is written");
+        path
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.0);
+    }
+}
