@@ -10,6 +10,8 @@
 //! field of a multi-line record starts.)
 
 use std::fmt;
+use std::iter::Peekable;
+use std::str::Chars;
 
 /// One field, unquoted, with where it starts: 1-based line, and 1-based
 /// column counted in fields.
@@ -81,6 +83,21 @@ enum End {
     File,
 }
 
+/// The end of a field that `next` makes, if it makes one: a comma, a line
+/// end (a CR's LF is taken with it) or the end of the text.
+fn end_of_field(next: Option<char>, chars: &mut Peekable<Chars>) -> Option<End> {
+    match next {
+        Some(',') => Some(End::Comma),
+        Some('\r') => {
+            chars.next_if_eq(&'\n');
+            Some(End::Line)
+        }
+        Some('\n') => Some(End::Line),
+        None => Some(End::File),
+        Some(_) => None,
+    }
+}
+
 /// Every non-blank record of `text` (a leading byte-order mark is skipped).
 pub fn parse(text: &str) -> Result<Vec<Record>, CsvError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
@@ -117,15 +134,12 @@ pub fn parse(text: &str) -> Result<Vec<Record>, CsvError> {
                 }
             }
             loop {
-                match chars.next() {
+                let next = chars.next();
+                if let Some(end) = end_of_field(next, &mut chars) {
+                    break end;
+                }
+                match next {
                     Some(' ' | '\t') => {}
-                    Some(',') => break End::Comma,
-                    Some('\r') => {
-                        chars.next_if_eq(&'\n');
-                        break End::Line;
-                    }
-                    Some('\n') => break End::Line,
-                    None => break End::File,
                     Some(found) => {
                         return Err(CsvError::TextAfterQuote {
                             line,
@@ -133,19 +147,15 @@ pub fn parse(text: &str) -> Result<Vec<Record>, CsvError> {
                             found,
                         })
                     }
+                    None => unreachable!("the end of the text ends the field"),
                 }
             }
         } else {
             let end = loop {
-                match chars.next() {
-                    Some(',') => break End::Comma,
-                    Some('\r') => {
-                        chars.next_if_eq(&'\n');
-                        break End::Line;
-                    }
-                    Some('\n') => break End::Line,
-                    None => break End::File,
-                    Some(c) => value.push(c),
+                let next = chars.next();
+                match end_of_field(next, &mut chars) {
+                    Some(end) => break end,
+                    None => value.extend(next),
                 }
             };
             value.truncate(value.trim_end().len());
