@@ -208,26 +208,32 @@ pub(super) fn weights(
     actor: Option<usize>,
     defaults: [Option<f64>; DRIVERS],
 ) -> [Option<f64>; DRIVERS] {
-    let Some(table) = table else { return defaults };
-    let specs = [
-        &table.balance,
-        &table.economy,
-        &table.asymmetry,
-        &table.identity,
-        &table.alliance,
-        &table.dispute,
-        &table.sanctions,
-        &table.diplomacy,
-        &table.reciprocity,
-    ];
+    let specs = table.map(|table| {
+        [
+            &table.balance,
+            &table.economy,
+            &table.asymmetry,
+            &table.identity,
+            &table.alliance,
+            &table.dispute,
+            &table.sanctions,
+            &table.diplomacy,
+            &table.reciprocity,
+        ]
+    });
     let mut out = defaults;
-    for (driver, spec) in Driver::ALL.into_iter().zip(specs) {
-        if spec.is_some() {
-            let path = match actor {
-                Some(a) => ParamPath::Actor(a, ActorField::Weight(driver)),
-                None => ParamPath::Weight(driver),
-            };
-            out[driver.index()] = Some(v.param(spec, driver.name(), 0.0, WEIGHT_RANGE, path));
+    for driver in Driver::ALL {
+        let path = match actor {
+            Some(a) => ParamPath::Actor(a, ActorField::Weight(driver)),
+            None => ParamPath::Weight(driver),
+        };
+        match specs.map(|specs| specs[driver.index()]) {
+            Some(spec) if spec.is_some() => {
+                out[driver.index()] = Some(v.param(spec, driver.name(), 0.0, WEIGHT_RANGE, path));
+            }
+            // A weight the file leaves out still has its range, so that a
+            // sweep of it is checked like a sweep of a written one.
+            _ => v.record_range(path, WEIGHT_RANGE),
         }
     }
     out
@@ -342,6 +348,7 @@ fn identity_values(
 #[cfg(test)]
 mod tests {
     use super::super::test_support::{messages, problems, BASE};
+    use super::{ActorField, Driver, ParamPath};
 
     #[test]
     fn a_scenario_needs_two_actors_with_distinct_usable_ids() {
@@ -451,5 +458,18 @@ mod tests {
                 ),
             ]
         );
+    }
+
+    #[test]
+    fn a_weight_left_out_still_has_its_range() {
+        let scenario = crate::scenario::from_str("t.toml", BASE).unwrap();
+        for path in [
+            ParamPath::Weight(Driver::Identity),
+            ParamPath::Actor(0, ActorField::Weight(Driver::Economy)),
+        ] {
+            let range = scenario.valid_range(path).expect("a recorded range");
+            assert!(range.contains(10.0) && range.contains(-10.0));
+            assert!(!range.contains(20.0));
+        }
     }
 }

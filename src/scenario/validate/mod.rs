@@ -142,6 +142,11 @@ impl Validator {
         );
     }
 
+    /// Records `path`'s valid range, for sweeps and `set` events.
+    fn record_range(&mut self, path: ParamPath, range: Range) {
+        self.ranges.push((path, RangeClamp(range)));
+    }
+
     /// A numeric parameter: checks it (or its distribution) against
     /// `range`, records a distribution for sampling, and returns the base
     /// value (the distribution's mean).
@@ -153,7 +158,7 @@ impl Validator {
         range: Range,
         path: ParamPath,
     ) -> f64 {
-        self.ranges.push((path, RangeClamp(range)));
+        self.record_range(path, range);
         let Some(spec) = spec else { return default };
         let location = &spec.location;
         let distribution = match &spec.value {
