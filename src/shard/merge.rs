@@ -107,7 +107,7 @@ pub fn execute(args: &MergeOptions) -> Result<(), Error> {
         .out
         .clone()
         .unwrap_or_else(|| Path::new("output").join(&run.scenario.name));
-    let (_, written) = write_merged(&run, &out, &args.charts, args.force)?;
+    let (_, written) = write_merged(&run, &out, &args.charts, args.claim())?;
     if !args.quiet {
         println!(
             "merged {} shards of `{}` ({} runs, seed {})",
