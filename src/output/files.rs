@@ -316,3 +316,37 @@ pub fn differences(old: &str, new: &str, [old_label, new_label]: [&str; 2]) -> S
         keys.join("; ")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_full_disk_is_named_in_the_help() {
+        let error = OutputError::Io {
+            path: PathBuf::from("out/baseline-2016/trajectories.csv"),
+            source: std::io::Error::from(ErrorKind::StorageFull),
+        };
+        let text = Problem::from(&error).to_string();
+        assert!(text.starts_with("error: cannot write"), "{text}");
+        assert!(text.contains("the disk is full"), "{text}");
+        assert!(text.contains("--force"), "{text}");
+    }
+
+    #[test]
+    fn a_busy_folder_names_its_holder_once() {
+        let error = OutputError::Busy {
+            dir: PathBuf::from("out/x"),
+            holder: Some(Holder {
+                pid: 42,
+                host: "node7".into(),
+                command: "entente run a.toml".into(),
+            }),
+        };
+        let text = Problem::from(&error).to_string();
+        assert!(text.starts_with(
+            "error: `out/x` is in use by another entente command (process 42 on node7: `entente run a.toml`)"
+        ), "{text}");
+        assert_eq!(text.matches("error:").count(), 1, "{text}");
+    }
+}
