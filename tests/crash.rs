@@ -3,7 +3,8 @@
 //! again, end with the folder an uninterrupted command writes, byte for
 //! byte but timing.json, and no lock or temporary file left. Two commands
 //! started at once on one folder end with one success and one refusal that
-//! names the holder (or, with --wait, two successes), the folder intact.
+//! names the holder (or, with --wait, two successes), the folder intact;
+//! readers (report, merge) are refused while a writer holds a folder.
 #![cfg(unix)]
 
 mod common;
@@ -291,14 +292,16 @@ fn readers_wait_for_the_writer_or_are_refused() {
         sleep(Duration::from_millis(5));
     }
     let folder_text = folder.to_string_lossy().into_owned();
-    let (code, stderr) = finish(start(&["report", &folder_text]));
-    assert_eq!(code, Some(2), "{stderr}");
-    assert_one_error(&stderr);
-    assert!(
-        stderr.contains("is in use by another entente command (process "),
-        "{stderr}"
-    );
-    assert!(stderr.contains("--runs 100000000"), "{stderr}");
+    for reader in ["report", "merge"] {
+        let (code, stderr) = finish(start(&[reader, &folder_text]));
+        assert_eq!(code, Some(2), "{reader}: {stderr}");
+        assert_one_error(&stderr);
+        assert!(
+            stderr.contains("is in use by another entente command (process "),
+            "{reader}: {stderr}"
+        );
+        assert!(stderr.contains("--runs 100000000"), "{reader}: {stderr}");
+    }
     writer.kill().unwrap();
     finish(writer);
     // The writer is gone, so is its lock (its file stays, and no longer counts).

@@ -14,8 +14,9 @@
 //! and starts over if not.
 
 use std::fs::{self, File, OpenOptions, TryLockError};
-use std::io::{self, ErrorKind, Read, Write};
+use std::io::{self, ErrorKind, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
@@ -23,6 +24,10 @@ use super::OutputError;
 
 /// The lock file's name inside the folder it locks.
 pub const LOCK_FILE: &str = ".entente.lock";
+
+/// How often, and how far apart, a refused command reads the holder's name.
+const HOLDER_READS: u32 = 20;
+const HOLDER_PAUSE: Duration = Duration::from_millis(10);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
@@ -184,10 +189,21 @@ fn read_only(error: &io::Error) -> bool {
     )
 }
 
+/// Who holds the lock, if a writer: it writes that just after it locks,
+/// so a command refused in between gives it a moment (a reader writes
+/// nothing, and costs a refused writer this wait).
 fn read_holder(file: &mut File) -> Option<Holder> {
-    let mut text = String::new();
-    file.read_to_string(&mut text).ok()?;
-    serde_json::from_str(&text).ok()
+    for _ in 0..HOLDER_READS {
+        let mut text = String::new();
+        file.seek(SeekFrom::Start(0))
+            .and_then(|_| file.read_to_string(&mut text))
+            .ok()?;
+        if let Ok(holder) = serde_json::from_str(&text) {
+            return Some(holder);
+        }
+        std::thread::sleep(HOLDER_PAUSE);
+    }
+    None
 }
 
 /// Whether `path` still names the open `file`.

@@ -9,6 +9,7 @@ use super::checks::refuse;
 use super::folder::SHARD_FILE;
 use super::run::{merge_runs, write_merged};
 use crate::diagnostic::Problem;
+use crate::output::lock::{FolderLock, Mode};
 use crate::study::options::MergeOptions;
 use crate::study::Error;
 use crate::sweep::MANIFEST;
@@ -64,6 +65,13 @@ impl Kind {
 }
 
 pub fn execute(args: &MergeOptions) -> Result<(), Error> {
+    // Shared: a shard still being written (its job not done, or started
+    // twice) is refused, not merged half-written.
+    let _reading = args
+        .dirs
+        .iter()
+        .map(|dir| FolderLock::acquire(dir, Mode::Shared, args.wait))
+        .collect::<Result<Vec<_>, _>>()?;
     let mut kinds = Vec::new();
     for dir in &args.dirs {
         kinds.push(Kind::of(dir)?);

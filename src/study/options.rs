@@ -48,8 +48,8 @@ pub struct MergeOptions {
     /// Replace a folder holding results of a different run.
     #[cfg_attr(feature = "cli", arg(long))]
     pub force: bool,
-    /// If another entente command is writing the output folder, wait for
-    /// it to finish instead of refusing.
+    /// If another entente command is writing a shard or the output folder,
+    /// wait for it to finish instead of refusing.
     #[cfg_attr(feature = "cli", arg(long))]
     pub wait: bool,
     /// Print nothing but errors.
