@@ -209,7 +209,7 @@ fn killed_commands_restart_to_the_uninterrupted_bytes() {
             seed += 1;
         }
         eprintln!(
-            "{}: {TRIALS_PER_STUDY} trials in {took:?} windows: {coverage:?}",
+            "{}: {TRIALS_PER_STUDY} trials, kills within {took:?}: {coverage:?}",
             study.name
         );
         fs::remove_dir_all(&reference).unwrap();
