@@ -181,8 +181,8 @@ max = 1.0
                  dispute = {}\nalliance = {}\nrelation = {}\n",
                 1.0 + 600.0 * unit(k),
                 0.5 * unit(k + 7),
-                if k % 5 == 0 { 0.5 } else { 0.0 },
-                if k % 7 == 0 { 1.0 } else { 0.0 },
+                if k.is_multiple_of(5) { 0.5 } else { 0.0 },
+                if k.is_multiple_of(7) { 1.0 } else { 0.0 },
                 -0.5 + unit(k + 11),
             );
         }

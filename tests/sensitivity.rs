@@ -173,7 +173,7 @@ fn sobol_writes_first_and_total_indices_for_each_main_outcome() {
     let mut outcomes: Vec<&String> = csv[1..].iter().map(|r| &r[0]).collect();
     outcomes.dedup();
     assert!(
-        !outcomes.is_empty() && (csv.len() - 1) % 6 == 0,
+        !outcomes.is_empty() && (csv.len() - 1).is_multiple_of(6),
         "S1 and ST per parameter"
     );
     assert!(csv[1..].iter().all(|r| r[3] == "S1" || r[3] == "ST"));

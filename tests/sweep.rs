@@ -124,6 +124,52 @@ fn an_interrupted_sweep_resumes_to_byte_identical_files() {
 }
 
 #[test]
+fn a_damaged_tail_is_dropped_and_its_points_run_again() {
+    let whole = scratch("damaged-whole");
+    sweep(&whole, &[]);
+    let csv = fs::read_to_string(folder(&whole).join(CSV)).unwrap();
+    let (point_1, point_2, point_3) = (
+        offset_of_point(&csv, 1),
+        offset_of_point(&csv, 2),
+        offset_of_point(&csv, 3),
+    );
+    let recorded = |points: u64, bytes: usize| {
+        format!(
+            "{{\n  \"points_done\": {points},\n  \"points\": 6,\n  \"csv_bytes\": {bytes}\n}}\n"
+        )
+    };
+    // Two writers on a file system without locks: point 1 written twice,
+    // then half a row, with progress.json from either writer, or lost.
+    let doubled = format!(
+        "{}{}{}",
+        &csv[..point_2],
+        &csv[point_1..point_2],
+        &csv[point_2..point_2 + 17]
+    );
+    // A torn point past a progress.json that is lost.
+    let torn = csv[..point_3 + 17].to_string();
+    for (case, text, progress) in [
+        ("doubled-ahead", &doubled, Some(recorded(3, doubled.len()))),
+        ("doubled-behind", &doubled, Some(recorded(2, point_3))),
+        ("doubled-lost", &doubled, None),
+        ("torn-lost", &torn, None),
+    ] {
+        for force in [false, true] {
+            let out = scratch(&format!("{case}-{force}"));
+            sweep(&out, &[]);
+            let dir = folder(&out);
+            fs::write(dir.join(CSV), text).unwrap();
+            match &progress {
+                Some(json) => fs::write(dir.join(PROGRESS), json).unwrap(),
+                None => fs::remove_file(dir.join(PROGRESS)).unwrap(),
+            }
+            sweep(&out, if force { &["--force"] } else { &[] });
+            assert_same_store(&dir, &folder(&whole));
+        }
+    }
+}
+
+#[test]
 fn a_killed_sweep_resumes_to_byte_identical_files() {
     // Enough points that the kill lands part-way.
     let extra = ["--param", "weights.identity=0:1.5:40", "--runs", "60"];

@@ -48,7 +48,7 @@ impl MorrisIndex {
 /// `levels` (even, >= 2) levels, from `seed`.
 pub fn design(factors: usize, levels: usize, trajectories: usize, seed: u64) -> MorrisDesign {
     assert!(
-        levels >= 2 && levels % 2 == 0,
+        levels >= 2 && levels.is_multiple_of(2),
         "Morris needs an even number of levels"
     );
     let mut rng = stream(seed, MORRIS_STREAM);

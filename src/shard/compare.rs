@@ -64,7 +64,7 @@ fn compare_shard(
         &root,
         COMPARE_SHARD_FILE,
         &study.provenance(),
-        args.settings.common.force,
+        args.settings.common.claim(),
     )?;
     let mut seconds = 0.0;
     for (done, (scenario, budget)) in scenarios.iter().zip(&budgets).enumerate() {
@@ -159,11 +159,11 @@ pub fn merge(args: &MergeOptions) -> Result<(), Error> {
         .out
         .clone()
         .unwrap_or_else(|| Path::new("output").join(&study.name));
-    let dir = prepare_results(&root, COMPARISON, &study.provenance(), args.force)?;
+    let dir = prepare_results(&root, COMPARISON, &study.provenance(), args.claim())?;
     let mut results = Vec::new();
     for run in &runs {
         let out = root.join(&run.scenario.name);
-        results.push(write_merged(run, &out, &args.charts, args.force)?.0);
+        results.push(write_merged(run, &out, &args.charts, args.claim())?.0);
     }
     let (comparison, written) = write_comparison(&dir, study, results, &args.charts)?;
     if !args.quiet {

@@ -12,7 +12,7 @@ use sha2::{Digest, Sha256};
 
 use super::checks::refuse;
 use crate::output::files::Provenance;
-use crate::output::ResultDir;
+use crate::output::{Claim, ResultDir};
 use crate::runner::shard::Shard;
 use crate::runner::Aggregate;
 use crate::scenario::{self, Scenario};
@@ -53,19 +53,19 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 /// Prepares a shard folder before its runs start: refuses, unless
-/// `force`, one that holds another study's shard.
+/// `claim.force`, one that holds another study's shard.
 pub fn prepare_shard(
     dir: &Path,
     scenario: &Scenario,
     (seed, runs): (u64, u64),
-    force: bool,
+    claim: Claim,
 ) -> Result<ResultDir, Error> {
     let provenance = Provenance::current(scenario.hash(), seed, runs);
     Ok(ResultDir::prepare_marked(
         dir,
         RUN_SHARD_FILE,
         &provenance,
-        force,
+        claim,
     )?)
 }
 

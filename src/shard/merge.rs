@@ -9,6 +9,7 @@ use super::checks::refuse;
 use super::folder::RUN_SHARD_FILE;
 use super::run::{merge_runs, write_merged};
 use crate::diagnostic::Problem;
+use crate::output::lock::{FolderLock, Mode};
 use crate::study::options::MergeOptions;
 use crate::study::Error;
 use crate::sweep::MANIFEST;
@@ -64,6 +65,13 @@ impl Kind {
 }
 
 pub fn execute(args: &MergeOptions) -> Result<(), Error> {
+    // Shared: a shard still being written (its job not done, or started
+    // twice) is refused, not merged half-written.
+    let _reading = args
+        .dirs
+        .iter()
+        .map(|dir| FolderLock::acquire(dir, Mode::Shared, args.wait))
+        .collect::<Result<Vec<_>, _>>()?;
     let mut kinds = Vec::new();
     for dir in &args.dirs {
         kinds.push(Kind::of(dir)?);
@@ -107,7 +115,7 @@ pub fn execute(args: &MergeOptions) -> Result<(), Error> {
         .out
         .clone()
         .unwrap_or_else(|| Path::new("output").join(&run.scenario.name));
-    let (_, written) = write_merged(&run, &out, &args.charts, args.force)?;
+    let (_, written) = write_merged(&run, &out, &args.charts, args.claim())?;
     if !args.quiet {
         println!(
             "merged {} shards of `{}` ({} runs, seed {})",

@@ -10,7 +10,7 @@ use super::folder::{
     prepare_shard, read_description, sha256_hex, write_shard, ShardInfo, AGGREGATE_FILE,
     RUN_SHARD_FILE, RUN_SHARD_FORMAT,
 };
-use crate::output::files::{Provenance, SUMMARY};
+use crate::output::files::{Claim, Provenance, SUMMARY};
 use crate::results::folder::RunResults;
 use crate::runner::budget::Budget;
 use crate::runner::shard::Shard;
@@ -79,7 +79,7 @@ pub fn run_shard(
     settings: &RunSettings,
 ) -> Result<(Vec<PathBuf>, f64), Error> {
     let experiment = Experiment::new(scenario);
-    let dir = prepare_shard(dir, scenario, (seed, runs), settings.common.force)?;
+    let dir = prepare_shard(dir, scenario, (seed, runs), settings.common.claim())?;
     let Some((aggregate, seconds)) = run_range(
         &experiment,
         seed,
@@ -87,7 +87,7 @@ pub fn run_shard(
         budget.workers,
         settings.common.quiet,
     ) else {
-        dir.abandon();
+        // Dropping `dir` unlocks it and removes the folders it created.
         return Err(interrupted(&scenario.name, done));
     };
     let written = write_shard(&dir, scenario, (seed, runs, shard), &aggregate, seconds)?;
@@ -207,11 +207,11 @@ pub(super) fn write_merged(
     run: &MergedRun,
     out: &Path,
     charts: &ChartOptions,
-    force: bool,
+    claim: Claim,
 ) -> Result<(RunResults, Vec<PathBuf>), Error> {
     let info = &run.info;
     let provenance = Provenance::current(info.scenario_hash.clone(), info.seed, info.runs);
-    let dir = prepare_results(out, SUMMARY, &provenance, force)?;
+    let dir = prepare_results(out, SUMMARY, &provenance, claim)?;
     let timing = timing_json(("shards", info.shards), info.runs, run.seconds);
     let experiment = Experiment::new(&run.scenario);
     write_results(

@@ -89,7 +89,7 @@ pub fn merge(args: &MergeOptions) -> Result<(), Error> {
         .out
         .clone()
         .unwrap_or_else(|| folder(Path::new("output"), &mut whole.clone(), None));
-    let mut store = SweepStore::open(&out, &whole, args.force)?;
+    let mut store = SweepStore::open(&out, &whole, args.claim())?;
     let done = store.points_done();
     let rows: String = shards
         .iter()

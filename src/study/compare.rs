@@ -117,9 +117,9 @@ pub fn execute(args: &CompareOptions) -> Result<(), Error> {
     let scenarios = prepare(&args.files, &args.settings, &args.charts)?;
     let study = Study::new(args, &scenarios)?;
     let budgets = plan_budgets(&scenarios, &|_| study.runs, &args.settings)?;
-    let force = args.settings.common.force;
     let root = args.settings.common.out.join(&study.name);
-    let dir = prepare_results(&root, COMPARISON, &study.provenance(), force)?;
+    let claim = args.settings.common.claim();
+    let dir = prepare_results(&root, COMPARISON, &study.provenance(), claim)?;
     let mut results = Vec::new();
     for (scenario, budget) in scenarios.iter().zip(&budgets) {
         let finished = run_scenario(

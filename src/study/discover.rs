@@ -15,6 +15,7 @@ use crate::format::csv::{field, number};
 use crate::html::discover::{self, DiscoverPage};
 use crate::outcome::naming::Named;
 use crate::output::files::write_whole;
+use crate::output::lock::{FolderLock, Mode};
 use crate::sensitivity::prim::{self, Peeling};
 use crate::study::options::DiscoverOptions;
 use crate::sweep::read_table;
@@ -40,6 +41,9 @@ pub fn execute(args: &DiscoverOptions) -> Result<(), Error> {
             "--threshold {t} is not a share between 0 and 1"
         ))));
     }
+    // Shared: discover reads the sweep and adds only its own files, each
+    // written whole, so several may run; a sweep writing it may not.
+    let _reading = FolderLock::acquire(&args.dir, Mode::Shared, args.wait)?;
     let table = read_table(&args.dir).map_err(|e| {
         Error::Usage(
             Problem::new(e.to_string())

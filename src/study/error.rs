@@ -43,7 +43,8 @@ impl Error {
             // 128 + the signal's number, which the command line knows.
             Error::Interrupted(_) => 130,
             // Refusing to overwrite another run's results is the user's call to make.
-            Error::Output(OutputError::Occupied { .. }) => 2,
+            // So is another command's lock on the folder.
+            Error::Output(OutputError::Occupied { .. } | OutputError::Busy { .. }) => 2,
             Error::Output(OutputError::Io { .. }) | Error::Chart(_) => 1,
         }
     }

@@ -6,6 +6,7 @@
 use std::path::PathBuf;
 
 use crate::chart::Size;
+use crate::output::Claim;
 use crate::runner::shard::Shard;
 
 #[derive(Debug)]
@@ -47,6 +48,10 @@ pub struct MergeOptions {
     /// Replace a folder holding results of a different run.
     #[cfg_attr(feature = "cli", arg(long))]
     pub force: bool,
+    /// If another entente command is writing a shard or the output folder,
+    /// wait for it to finish instead of refusing.
+    #[cfg_attr(feature = "cli", arg(long))]
+    pub wait: bool,
     /// Print nothing but errors.
     #[cfg_attr(feature = "cli", arg(long, short))]
     pub quiet: bool,
@@ -179,6 +184,10 @@ pub struct DiscoverOptions {
     /// Replace a briefing page of the same name that entente did not write.
     #[cfg_attr(feature = "cli", arg(long))]
     pub force: bool,
+    /// If another entente command is writing the sweep folder, wait for it
+    /// to finish instead of refusing.
+    #[cfg_attr(feature = "cli", arg(long))]
+    pub wait: bool,
     /// Print nothing but errors.
     #[cfg_attr(feature = "cli", arg(long, short))]
     pub quiet: bool,
@@ -206,6 +215,10 @@ pub struct CommonOptions {
     /// folder, and start a request estimated to take more than a day.
     #[cfg_attr(feature = "cli", arg(long))]
     pub force: bool,
+    /// If another entente command is writing the output folder, wait for
+    /// it to finish instead of refusing.
+    #[cfg_attr(feature = "cli", arg(long))]
+    pub wait: bool,
     /// Print nothing but errors.
     #[cfg_attr(feature = "cli", arg(long, short))]
     pub quiet: bool,
@@ -253,6 +266,10 @@ pub struct ReportOptions {
     /// Replace a file that entente did not write.
     #[cfg_attr(feature = "cli", arg(long))]
     pub force: bool,
+    /// If another entente command is writing a folder read or written,
+    /// wait for it to finish instead of refusing.
+    #[cfg_attr(feature = "cli", arg(long))]
+    pub wait: bool,
     /// Print nothing but errors.
     #[cfg_attr(feature = "cli", arg(long, short))]
     pub quiet: bool,
@@ -309,9 +326,27 @@ pub struct ChartOptions {
 }
 
 impl CommonOptions {
+    /// How the command claims its result folders.
+    pub fn claim(&self) -> Claim {
+        Claim {
+            force: self.force,
+            wait: self.wait,
+        }
+    }
+
     /// Worker threads: the request's, or one per core.
     pub fn threads(&self) -> usize {
         self.threads
             .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+    }
+}
+
+impl MergeOptions {
+    /// How the merge claims its result folder.
+    pub fn claim(&self) -> Claim {
+        Claim {
+            force: self.force,
+            wait: self.wait,
+        }
     }
 }

@@ -12,12 +12,18 @@ use crate::diagnostic::Problem;
 use crate::html::briefing::{self, BriefingInput};
 use crate::html::page;
 use crate::output::files::write_whole;
+use crate::output::lock::{FolderLock, Mode};
 use crate::output::OutputError;
 use crate::results::folder::RunResults;
 use crate::study::options::{BriefingOptions, ChartOptions, ReportOptions};
 
 pub fn execute(args: &ReportOptions) -> Result<(), Error> {
     check_words(&args.briefing)?;
+    let _reading = args
+        .dirs
+        .iter()
+        .map(|dir| FolderLock::acquire(dir, Mode::Shared, args.wait))
+        .collect::<Result<Vec<_>, _>>()?;
     let results = args
         .dirs
         .iter()
@@ -31,6 +37,7 @@ pub fn execute(args: &ReportOptions) -> Result<(), Error> {
         Some(file) => file.clone(),
         None => default_target(&args.dirs)?,
     };
+    let _writing = lock_target_folder(&target, &args.dirs, args.wait)?;
     let replacing = check_target(&target, args.force)?;
     let figures = results
         .iter()
@@ -55,6 +62,30 @@ pub fn execute(args: &ReportOptions) -> Result<(), Error> {
         }
     }
     Ok(())
+}
+
+/// The exclusive lock on the folder the briefing goes to, unless it is a
+/// folder read, already held shared: the briefing is written whole, so a
+/// shared lock, which keeps writers of the folder out, is enough there (and
+/// a second lock on one file would exclude the first).
+fn lock_target_folder(
+    target: &Path,
+    dirs: &[PathBuf],
+    wait: bool,
+) -> Result<Option<FolderLock>, Error> {
+    let folder = match target.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    let canonical = fs::canonicalize(folder).ok();
+    if canonical.is_some()
+        && dirs
+            .iter()
+            .any(|dir| fs::canonicalize(dir).ok() == canonical)
+    {
+        return Ok(None);
+    }
+    Ok(Some(FolderLock::acquire(folder, Mode::Exclusive, wait)?))
 }
 
 /// Refuses a `--title` or `--question` with nothing to show.

@@ -10,7 +10,7 @@ use super::{report, Error};
 use crate::chart::{self, fan, Figure};
 use crate::diagnostic::Problem;
 use crate::html::briefing::{self, BriefingInput};
-use crate::output::files::{Provenance, SUMMARY};
+use crate::output::files::{Claim, Provenance, SUMMARY};
 use crate::output::ResultDir;
 use crate::results::folder::{RunResults, SeriesTable, TRAJECTORIES};
 use crate::results::{csv, json, table, Summary};
@@ -114,12 +114,12 @@ pub fn run_scenario(
         );
     }
     let provenance = Provenance::current(scenario.hash(), seed, runs);
-    let dir = prepare_results(dir, SUMMARY, &provenance, settings.common.force)?;
+    let dir = prepare_results(dir, SUMMARY, &provenance, settings.common.claim())?;
     let experiment = Experiment::new(scenario);
     let Some((aggregate, seconds)) =
         run_range(&experiment, seed, (0, runs), threads, settings.common.quiet)
     else {
-        dir.abandon();
+        // Dropping `dir` unlocks it and removes the folders it created.
         return Err(interrupted(&scenario.name, done));
     };
     let timing = timing_json(("threads", threads as u64), runs, seconds);
@@ -131,18 +131,18 @@ pub fn run_scenario(
     })
 }
 
-/// Prepares `dir` for results whose completeness `marker` marks, and
-/// checks that its briefing.html may be replaced: every folder that gets a
-/// briefing is prepared through here, before its runs start or its shards
-/// are written out.
+/// Prepares and locks `dir` for results whose completeness `marker`
+/// marks, and checks that its briefing.html may be replaced: every folder
+/// that gets a briefing is prepared through here, before its runs start or
+/// its shards are written out.
 pub fn prepare_results(
     dir: &Path,
     marker: &'static str,
     provenance: &Provenance,
-    force: bool,
+    claim: Claim,
 ) -> Result<ResultDir, Error> {
-    let dir = ResultDir::prepare_marked(dir, marker, provenance, force)?;
-    report::check_target(&dir.path(briefing::FILE), force)?;
+    let dir = ResultDir::prepare_marked(dir, marker, provenance, claim)?;
+    report::check_target(&dir.path(briefing::FILE), claim.force)?;
     Ok(dir)
 }
 

@@ -166,7 +166,7 @@ pub fn execute(args: &SensitivityOptions) -> Result<(), Error> {
     if args.shard.is_none() {
         super::report::check_target(&page, args.common.force)?;
     }
-    let mut store = SweepStore::open(&dir, &manifest, args.common.force)?;
+    let mut store = SweepStore::open(&dir, &manifest, args.common.claim())?;
     let Ran { first, seconds, .. } = run_points(
         &scenario,
         &plan,

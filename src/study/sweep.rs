@@ -48,7 +48,7 @@ pub fn execute(args: &SweepOptions) -> Result<(), Error> {
         return dry_run(&scenario, &plan, &manifest, threads, &dir);
     }
 
-    let mut store = SweepStore::open(&dir, &manifest, args.common.force)?;
+    let mut store = SweepStore::open(&dir, &manifest, args.common.claim())?;
     let (start, end) = manifest.range();
     let points = manifest.stored_points();
     let Ran {

@@ -1,15 +1,19 @@
 //! A sweep's folder: `manifest.json` (what was swept, written first),
-//! `sweep.csv` (one block of rows per point, appended and synced as each
-//! point finishes) and `progress.json` (how many points, and how many bytes
-//! of sweep.csv, are complete).
+//! `sweep.csv` (one block of rows per point, appended in one write and
+//! synced as each point finishes) and `progress.json` (how many points, and
+//! how many bytes of sweep.csv, are complete).
 //!
 //! A sweep stopped at any moment resumes: bytes of sweep.csv beyond the
 //! length `progress.json` records are a torn point and are cut off, and the
-//! sweep continues from the next point. Points are deterministic, so the
-//! final files are byte-identical to those of an uninterrupted sweep.
+//! sweep continues from the next point. Should progress.json not match the
+//! rows (lost, or written by a second writer on a file system without
+//! locks), the rows themselves tell which points are complete: a point
+//! whose successor follows it, with its first row not repeated. Points are
+//! deterministic, so the final files are byte-identical to those of an
+//! uninterrupted sweep.
 
 use std::fs::{self, File, OpenOptions};
-use std::io::Write;
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -17,8 +21,8 @@ use thiserror::Error;
 
 use super::manifest::{Manifest, MANIFEST};
 use crate::format::csv::number;
-use crate::output::files::differences;
-use crate::output::{OutputError, ResultDir};
+use crate::output::files::{differences, entries};
+use crate::output::{Claim, OutputError, ResultDir};
 use crate::results::{csv, Summary};
 
 pub const CSV: &str = "sweep.csv";
@@ -42,15 +46,17 @@ pub struct SweepStore {
 }
 
 impl SweepStore {
-    /// Opens `dir` for `manifest`'s sweep: resumes a sweep with the same
-    /// manifest, starts a new one in a missing or empty folder, and refuses
-    /// any other folder unless `force`, which starts over.
-    pub fn open(dir: &Path, manifest: &Manifest, force: bool) -> Result<SweepStore, OutputError> {
+    /// Opens and locks `dir` for `manifest`'s sweep: resumes a sweep with
+    /// the same manifest, starts a new one in a missing or empty folder,
+    /// and refuses any other folder unless `claim.force`, which starts over.
+    pub fn open(dir: &Path, manifest: &Manifest, claim: Claim) -> Result<SweepStore, OutputError> {
         let json = manifest.to_json();
         let io = |path: PathBuf| move |source| OutputError::Io { path, source };
+        let result = ResultDir::create(dir, claim.wait)?;
         let existing = fs::read_to_string(dir.join(MANIFEST)).ok();
-        if existing.as_deref() != Some(json.as_str()) && has_entries(dir) {
-            if !force {
+        let same = existing.as_deref() == Some(json.as_str());
+        if !same && !entries(dir).is_empty() {
+            if !claim.force {
                 return Err(OutputError::Occupied {
                     dir: dir.to_path_buf(),
                     reason: match &existing {
@@ -71,12 +77,11 @@ impl SweepStore {
                 }
             }
         }
-        let result = ResultDir::create(dir)?;
         let csv_path = result.path(CSV);
-        let resumed = read_progress(dir)
-            .filter(|_| fs::read_to_string(dir.join(MANIFEST)).ok().as_deref() == Some(&json))
-            .filter(|p| p.points == manifest.stored_points() && p.points_done <= p.points)
-            .filter(|p| fs::metadata(&csv_path).is_ok_and(|m| m.len() >= p.csv_bytes));
+        let resumed = match same {
+            true => complete_points(&csv_path, manifest, read_progress(dir)),
+            false => None,
+        };
         let progress = match resumed {
             Some(progress) => {
                 // Cut off a point that was being written when the sweep stopped.
@@ -87,6 +92,9 @@ impl SweepStore {
                 file.set_len(progress.csv_bytes)
                     .and_then(|()| file.sync_all())
                     .map_err(io(csv_path.clone()))?;
+                if read_progress(dir) != Some(progress) {
+                    write_progress(&result, &progress)?;
+                }
                 progress
             }
             None => {
@@ -130,15 +138,93 @@ impl SweepStore {
 
     /// Appends the rows of `count` points at once (a merge), like `append`.
     pub fn append_points(&mut self, rows: &str, count: u64) -> Result<(), OutputError> {
-        let path = self.dir.path(CSV);
-        self.csv
-            .write_all(rows.as_bytes())
-            .and_then(|()| self.csv.sync_data())
-            .map_err(|source| OutputError::Io { path, source })?;
+        append_whole(&mut self.csv, rows.as_bytes(), self.progress.csv_bytes).map_err(
+            |source| OutputError::Io {
+                path: self.dir.path(CSV),
+                source,
+            },
+        )?;
         self.progress.points_done += count;
         self.progress.csv_bytes += rows.len() as u64;
         write_progress(&self.dir, &self.progress)
     }
+}
+
+/// Appends `bytes` to `file` (opened to append, `committed` bytes long) in
+/// one write, and syncs: a short write, on a full disk, is cut off again,
+/// so the file never ends in part of a line.
+fn append_whole(file: &mut File, bytes: &[u8], committed: u64) -> io::Result<()> {
+    let result = match file.write(bytes) {
+        Ok(n) if n == bytes.len() => file.sync_data(),
+        Ok(_) => Err(io::Error::new(
+            io::ErrorKind::StorageFull,
+            "the rows were written only in part (no space left on the device?)",
+        )),
+        Err(e) => Err(e),
+    };
+    if result.is_err() {
+        let _ = file.set_len(committed);
+    }
+    result
+}
+
+/// The complete points at the head of sweep.csv, as the progress to resume
+/// from; `None` if its header does not match the manifest's (start over).
+///
+/// Blocks of rows of the points `first`, `first + 1`, ... are read until a
+/// row breaks that order, a block's first row repeats (the same point
+/// written twice) or a line is unfinished. `progress` is trusted when it
+/// ends on one of those blocks; otherwise only blocks that a next block
+/// follows count as complete, and the last is run again.
+fn complete_points(
+    csv_path: &Path,
+    manifest: &Manifest,
+    progress: Option<Progress>,
+) -> Option<Progress> {
+    let bytes = fs::read(csv_path).ok()?;
+    let header = manifest.header();
+    let body = bytes.strip_prefix(header.as_bytes())?;
+    let (first, _) = manifest.range();
+    let points = manifest.stored_points();
+    // ends[k]: the length of the file through point first + k's rows.
+    let mut ends: Vec<u64> = Vec::new();
+    let mut block_first_row: &[u8] = &[];
+    let mut at = header.len() as u64;
+    for line in body.split_inclusive(|&b| b == b'\n') {
+        let index = line
+            .strip_suffix(b"\n")
+            .and_then(|row| row.split(|&b| b == b',').next())
+            .and_then(|cell| std::str::from_utf8(cell).ok())
+            .and_then(|cell| cell.parse::<u64>().ok());
+        let begun = ends.len() as u64;
+        at += line.len() as u64;
+        if begun < points && index == Some(first + begun) {
+            block_first_row = line;
+            ends.push(at);
+        } else if begun > 0 && index == Some(first + begun - 1) && line != block_first_row {
+            *ends.last_mut().expect("a block is begun") = at;
+        } else {
+            break;
+        }
+    }
+    let through = |done: u64| match done {
+        0 => header.len() as u64,
+        n => ends[n as usize - 1],
+    };
+    let recorded = progress.filter(|p| {
+        p.points == points
+            && p.points_done <= ends.len() as u64
+            && through(p.points_done) == p.csv_bytes
+    });
+    Some(recorded.unwrap_or_else(|| {
+        // The last block may be torn: only a successor proves a block whole.
+        let done = (ends.len() as u64).saturating_sub(1);
+        Progress {
+            points_done: done,
+            points,
+            csv_bytes: through(done),
+        }
+    }))
 }
 
 /// One point's rows of sweep.csv: the rows of outcomes.csv, each prefixed
@@ -155,10 +241,6 @@ pub fn point_rows(index: u64, values: &[f64], summary: &Summary) -> String {
         .skip(1)
         .map(|line| format!("{prefix}{line}\n"))
         .collect()
-}
-
-fn has_entries(dir: &Path) -> bool {
-    fs::read_dir(dir).is_ok_and(|mut entries| entries.next().is_some())
 }
 
 pub(super) fn read_progress(dir: &Path) -> Option<Progress> {

@@ -129,3 +129,59 @@ impl Drop for Scratch {
         let _ = fs::remove_dir_all(&self.0);
     }
 }
+
+/// The entente binary with `args` started in the crate's folder, its
+/// stdout discarded and its stderr kept for [`finish`].
+pub fn start(args: &[&str]) -> std::process::Child {
+    command(args)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the binary starts")
+}
+
+/// Waits for a started command: its exit code (`None` if a signal ended
+/// it) and its stderr.
+pub fn finish(child: std::process::Child) -> (Option<i32>, String) {
+    let output = child.wait_with_output().expect("the command ends");
+    (
+        output.status.code(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+/// Fails unless `stderr` is one error message, `error:` printed once.
+pub fn assert_one_error(stderr: &str) {
+    assert!(
+        stderr.starts_with("error: ") && !stderr.starts_with("error: error:"),
+        "not one error message: {stderr}"
+    );
+    assert_eq!(
+        stderr.lines().filter(|l| l.starts_with("error")).count(),
+        1,
+        "several error lines: {stderr}"
+    );
+}
+
+/// A seeded random stream (SplitMix64) for tests that choose moments or
+/// orders at random yet must replay: a failure names its seed.
+pub struct Seeded(u64);
+
+impl Seeded {
+    pub fn new(seed: u64) -> Self {
+        Seeded(seed)
+    }
+
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// A number in `0..n`.
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next_u64() % n
+    }
+}
