@@ -116,7 +116,7 @@ proptest! {
 #[test]
 fn forty_actors_split_into_their_planted_camps() {
     let n = 40;
-    let camp = |i: usize| (i * 7) % 3 == 0;
+    let camp = |i: usize| (i * 7).is_multiple_of(3);
     let propensity: Vec<f64> = (0..n * n)
         .map(|k| {
             if camp(k / n) == camp(k % n) {
