@@ -14,7 +14,7 @@ use super::checks::refuse;
 use crate::output::files::Provenance;
 use crate::output::ResultDir;
 use crate::runner::shard::Shard;
-use crate::runner::Aggregate;
+use crate::runner::{Aggregate, Experiment, Trajectories};
 use crate::scenario::{self, Scenario};
 use crate::study::Error;
 use crate::VERSION;
@@ -44,6 +44,10 @@ pub struct ShardInfo {
     pub first: u64,
     pub end: u64,
     pub tool_version: String,
+    /// The series recorded: the aggregate's layout, and what the merged
+    /// folder's trajectories.csv holds.
+    #[serde(default = "Trajectories::before_modes")]
+    pub trajectories: Trajectories,
     pub seconds: f64,
     pub aggregate_sha256: String,
 }
@@ -72,11 +76,12 @@ pub fn prepare_shard(
 /// Writes a shard folder: the aggregate, then shard.json.
 pub fn write_shard(
     dir: &ResultDir,
-    scenario: &Scenario,
+    experiment: &Experiment,
     (seed, runs, shard): (u64, u64, Shard),
     aggregate: &Aggregate,
     seconds: f64,
 ) -> Result<Vec<PathBuf>, Error> {
+    let scenario = experiment.scenario;
     let bytes = aggregate.to_bytes();
     let (first, end) = shard.range(runs);
     let info = ShardInfo {
@@ -91,6 +96,7 @@ pub fn write_shard(
         first,
         end,
         tool_version: VERSION.to_string(),
+        trajectories: experiment.collector.trajectories,
         seconds: (seconds * 1000.0).round() / 1000.0,
         aggregate_sha256: sha256_hex(&bytes),
     };
