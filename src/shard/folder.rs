@@ -133,3 +133,32 @@ pub(super) fn read_description<T: DeserializeOwned>(
     }
     serde_json::from_value(value).map_err(damaged)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_shard_written_before_the_trajectory_modes_recorded_everything() {
+        let mut info = serde_json::json!({
+            "format": RUN_SHARD_FORMAT,
+            "scenario": "s",
+            "scenario_hash": "h",
+            "sources": ["s.toml"],
+            "seed": 1,
+            "runs": 10,
+            "shard": 1,
+            "shards": 2,
+            "first": 0,
+            "end": 5,
+            "tool_version": VERSION,
+            "seconds": 0.1,
+            "aggregate_sha256": "a",
+        });
+        let old: ShardInfo = serde_json::from_value(info.clone()).unwrap();
+        assert_eq!(old.trajectories, Trajectories::All);
+        info["trajectories"] = "none".into();
+        let new: ShardInfo = serde_json::from_value(info).unwrap();
+        assert_eq!(new.trajectories, Trajectories::Off);
+    }
+}
