@@ -13,7 +13,7 @@ use entente::model::World;
 use entente::outcome::bloc_partition;
 use entente::outcome::landscape::Landscape;
 use entente::runner::seeding::run_rng;
-use entente::runner::{Collector, Experiment, RunPlan, RunScratch};
+use entente::runner::{Experiment, RunPlan, RunScratch, Trajectories};
 use entente::scenario;
 
 fn baseline() -> scenario::Scenario {
@@ -42,17 +42,21 @@ fn engine(c: &mut Criterion) {
             world.step(black_box(t), &mut rng);
         })
     });
-    let mut experiment = Experiment::new(&s);
-    for (name, collector) in [
-        ("baseline run (60 ticks, recorded and classified)", None),
+    for (name, trajectories) in [
+        (
+            "baseline run (60 ticks, all trajectories, classified)",
+            Trajectories::All,
+        ),
+        (
+            "baseline run (60 ticks, the charts' trajectories, classified)",
+            Trajectories::Charts,
+        ),
         (
             "baseline run (60 ticks, classified, no trajectories)",
-            Some(Collector::none(&s)),
+            Trajectories::Off,
         ),
     ] {
-        if let Some(collector) = collector {
-            experiment.collector = collector;
-        }
+        let experiment = Experiment::new(&s, trajectories);
         // One run into a worker's aggregate and scratch, as `Experiment::run`
         // does, without a fresh 15 MB aggregate per run.
         let mut aggregate = experiment.empty_aggregate();
@@ -109,7 +113,7 @@ fn landscape(c: &mut Criterion) {
 /// Merging two workers' aggregates of the baseline (about 15 MB each).
 fn merge(c: &mut Criterion) {
     let s = baseline();
-    let experiment = Experiment::new(&s);
+    let experiment = Experiment::new(&s, Trajectories::All);
     let a = experiment.run(&plan(0, 64), &|_| {});
     let b = experiment.run(&plan(64, 128), &|_| {});
     c.bench_function("merge two baseline aggregates", |bench| {

@@ -5,7 +5,7 @@
 //! Run with `cargo run --release --example custom_scenario`.
 
 use entente::results::Summary;
-use entente::runner::{Experiment, RunPlan};
+use entente::runner::{Experiment, RunPlan, Trajectories};
 use entente::scenario;
 
 fn triangle(identity_weight: f64) -> String {
@@ -71,7 +71,7 @@ fn main() {
                 eprintln!("{report}");
                 std::process::exit(2);
             });
-        let experiment = Experiment::new(&scenario);
+        let experiment = Experiment::new(&scenario, Trajectories::All);
         let plan = RunPlan {
             seed: scenario.seed,
             first: 0,

@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 use entente::model::World;
 use entente::outcome::landscape::Landscape;
 use entente::runner::seeding::run_rng;
-use entente::runner::{Collector, Experiment, RunPlan};
+use entente::runner::{Experiment, RunPlan, Trajectories};
 use entente::scenario::{self, Scenario};
 
 const REPEATS: usize = 5;
@@ -71,8 +71,9 @@ fn run_time(experiment: &Experiment, runs: u64, threads: usize) -> f64 {
     .as_secs_f64()
 }
 
-/// The baseline with every series recorded (as `entente run` does) and with
-/// none (`Collector::none`, as a sweep that reads only outcomes would).
+/// The baseline with every series recorded (`--trajectories all`), with
+/// what the charts read (`charts`, `entente run`'s default) and with none
+/// (`none`, as a sweep records).
 /// Timings per configuration in the throughput table.
 const THROUGHPUT_REPEATS: usize = 5;
 
@@ -87,11 +88,12 @@ fn throughput() {
         "| trajectories | threads | runs/s | ns per directed-pair-tick | parallel efficiency |"
     );
     println!("|---|---|---|---|---|");
-    for record in [true, false] {
-        let mut experiment = Experiment::new(&s);
-        if !record {
-            experiment.collector = Collector::none(&s);
-        }
+    for (label, trajectories) in [
+        ("all", Trajectories::All),
+        ("charts", Trajectories::Charts),
+        ("none", Trajectories::Off),
+    ] {
+        let experiment = Experiment::new(&s, trajectories);
         // Interleaved repeats, the fastest of each: the one least disturbed
         // by whatever else the machine does (a shared VM varies by 30%).
         let (mut one, mut two) = (f64::INFINITY, f64::INFINITY);
@@ -99,7 +101,6 @@ fn throughput() {
             one = one.min(run_time(&experiment, runs, 1));
             two = two.min(run_time(&experiment, runs, 2));
         }
-        let label = if record { "recorded" } else { "not recorded" };
         for (threads, secs) in [(1, one), (2, two)] {
             let efficiency = if threads == 1 {
                 "".to_string()
@@ -246,8 +247,7 @@ fn pairs() {
             }
         });
         let whole = if n <= 24 {
-            let mut experiment = Experiment::new(&s);
-            experiment.collector = Collector::none(&s);
+            let experiment = Experiment::new(&s, Trajectories::Off);
             let runs = if n == 24 { 2 } else { runs };
             format!("{:.1}", per(run_time(&experiment, runs, 1), runs))
         } else {

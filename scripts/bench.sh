@@ -7,9 +7,13 @@
 #      pair with trade and a relation), by this tree and, with BEFORE=<git
 #      revision>, by that revision side by side,
 #   4. peak memory (maximum resident set) of `entente run` for 10^4, 10^5
-#      and 10^6 runs, measured with GNU time (Debian package `time`).
+#      and 10^6 runs, measured with GNU time (Debian package `time`),
+#   5. versus: `entente run` of the baseline on one core for each
+#      --trajectories mode against the NumPy reference implementation
+#      (../shared/reference/batch_numpy.py) in the same session, interleaved,
+#      best of VERSUS_REPEATS; not part of `all` (it installs NumPy if missing).
 #
-# Usage: scripts/bench.sh [throughput|pairs|landscape|memory]   (default: all)
+# Usage: scripts/bench.sh [throughput|pairs|landscape|memory|versus]   (default: all but versus)
 # Environment:
 #   MEMORY_RUNS   run counts for the memory table (default "10000 100000 1000000")
 #   MEMORY_TICKS  ticks (at least 18, the longest event) of the baseline overlay
@@ -21,13 +25,19 @@
 #   BEFORE        git revision to time against in the landscape table (built
 #                 in a temporary worktree, target in target/bench-before)
 #   LANDSCAPE_RUNS  runs of the 24-actor world (default 10000)
+#   VERSUS_RUNS   runs of each versus timing (default 20000)
+#   VERSUS_REPEATS  timings of each versus contender, the best kept (default 3)
+#   REFERENCE     the NumPy script (default ../shared/reference/batch_numpy.py)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 which="${1:-all}"
 memory_runs="${MEMORY_RUNS:-10000 100000 1000000}"
 memory_ticks="${MEMORY_TICKS:-24}"
 
-cargo build --release --quiet --bin entente --example scaling
+# versus needs only the binary; the example would build the dev-dependencies.
+targets=(--bin entente)
+if [ "$which" != versus ]; then targets+=(--example scaling); fi
+cargo build --release --quiet "${targets[@]}"
 bin=target/release/entente
 
 echo "# Entente scaling study"
@@ -39,7 +49,7 @@ echo
 
 # examples/scaling.rs's landscape table predates the branch and bound (its
 # "global minimum" column now times it), so the landscape mode uses criterion.
-if [ "$which" != memory ] && [ "$which" != landscape ]; then
+if [ "$which" != memory ] && [ "$which" != landscape ] && [ "$which" != versus ]; then
     target/release/examples/scaling "$which"
 fi
 
@@ -129,6 +139,64 @@ TOML
         kb=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$tmp/time.txt")
         secs=$(awk -F': ' '/"seconds"/ {gsub(/[ ,]/, "", $2); print $2}' "$tmp/out/memory/timing.json")
         echo "| $runs | $secs | $(awk "BEGIN {printf \"%.0f\", $runs / $secs}") | $(awk "BEGIN {printf \"%.1f\", $kb / 1024}") |"
+    done
+    echo
+fi
+
+# Runs per second per core, side by side: each contender once per round,
+# rounds interleaved so that the shared machine's load falls on all alike,
+# the best round kept. "simulation" is the time the program reports for the
+# runs alone (entente's timing.json, the script's --time line); "command" is
+# the wall time of the whole command, start-up and (for entente) every file
+# and chart included.
+if [ "$which" = versus ]; then
+    reference="${REFERENCE:-../shared/reference/batch_numpy.py}"
+    runs="${VERSUS_RUNS:-20000}"
+    repeats="${VERSUS_REPEATS:-3}"
+    if ! python3 -c 'import numpy' 2>/dev/null; then
+        pip install --quiet numpy 2>&1 | grep -v 'as the .root. user' >&2 || true
+    fi
+    export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1
+    tmp_versus="$(mktemp -d)"
+    trap 'rm -rf "$tmp_versus"' EXIT
+    modes=(all charts none)
+    declare -A best_sim best_wall
+    keep_best() { # name, simulation seconds, wall seconds
+        if [ -z "${best_sim[$1]:-}" ] || awk "BEGIN {exit !($2 < ${best_sim[$1]})}"; then
+            best_sim[$1]=$2
+        fi
+        if [ -z "${best_wall[$1]:-}" ] || awk "BEGIN {exit !($3 < ${best_wall[$1]})}"; then
+            best_wall[$1]=$3
+        fi
+    }
+    for _ in $(seq "$repeats"); do
+        for mode in "${modes[@]}"; do
+            start=$(date +%s.%N)
+            "$bin" run scenarios/baseline_2016.toml --runs "$runs" --threads 1 \
+                --trajectories "$mode" --out "$tmp_versus/out" --force --quiet
+            wall=$(awk "BEGIN {print $(date +%s.%N) - $start}")
+            secs=$(awk -F': ' '/"seconds"/ {gsub(/[ ,]/, "", $2); print $2}' "$tmp_versus/out/baseline-2016/timing.json")
+            keep_best "$mode" "$secs" "$wall"
+            rm -rf "$tmp_versus/out"
+        done
+        start=$(date +%s.%N)
+        line=$(python3 "$reference" scenarios/baseline_2016.toml --runs "$runs" --time | grep -m1 ' runs/s')
+        wall=$(awk "BEGIN {print $(date +%s.%N) - $start}")
+        # "# <name>: <runs> runs, chunk <c>, <secs> s, <rate> runs/s"
+        secs=$(echo "$line" | sed -E 's/.*, ([0-9.]+) s, .*/\1/')
+        keep_best numpy "$secs" "$wall"
+    done
+    rate() { awk "BEGIN {printf \"%.0f\", $runs / $1}"; }
+    ratio() { awk "BEGIN {printf \"%.2f\", $2 / $1}"; }
+    echo "## Baseline, $runs runs, one core: entente against NumPy (best of $repeats, interleaved)"
+    echo
+    echo "| program | runs/s, simulation | runs/s, command | × NumPy, simulation | × NumPy, command |"
+    echo "|---|---|---|---|---|"
+    for name in "${modes[@]}" numpy; do
+        label="entente run --trajectories $name"
+        [ "$name" = numpy ] && label="batch_numpy.py (vectorized over runs)"
+        echo "| $label | $(rate "${best_sim[$name]}") | $(rate "${best_wall[$name]}") |" \
+            "$(ratio "${best_sim[$name]}" "${best_sim[numpy]}") | $(ratio "${best_wall[$name]}" "${best_wall[numpy]}") |"
     done
     echo
 fi

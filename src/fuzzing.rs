@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use crate::results::{csv, json, table, Summary};
 use crate::runner::seeding::run_rng;
-use crate::runner::{Experiment, RunPlan};
+use crate::runner::{Experiment, RunPlan, Trajectories};
 use crate::scenario::load_with;
 
 /// Splits an input into the overlay and its base.
@@ -62,7 +62,7 @@ pub fn exercise(data: &[u8]) {
 }
 
 fn simulate(scenario: &crate::scenario::Scenario) {
-    let experiment = Experiment::new(scenario);
+    let experiment = Experiment::new(scenario, Trajectories::All);
     let plan = RunPlan {
         seed: scenario.seed,
         first: 0,

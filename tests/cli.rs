@@ -94,6 +94,70 @@ fn result_files_are_byte_identical_whatever_the_thread_count() {
 }
 
 #[test]
+fn trajectory_modes_keep_what_they_promise_and_nothing_else() {
+    let dir = scratch("modes");
+    let run = |mode: &str| {
+        let out = entente(&[
+            "run",
+            "scenarios/energy_collapse.toml",
+            "--runs",
+            "40",
+            "--trajectories",
+            mode,
+            "--out",
+            dir.join(mode).to_str().unwrap(),
+            "--quiet",
+        ]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let folder = dir.join(mode);
+        let rows = String::from_utf8(read(&folder, "energy-collapse", "trajectories.csv")).unwrap();
+        (folder, rows)
+    };
+    let (all_dir, all) = run("all");
+    let (charts_dir, charts) = run("charts");
+    let (none_dir, none) = run("none");
+    // `charts` has `all`'s rows; a driver keeps its mean and loses its
+    // quantiles, every other series is the same to the byte.
+    assert_eq!(all.lines().count(), charts.lines().count());
+    for (full, lean) in all.lines().zip(charts.lines()) {
+        if lean.contains(",driver ") {
+            let fields: Vec<&str> = full.split(',').collect();
+            let mean = fields[fields.len() - 1];
+            let expected = format!("{},{},,,,,,{mean}", fields[0], fields[1]);
+            assert_eq!(lean, expected);
+        } else {
+            assert_eq!(full, lean);
+        }
+    }
+    assert_eq!(none, "tick,series,p05,p25,p50,p75,p95,mean\n");
+    for file in [
+        "outcomes.csv",
+        "drivers.png",
+        "network.png",
+        "relations.png",
+    ] {
+        assert_eq!(
+            read(&all_dir, "energy-collapse", file),
+            read(&charts_dir, "energy-collapse", file),
+            "{file}"
+        );
+    }
+    // Without trajectories only the shares are charted, and a report of
+    // the folder draws the same.
+    let none_folder = none_dir.join("energy-collapse");
+    assert!(!none_folder.join("relations.png").exists());
+    assert!(none_folder.join("shares-outcomes.png").exists());
+    let report = entente(&["report", none_folder.to_str().unwrap()]);
+    assert!(report.status.success());
+    assert!(String::from_utf8_lossy(&report.stderr).contains("--trajectories none"));
+    let _ = fs::remove_dir_all(&dir);
+}
+
+#[test]
 fn a_different_run_does_not_overwrite_earlier_results_without_force() {
     let dir = scratch("protect");
     let out_dir = dir.to_str().unwrap();

@@ -6,7 +6,7 @@ use entente::model::world::balance;
 use entente::model::World;
 use entente::results::{csv, Summary};
 use entente::runner::seeding::run_rng;
-use entente::runner::{Experiment, RunPlan};
+use entente::runner::{Experiment, RunPlan, Trajectories};
 use entente::scenario::{self, Scenario};
 
 fn baseline() -> Scenario {
@@ -268,7 +268,7 @@ fn the_engine_uses_the_balance_field_for_its_balance_driver() {
 #[test]
 fn results_are_bit_identical_on_one_and_two_threads() {
     let s = baseline();
-    let experiment = Experiment::new(&s);
+    let experiment = Experiment::new(&s, Trajectories::All);
     let one = experiment.run(&plan(0, 120, 1), &|_| {});
     let two = experiment.run(&plan(0, 120, 2), &|_| {});
     assert_eq!(one, two);
@@ -286,7 +286,7 @@ fn results_are_bit_identical_on_one_and_two_threads() {
 #[test]
 fn merging_two_halves_equals_one_pass() {
     let s = baseline();
-    let experiment = Experiment::new(&s);
+    let experiment = Experiment::new(&s, Trajectories::All);
     let whole = experiment.run(&plan(0, 90, 1), &|_| {});
     let mut first = experiment.run(&plan(0, 37, 1), &|_| {});
     let second = experiment.run(&plan(37, 90, 2), &|_| {});
@@ -303,7 +303,7 @@ fn merging_two_halves_equals_one_pass() {
 #[test]
 fn different_seeds_give_different_runs_and_the_same_seed_the_same() {
     let s = baseline();
-    let experiment = Experiment::new(&s);
+    let experiment = Experiment::new(&s, Trajectories::All);
     let a = experiment.run(&plan(0, 40, 2), &|_| {});
     let again = experiment.run(&plan(0, 40, 2), &|_| {});
     let other = experiment.run(
@@ -347,7 +347,7 @@ fn stances_and_relations_stay_bounded_and_finite() {
 #[test]
 fn outcome_shares_sum_to_one_and_intervals_contain_them() {
     let s = baseline();
-    let experiment = Experiment::new(&s);
+    let experiment = Experiment::new(&s, Trajectories::All);
     let aggregate = experiment.run(&plan(0, 200, 2), &|_| {});
     let summary = Summary::new(&experiment, &aggregate, 2016);
     for classifier in &summary.classifiers {

@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 use entente::model::World;
 use entente::results::Summary;
 use entente::runner::seeding::run_rng;
-use entente::runner::{Aggregate, Experiment, RunPlan};
+use entente::runner::{Aggregate, Experiment, RunPlan, Trajectories};
 use entente::scenario::{self, Scenario};
 use proptest::prelude::*;
 
@@ -275,7 +275,7 @@ proptest! {
     #[test]
     fn shares_sum_to_one_inside_their_intervals_and_runs_repeat(g in generated()) {
         let s = load(&g)?;
-        let experiment = Experiment::new(&s);
+        let experiment = Experiment::new(&s, Trajectories::All);
         let once = experiment.run(&plan(&s, 0, s.runs, 1), &|_| {});
         prop_assert!(once == experiment.run(&plan(&s, 0, s.runs, 1), &|_| {}), "same seed, other result");
         prop_assert!(once == experiment.run(&plan(&s, 0, s.runs, 2), &|_| {}), "two threads differ");
@@ -293,7 +293,7 @@ proptest! {
     #[test]
     fn aggregates_merge_associatively_in_any_order(g in generated(), cut in (0.0..=1.0f64, 0.0..=1.0f64)) {
         let s = load(&g)?;
-        let experiment = Experiment::new(&s);
+        let experiment = Experiment::new(&s, Trajectories::All);
         let mut cuts = [(cut.0 * s.runs as f64) as u64, (cut.1 * s.runs as f64) as u64];
         cuts.sort_unstable();
         let x = experiment.run(&plan(&s, 0, cuts[0], 1), &|_| {});

@@ -106,12 +106,17 @@ impl Frame {
 
 /// Every chart of one run: outcome shares, relations (and, with economic
 /// events, energy price and trade) over time, drivers, and the network.
+/// A run recorded without trajectories (`--trajectories none`) gets the
+/// shares only: the other charts are drawn from the series it lacks.
 pub fn run_figures(
     results: &crate::results::folder::RunResults,
     dyads: &[String],
     size: Size,
 ) -> Result<Vec<Figure>, ChartError> {
     let mut figures = shares::figures(&results.summary, size)?;
+    if results.series.is_empty() {
+        return Ok(figures);
+    }
     figures.extend(fan::figures(results, dyads, size)?);
     figures.push(drivers::figure(results, size)?);
     figures.push(network::figure(results, size)?);

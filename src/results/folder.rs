@@ -123,6 +123,11 @@ impl SeriesTable {
         self.index.get(name).map(|&i| self.points[i].as_slice())
     }
 
+    /// No series: the run recorded no trajectories.
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty()
+    }
+
     pub fn names(&self) -> impl Iterator<Item = &str> {
         self.names.iter().map(String::as_str)
     }

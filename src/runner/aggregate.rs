@@ -100,14 +100,23 @@ impl Aggregate {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::stats::BinScale;
+    use crate::stats::{BinScale, SeriesSpec};
+
+    const RELATION: SeriesSpec = SeriesSpec::Quantiles {
+        scale: BinScale::Linear { lo: -1.0, hi: 1.0 },
+        bins: 4,
+    };
 
     fn empty() -> Aggregate {
         let bank = SeriesBank::new(
             3,
             &[
-                (BinScale::Linear { lo: -1.0, hi: 1.0 }, 4),
-                (BinScale::Log { lo: 0.1, hi: 10.0 }, 3),
+                RELATION,
+                SeriesSpec::Quantiles {
+                    scale: BinScale::Log { lo: 0.1, hi: 10.0 },
+                    bins: 3,
+                },
+                SeriesSpec::MeanOnly,
             ],
         )
         .unwrap();
@@ -120,7 +129,7 @@ mod tests {
             .iter()
             .enumerate()
         {
-            aggregate.trajectories.record(i % 2, i % 3, *x).unwrap();
+            aggregate.trajectories.record(i % 3, i % 3, *x).unwrap();
             aggregate.count(&[i as u64 % 3, 7]);
         }
         aggregate
@@ -135,7 +144,7 @@ mod tests {
         assert_eq!(back.to_bytes(), bytes);
         assert_eq!(back.runs, aggregate.runs);
         assert_eq!(back.counts, aggregate.counts);
-        for s in 0..2 {
+        for s in 0..3 {
             for t in 0..3 {
                 let same =
                     |a: Option<f64>, b: Option<f64>| a.map(f64::to_bits) == b.map(f64::to_bits);
@@ -154,7 +163,7 @@ mod tests {
     #[test]
     fn refuses_other_layouts_and_damage() {
         let bytes = sample().to_bytes();
-        let other = SeriesBank::new(2, &[(BinScale::Linear { lo: -1.0, hi: 1.0 }, 4)]).unwrap();
+        let other = SeriesBank::new(2, &[RELATION]).unwrap();
         assert!(Aggregate::new(2, other).read_bytes(&bytes).is_none());
         let mut fresh = empty();
         assert!(fresh.read_bytes(&bytes[..bytes.len() - 1]).is_none());

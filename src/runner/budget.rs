@@ -153,6 +153,7 @@ pub fn memory_limit() -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::runner::Trajectories;
     use crate::scenario::{self, Scenario};
 
     fn baseline() -> Scenario {
@@ -163,7 +164,7 @@ mod tests {
     #[test]
     fn memory_lowers_the_thread_count_before_it_refuses() {
         let s = baseline();
-        let experiment = Experiment::new(&s);
+        let experiment = Experiment::new(&s, Trajectories::All);
         let bank = experiment.collector.bank_bytes().unwrap();
         let one_worker = bank * 3;
         let budget = plan(&experiment, 100, 4, one_worker, false).unwrap();
@@ -184,7 +185,7 @@ mod tests {
     #[test]
     fn absurd_requests_are_refused_and_only_time_yields_to_force() {
         let s = baseline();
-        let experiment = Experiment::new(&s);
+        let experiment = Experiment::new(&s, Trajectories::All);
         let memory = u64::MAX;
         assert_eq!(
             plan(&experiment, 10, MAX_THREADS + 1, memory, true),

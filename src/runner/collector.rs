@@ -1,14 +1,41 @@
 //! Data collection: which series of a run are kept over time, and how each
 //! is binned. (Mesa's DataCollector, for a Monte Carlo that keeps no run.)
 
+use serde::{Deserialize, Serialize};
+
 use crate::model::params::{pair_index, ActorField, ParamPath, DRIVERS};
 use crate::model::{Driver, World};
 use crate::scenario::Scenario;
-use crate::stats::{BinScale, SeriesBank};
+use crate::stats::{BinScale, SeriesBank, SeriesSpec};
 
 /// Bins per series: 200 gives a relation quantile to within 0.01 before
 /// interpolation inside the bin.
 const BINS: usize = 200;
+
+/// Which trajectories a run records (`--trajectories`). Recording is most
+/// of a run's time, so each study records what it reads and no more.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
+pub enum Trajectories {
+    /// Every series with quantiles and mean.
+    All,
+    /// What the charts and the briefing read: relations, trade, energy price
+    /// and sizes with quantiles and mean; driver contributions with their
+    /// exact mean only.
+    Charts,
+    /// No series: outcome shares only.
+    #[serde(rename = "none")]
+    #[cfg_attr(feature = "cli", value(name = "none"))]
+    Off,
+}
+
+impl Trajectories {
+    /// Shards written before the modes existed recorded every series.
+    pub fn before_modes() -> Self {
+        Trajectories::All
+    }
+}
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum SeriesKind {
@@ -37,7 +64,12 @@ pub struct Series {
     /// `driver economy RUS->CHN`.
     pub name: String,
     pub kind: SeriesKind,
-    scale: BinScale,
+    spec: SeriesSpec,
+}
+
+/// Quantiles from [`BINS`] bins on `scale`.
+fn binned(scale: BinScale) -> SeriesSpec {
+    SeriesSpec::Quantiles { scale, bins: BINS }
 }
 
 /// The series kept for one scenario, in output order.
@@ -45,101 +77,43 @@ pub struct Series {
 pub struct Collector {
     pub series: Vec<Series>,
     ticks: usize,
+    pub trajectories: Trajectories,
 }
 
 impl Collector {
-    pub fn for_scenario(scenario: &Scenario) -> Self {
-        let ids = &scenario.actor_ids;
-        let n = ids.len();
-        let mut series = Vec::new();
-        let pair_name = |a: usize, b: usize| format!("{}-{}", ids[a], ids[b]);
-        for a in 0..n {
-            for b in (a + 1)..n {
-                series.push(Series {
-                    name: format!("relation {}", pair_name(a, b)),
-                    kind: SeriesKind::Relation { a, b },
-                    scale: BinScale::Linear { lo: -1.0, hi: 1.0 },
-                });
-            }
-        }
-        for a in 0..n {
-            for b in (a + 1)..n {
-                let trade = scenario.base.dyads[pair_index(n, a, b)].trade;
-                if trade > 0.0 {
-                    series.push(Series {
-                        name: format!("trade {}", pair_name(a, b)),
-                        kind: SeriesKind::Trade { a, b },
-                        // Trade moves by prices, sanctions and deals: two orders of magnitude each way.
-                        scale: BinScale::Log {
-                            lo: trade / 100.0,
-                            hi: trade * 100.0,
-                        },
-                    });
-                }
-            }
-        }
-        series.push(Series {
-            name: "energy_price".to_string(),
-            kind: SeriesKind::EnergyPrice,
-            scale: BinScale::Log {
-                lo: 0.01,
-                hi: 100.0,
-            },
-        });
-        for (actor, id) in ids.iter().enumerate() {
-            series.push(Series {
-                name: format!("size {id}"),
-                kind: SeriesKind::Size { actor },
-                scale: BinScale::Linear { lo: 0.0, hi: 1.0 },
-            });
-        }
-        for from in 0..n {
-            for to in 0..n {
-                if from == to {
-                    continue;
-                }
-                for driver in Driver::ALL {
-                    let bound = weight_bound(scenario, from, driver);
-                    series.push(Series {
-                        name: format!("driver {} {}->{}", driver.name(), ids[from], ids[to]),
-                        kind: SeriesKind::Driver { from, to, driver },
-                        scale: BinScale::Linear {
-                            lo: -bound,
-                            hi: bound,
-                        },
-                    });
-                }
-            }
-        }
+    /// The series `trajectories` asks for, in output order (`charts` has
+    /// `all`'s series, in the same order).
+    pub fn new(scenario: &Scenario, trajectories: Trajectories) -> Self {
+        let series = match trajectories {
+            Trajectories::All => every_series(scenario, binned),
+            // The driver chart shows only the drivers' mean contributions.
+            Trajectories::Charts => every_series(scenario, |_| SeriesSpec::MeanOnly),
+            // For studies that read only the outcome shares (a sweep, a
+            // benchmark): recording costs several times the simulation.
+            Trajectories::Off => Vec::new(),
+        };
         Collector {
             series,
             ticks: scenario.ticks as usize + 1,
-        }
-    }
-
-    /// A collector that keeps no series: for studies that read only the
-    /// outcome shares (a sweep, a benchmark), it skips the recording that
-    /// otherwise costs about as much as the simulation itself.
-    pub fn none(scenario: &Scenario) -> Self {
-        Collector {
-            series: Vec::new(),
-            ticks: scenario.ticks as usize + 1,
+            trajectories,
         }
     }
 
     /// An empty bank for these series over ticks 0..=T.
     pub fn bank(&self) -> SeriesBank {
-        let layout: Vec<(BinScale, usize)> = self.series.iter().map(|s| (s.scale, BINS)).collect();
+        let layout: Vec<SeriesSpec> = self.series.iter().map(|s| s.spec).collect();
         SeriesBank::new(self.ticks, &layout).expect("series scales are valid by construction")
     }
 
     /// The bytes of [`bank`](Self::bank), without allocating it (`None` if
-    /// they overflow `u64`): `4 × bins + 64` per series and tick, as
-    /// documented on [`SeriesBank`].
+    /// they overflow `u64`): `4 × bins + 64` per series and tick (64 for a
+    /// mean-only series), as documented on [`SeriesBank`].
     pub fn bank_bytes(&self) -> Option<u64> {
-        (self.series.len() as u64)
-            .checked_mul(self.ticks as u64)?
-            .checked_mul(BINS as u64 * 4 + 64)
+        let per_tick = self
+            .series
+            .iter()
+            .try_fold(0u64, |sum, s| sum.checked_add(s.spec.bytes_per_tick()))?;
+        per_tick.checked_mul(self.ticks as u64)
     }
 
     /// Records the world's state at `tick`.
@@ -159,6 +133,73 @@ impl Collector {
             }
         });
     }
+}
+
+/// Every series, the drivers' kept as `driver_spec` says.
+fn every_series(scenario: &Scenario, driver_spec: impl Fn(BinScale) -> SeriesSpec) -> Vec<Series> {
+    let ids = &scenario.actor_ids;
+    let n = ids.len();
+    let mut series = Vec::new();
+    let pair_name = |a: usize, b: usize| format!("{}-{}", ids[a], ids[b]);
+    for a in 0..n {
+        for b in (a + 1)..n {
+            series.push(Series {
+                name: format!("relation {}", pair_name(a, b)),
+                kind: SeriesKind::Relation { a, b },
+                spec: binned(BinScale::Linear { lo: -1.0, hi: 1.0 }),
+            });
+        }
+    }
+    for a in 0..n {
+        for b in (a + 1)..n {
+            let trade = scenario.base.dyads[pair_index(n, a, b)].trade;
+            if trade > 0.0 {
+                series.push(Series {
+                    name: format!("trade {}", pair_name(a, b)),
+                    kind: SeriesKind::Trade { a, b },
+                    // Trade moves by prices, sanctions and deals: two orders of magnitude each way.
+                    spec: binned(BinScale::Log {
+                        lo: trade / 100.0,
+                        hi: trade * 100.0,
+                    }),
+                });
+            }
+        }
+    }
+    series.push(Series {
+        name: "energy_price".to_string(),
+        kind: SeriesKind::EnergyPrice,
+        spec: binned(BinScale::Log {
+            lo: 0.01,
+            hi: 100.0,
+        }),
+    });
+    for (actor, id) in ids.iter().enumerate() {
+        series.push(Series {
+            name: format!("size {id}"),
+            kind: SeriesKind::Size { actor },
+            spec: binned(BinScale::Linear { lo: 0.0, hi: 1.0 }),
+        });
+    }
+    for from in 0..n {
+        for to in 0..n {
+            if from == to {
+                continue;
+            }
+            for driver in Driver::ALL {
+                let bound = weight_bound(scenario, from, driver);
+                series.push(Series {
+                    name: format!("driver {} {}->{}", driver.name(), ids[from], ids[to]),
+                    kind: SeriesKind::Driver { from, to, driver },
+                    spec: driver_spec(BinScale::Linear {
+                        lo: -bound,
+                        hi: bound,
+                    }),
+                });
+            }
+        }
+    }
+    series
 }
 
 /// The largest |weight| actor `a` can give `driver` in any run: drivers lie

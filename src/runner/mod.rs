@@ -13,7 +13,7 @@ use crate::model::World;
 use crate::outcome::Classifiers;
 use crate::scenario::Scenario;
 pub use aggregate::Aggregate;
-pub use collector::Collector;
+pub use collector::{Collector, Trajectories};
 use seeding::run_rng;
 
 /// Runs handed to a worker at a time: small enough to balance two cores,
@@ -38,11 +38,13 @@ pub struct Experiment<'s> {
 }
 
 impl<'s> Experiment<'s> {
-    pub fn new(scenario: &'s Scenario) -> Self {
+    /// The scenario with the series `trajectories` asks for: each caller
+    /// says what it will read, as recording is most of a run's cost.
+    pub fn new(scenario: &'s Scenario, trajectories: Trajectories) -> Self {
         Experiment {
             scenario,
             classifiers: scenario.classifiers(),
-            collector: Collector::for_scenario(scenario),
+            collector: Collector::new(scenario, trajectories),
         }
     }
 

@@ -14,7 +14,7 @@ use super::checks::refuse;
 use crate::output::files::Provenance;
 use crate::output::{Claim, ResultDir};
 use crate::runner::shard::Shard;
-use crate::runner::Aggregate;
+use crate::runner::{Aggregate, Experiment, Trajectories};
 use crate::scenario::{self, Scenario};
 use crate::study::Error;
 use crate::VERSION;
@@ -44,6 +44,10 @@ pub struct ShardInfo {
     pub first: u64,
     pub end: u64,
     pub tool_version: String,
+    /// The series recorded: the aggregate's layout, and what the merged
+    /// folder's trajectories.csv holds.
+    #[serde(default = "Trajectories::before_modes")]
+    pub trajectories: Trajectories,
     pub seconds: f64,
     pub aggregate_sha256: String,
 }
@@ -72,11 +76,12 @@ pub fn prepare_shard(
 /// Writes a shard folder: the aggregate, then shard.json.
 pub fn write_shard(
     dir: &ResultDir,
-    scenario: &Scenario,
+    experiment: &Experiment,
     (seed, runs, shard): (u64, u64, Shard),
     aggregate: &Aggregate,
     seconds: f64,
 ) -> Result<Vec<PathBuf>, Error> {
+    let scenario = experiment.scenario;
     let bytes = aggregate.to_bytes();
     let (first, end) = shard.range(runs);
     let info = ShardInfo {
@@ -91,6 +96,7 @@ pub fn write_shard(
         first,
         end,
         tool_version: VERSION.to_string(),
+        trajectories: experiment.collector.trajectories,
         seconds: (seconds * 1000.0).round() / 1000.0,
         aggregate_sha256: sha256_hex(&bytes),
     };
@@ -126,4 +132,33 @@ pub(super) fn read_description<T: DeserializeOwned>(
         )));
     }
     serde_json::from_value(value).map_err(damaged)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_shard_written_before_the_trajectory_modes_recorded_everything() {
+        let mut info = serde_json::json!({
+            "format": RUN_SHARD_FORMAT,
+            "scenario": "s",
+            "scenario_hash": "h",
+            "sources": ["s.toml"],
+            "seed": 1,
+            "runs": 10,
+            "shard": 1,
+            "shards": 2,
+            "first": 0,
+            "end": 5,
+            "tool_version": VERSION,
+            "seconds": 0.1,
+            "aggregate_sha256": "a",
+        });
+        let old: ShardInfo = serde_json::from_value(info.clone()).unwrap();
+        assert_eq!(old.trajectories, Trajectories::All);
+        info["trajectories"] = "none".into();
+        let new: ShardInfo = serde_json::from_value(info).unwrap();
+        assert_eq!(new.trajectories, Trajectories::Off);
+    }
 }

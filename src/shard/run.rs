@@ -78,7 +78,7 @@ pub fn run_shard(
     dir: &Path,
     settings: &RunSettings,
 ) -> Result<(Vec<PathBuf>, f64), Error> {
-    let experiment = Experiment::new(scenario);
+    let experiment = Experiment::new(scenario, settings.trajectories);
     let dir = prepare_shard(dir, scenario, (seed, runs), settings.common.claim())?;
     let Some((aggregate, seconds)) = run_range(
         &experiment,
@@ -90,7 +90,7 @@ pub fn run_shard(
         // Dropping `dir` unlocks it and removes the folders it created.
         return Err(interrupted(&scenario.name, done));
     };
-    let written = write_shard(&dir, scenario, (seed, runs, shard), &aggregate, seconds)?;
+    let written = write_shard(&dir, &experiment, (seed, runs, shard), &aggregate, seconds)?;
     Ok((written, seconds))
 }
 
@@ -151,6 +151,7 @@ pub(super) fn merge_runs(dirs: &[PathBuf], charts: &ChartOptions) -> Result<Merg
                 "runs": info.runs,
                 "shards": info.shards,
                 "tool_version": info.tool_version,
+                "trajectories": info.trajectories,
             })
             .to_string(),
         })
@@ -166,7 +167,7 @@ pub(super) fn merge_runs(dirs: &[PathBuf], charts: &ChartOptions) -> Result<Merg
     let scenario = load_scenario(&info)?;
     crate::chart::fan::check_dyads(&scenario.name, &scenario.actor_ids, &charts.dyads)
         .map_err(Error::Usage)?;
-    let experiment = Experiment::new(&scenario);
+    let experiment = Experiment::new(&scenario, info.trajectories);
     let mut total = experiment.empty_aggregate();
     let mut seconds = 0.0;
     for (dir, shard) in &shards {
@@ -213,7 +214,7 @@ pub(super) fn write_merged(
     let provenance = Provenance::current(info.scenario_hash.clone(), info.seed, info.runs);
     let dir = prepare_results(out, SUMMARY, &provenance, claim)?;
     let timing = timing_json(("shards", info.shards), info.runs, run.seconds);
-    let experiment = Experiment::new(&run.scenario);
+    let experiment = Experiment::new(&run.scenario, info.trajectories);
     write_results(
         &experiment,
         &run.aggregate,

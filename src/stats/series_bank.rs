@@ -1,6 +1,6 @@
-//! The series bank: one fixed-bin histogram and one exact sum per series
-//! and tick, in one allocation, merged exactly and written to bytes whole
-//! (the state a shard folder carries).
+//! The series bank: one fixed-bin histogram (or, for a mean-only series,
+//! none) and one exact sum per series and tick, in one allocation, merged
+//! exactly and written to bytes whole (the state a shard folder carries).
 
 use super::codec::LeReader;
 use super::histogram::{filled, BinScale, Binning, HistogramError};
@@ -25,7 +25,7 @@ impl Cell {
     /// Adds `value` to the cell and, if it is finite, counts it in its bin
     /// among `counts` (the series' bins at this tick).
     #[inline]
-    fn add(&mut self, binning: &Binning, counts: &mut [u32], value: f64) {
+    fn add_binned(&mut self, binning: &Binning, counts: &mut [u32], value: f64) {
         self.sum.add(value);
         if value.is_finite() {
             self.min = self.min.min(value);
@@ -38,21 +38,59 @@ impl Cell {
 
 #[derive(Debug, Clone, PartialEq)]
 struct SeriesLayout {
-    binning: Binning,
+    /// `None` for a mean-only series: it has no bins, and its cells keep
+    /// only the exact sum (min and max stay empty).
+    binning: Option<Binning>,
     /// Start of this series' bins within one tick's block of counts.
     offset: usize,
+}
+
+impl SeriesLayout {
+    /// Adds `value` to `cell`, binning it among `counts` (one tick's block)
+    /// if the series keeps quantiles.
+    #[inline]
+    fn add(&self, cell: &mut Cell, counts: &mut [u32], value: f64) {
+        match &self.binning {
+            Some(binning) => {
+                let bins = &mut counts[self.offset..=self.offset + binning.last];
+                cell.add_binned(binning, bins, value);
+            }
+            None => cell.sum.add(value),
+        }
+    }
+}
+
+/// How one series of a [`SeriesBank`] is kept: quantiles from `bins`
+/// fixed bins on `scale` (and the exact mean), or the exact mean only.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum SeriesSpec {
+    Quantiles { scale: BinScale, bins: usize },
+    MeanOnly,
+}
+
+impl SeriesSpec {
+    /// Bytes per tick in a bank: the `u32` counts and the 64-byte cell.
+    pub fn bytes_per_tick(&self) -> u64 {
+        let bins = match self {
+            SeriesSpec::Quantiles { bins, .. } => *bins as u64,
+            SeriesSpec::MeanOnly => 0,
+        };
+        bins * 4 + 64
+    }
 }
 
 /// A `series × ticks` grid of histograms (plus an exact mean per cell), with
 /// all bin counts in one contiguous vector.
 ///
 /// Each series has its own [`BinScale`] and bin count, shared by all its
-/// ticks. Counts are laid out tick-major (`[tick][series][bin]`), and the
+/// ticks, or is mean-only ([`SeriesSpec::MeanOnly`]): no bins, one exact
+/// sum per tick, so it costs an addition to record and reports no
+/// quantiles. Counts are laid out tick-major (`[tick][series][bin]`), and the
 /// per-cell state likewise, so recording every series at one tick walks
 /// memory forwards.
 ///
 /// **Memory**: `4 × bins + 64` bytes per cell (`u32` counts plus a 64-byte
-/// [`ExactSum`]/min/max record), e.g. 100 series × 1000 ticks × 100 bins
+/// [`ExactSum`]/min/max record; 64 for a mean-only series), e.g. 100 series × 1000 ticks × 100 bins
 /// ≈ 46 MB.
 ///
 /// **Counts** are `u32`: exact up to 4 294 967 295 values in one bin of one
@@ -75,13 +113,17 @@ pub struct SeriesBank {
 }
 
 impl SeriesBank {
-    /// A bank for `ticks` ticks and one series per `(scale, bins)` entry.
-    pub fn new(ticks: usize, series: &[(BinScale, usize)]) -> Result<Self, HistogramError> {
+    /// A bank for `ticks` ticks and one series per entry of `series`.
+    pub fn new(ticks: usize, series: &[SeriesSpec]) -> Result<Self, HistogramError> {
         let mut layouts = Vec::with_capacity(series.len());
         let mut stride = 0usize;
-        for &(scale, bins) in series {
+        for spec in series {
+            let (binning, bins) = match *spec {
+                SeriesSpec::Quantiles { scale, bins } => (Some(Binning::new(scale, bins)?), bins),
+                SeriesSpec::MeanOnly => (None, 0),
+            };
             layouts.push(SeriesLayout {
-                binning: Binning::new(scale, bins)?,
+                binning,
                 offset: stride,
             });
             stride = stride.checked_add(bins).ok_or(HistogramError::TooLarge)?;
@@ -110,10 +152,9 @@ impl SeriesBank {
             .filter(|_| tick < self.ticks)
             .ok_or(HistogramError::OutOfBounds)?;
         let cell = &mut self.cells[tick * self.series.len() + series];
-        let start = tick * self.stride + layout.offset;
-        cell.add(
-            &layout.binning,
-            &mut self.counts[start..=start + layout.binning.last],
+        layout.add(
+            cell,
+            &mut self.counts[tick * self.stride..][..self.stride],
             value,
         );
         Ok(())
@@ -137,8 +178,7 @@ impl SeriesBank {
         let cells = &mut self.cells[tick * series..][..series];
         let counts = &mut self.counts[tick * self.stride..][..self.stride];
         for (s, (layout, cell)) in self.series.iter().zip(cells).enumerate() {
-            let bins = &mut counts[layout.offset..=layout.offset + layout.binning.last];
-            cell.add(&layout.binning, bins, value(s));
+            layout.add(cell, counts, value(s));
         }
         Ok(())
     }
@@ -161,18 +201,17 @@ impl SeriesBank {
     }
 
     /// Estimated `q`-quantile of the finite values recorded for the cell,
-    /// as for [`Histogram::quantile`]. `None` if out of bounds, empty, or
-    /// `q` is outside `[0, 1]`.
+    /// as for [`Histogram::quantile`]. `None` if out of bounds, empty,
+    /// mean-only, or `q` is outside `[0, 1]`.
     pub fn quantile(&self, series: usize, tick: usize, q: f64) -> Option<f64> {
         let (layout, cell) = self.cell(series, tick)?;
+        let binning = layout.binning.as_ref()?;
         let start = tick * self.stride + layout.offset;
-        let counts = &self.counts[start..=start + layout.binning.last];
+        let counts = &self.counts[start..=start + binning.last];
         let total = counts
             .iter()
             .fold(0u64, |sum, &c| sum.saturating_add(c.into()));
-        layout
-            .binning
-            .quantile(counts, total, cell.min, cell.max, q)
+        binning.quantile(counts, total, cell.min, cell.max, q)
     }
 
     /// Exact-sum mean of the values recorded for the cell (see
@@ -263,10 +302,14 @@ mod tests {
         BinScale::Linear { lo, hi }
     }
 
-    fn two_series() -> Vec<(BinScale, usize)> {
+    fn quantiles(scale: BinScale, bins: usize) -> SeriesSpec {
+        SeriesSpec::Quantiles { scale, bins }
+    }
+
+    fn two_series() -> Vec<SeriesSpec> {
         vec![
-            (linear(0.0, 1.0), 100),
-            (BinScale::Log { lo: 1e-2, hi: 1e4 }, 240),
+            quantiles(linear(0.0, 1.0), 100),
+            quantiles(BinScale::Log { lo: 1e-2, hi: 1e4 }, 240),
         ]
     }
 
@@ -285,7 +328,12 @@ mod tests {
         let mut bank = SeriesBank::new(ticks, &specs).unwrap();
         let mut hists: Vec<Vec<Histogram>> = specs
             .iter()
-            .map(|&(scale, bins)| vec![Histogram::new(scale, bins).unwrap(); ticks])
+            .map(|spec| match *spec {
+                SeriesSpec::Quantiles { scale, bins } => {
+                    vec![Histogram::new(scale, bins).unwrap(); ticks]
+                }
+                SeriesSpec::MeanOnly => unreachable!("two_series keeps quantiles"),
+            })
             .collect();
         let mut sums = vec![vec![ExactSum::new(); ticks]; specs.len()];
         let mut rng = Rng::new(6);
@@ -400,11 +448,17 @@ mod tests {
             Err(HistogramError::TooLarge)
         );
         assert_eq!(
-            SeriesBank::new(2, &[(linear(0.0, 1.0), usize::MAX), (linear(0.0, 1.0), 2)]),
+            SeriesBank::new(
+                2,
+                &[
+                    quantiles(linear(0.0, 1.0), usize::MAX),
+                    quantiles(linear(0.0, 1.0), 2)
+                ]
+            ),
             Err(HistogramError::TooLarge)
         );
         assert_eq!(
-            SeriesBank::new(2, &[(linear(1.0, 0.0), 4)]),
+            SeriesBank::new(2, &[quantiles(linear(1.0, 0.0), 4)]),
             Err(HistogramError::InvalidScale)
         );
         let mut empty = SeriesBank::new(0, &[]).unwrap();
@@ -413,7 +467,7 @@ mod tests {
 
     #[test]
     fn bank_counts_saturate_instead_of_overflowing() {
-        let mut bank = SeriesBank::new(1, &[(linear(0.0, 1.0), 4)]).unwrap();
+        let mut bank = SeriesBank::new(1, &[quantiles(linear(0.0, 1.0), 4)]).unwrap();
         bank.record(0, 0, 0.1).unwrap();
         bank.record(0, 0, 0.9).unwrap();
         for _ in 0..40 {
@@ -424,6 +478,36 @@ mod tests {
         assert_eq!(bank.quantile(0, 0, 0.0), Some(0.1));
         assert_eq!(bank.quantile(0, 0, 1.0), Some(0.9));
         assert_eq!(bank.mean(0, 0).map(|m| (m - 0.5).abs() < 1e-12), Some(true));
+    }
+
+    #[test]
+    fn a_mean_only_series_keeps_the_exact_mean_of_a_binned_one() {
+        let specs = [
+            quantiles(linear(0.0, 1.0), 100),
+            SeriesSpec::MeanOnly,
+            quantiles(linear(0.0, 1.0), 10),
+        ];
+        let ticks = 4;
+        let mut bank = SeriesBank::new(ticks, &specs).unwrap();
+        let mut rng = Rng::new(8);
+        for _run in 0..200 {
+            for tick in 0..ticks {
+                let v = draw(&mut rng, 0, tick);
+                bank.record_tick(tick, |_| v).unwrap();
+            }
+        }
+        for tick in 0..ticks {
+            assert_eq!(bank.mean(1, tick), bank.mean(0, tick));
+            assert_eq!(bank.count(1, tick), Some(200));
+            assert_eq!(bank.quantile(1, tick, 0.5), None);
+            // The series after the mean-only one keeps its own bins.
+            assert_eq!(bank.quantile(2, tick, 1.0), bank.quantile(0, tick, 1.0));
+        }
+        let mut bytes = Vec::new();
+        bank.write_state(&mut bytes);
+        let mut read = SeriesBank::new(ticks, &specs).unwrap();
+        assert_eq!(read.read_state(&bytes), Some(&[][..]));
+        assert_eq!(read, bank);
     }
 
     #[test]

@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use crate::chart::Size;
 use crate::output::Claim;
 use crate::runner::shard::Shard;
+use crate::runner::Trajectories;
 
 #[derive(Debug)]
 #[cfg_attr(feature = "cli", derive(clap::Args))]
@@ -66,6 +67,16 @@ pub struct RunSettings {
     /// Number of runs (default: the scenario's `runs`).
     #[cfg_attr(feature = "cli", arg(long))]
     pub runs: Option<u64>,
+    /// Which series trajectories.csv holds: `charts` (what the charts and
+    /// the briefing read: relations, trade, energy price and sizes with
+    /// quantiles, driver contributions with their mean only), `all` (every
+    /// series with quantiles) or `none` (the header only; no trajectory
+    /// charts). Recording is most of a run's time.
+    #[cfg_attr(
+        feature = "cli",
+        arg(long, value_enum, value_name = "WHICH", default_value = "charts")
+    )]
+    pub trajectories: Trajectories,
     #[cfg_attr(feature = "cli", command(flatten))]
     pub common: CommonOptions,
 }

@@ -43,6 +43,9 @@ pub fn execute(args: &ReportOptions) -> Result<(), Error> {
         .iter()
         .map(|r| run_figures(r, &args.charts))
         .collect::<Result<Vec<_>, _>>()?;
+    if !args.quiet {
+        results.iter().for_each(note_missing_trajectories);
+    }
     let summaries = results.into_iter().map(|r| r.summary).collect();
     let mut input = BriefingInput::new(summaries, figures);
     input.reword(
@@ -114,6 +117,17 @@ pub(crate) fn run_figures(
         charts.dyads.clone()
     };
     Ok(chart::run_figures(results, &dyads, charts.size)?)
+}
+
+/// Says on stderr which charts a folder without trajectories lacks.
+pub(crate) fn note_missing_trajectories(results: &RunResults) {
+    if results.series.is_empty() {
+        eprintln!(
+            "note: {}: no trajectories were recorded (--trajectories none), so the relations, \
+             drivers and network charts are left out",
+            results.summary.scenario
+        );
+    }
 }
 
 /// Whether `path` may be written, and whether that replaces a briefing:

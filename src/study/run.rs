@@ -31,7 +31,7 @@ pub fn plan_budgets(
     scenarios
         .iter()
         .map(|scenario| {
-            let experiment = Experiment::new(scenario);
+            let experiment = Experiment::new(scenario, settings.trajectories);
             Ok(budget::plan(
                 &experiment,
                 runs_of(scenario),
@@ -115,7 +115,7 @@ pub fn run_scenario(
     }
     let provenance = Provenance::current(scenario.hash(), seed, runs);
     let dir = prepare_results(dir, SUMMARY, &provenance, settings.common.claim())?;
-    let experiment = Experiment::new(scenario);
+    let experiment = Experiment::new(scenario, settings.trajectories);
     let Some((aggregate, seconds)) =
         run_range(&experiment, seed, (0, runs), threads, settings.common.quiet)
     else {
@@ -124,6 +124,9 @@ pub fn run_scenario(
     };
     let timing = timing_json(("threads", threads as u64), runs, seconds);
     let (results, written) = write_results(&experiment, &aggregate, seed, &dir, charts, &timing)?;
+    if !settings.common.quiet {
+        report::note_missing_trajectories(&results);
+    }
     Ok(Finished {
         results,
         written,

@@ -10,7 +10,7 @@ use crate::chart::{self, Figure};
 use crate::diagnostic::Problem;
 use crate::output::files::write_whole;
 use crate::runner::shard::Shard;
-use crate::runner::{Experiment, RunPlan};
+use crate::runner::{Experiment, RunPlan, Trajectories};
 use crate::scenario::{self, Scenario};
 use crate::study::options::SweepOptions;
 use crate::sweep::manifest::{Manifest, ManifestShard, MANIFEST};
@@ -288,7 +288,8 @@ pub(super) fn dry_run(
     let points = manifest.stored_points();
     let pilot = PILOT_RUNS.min(plan.runs);
     let first = point::apply(scenario, &plan.params, &plan.points.point(0)).map_err(usage)?;
-    let experiment = Experiment::new(&first);
+    // Timed as `run_point` runs it: without trajectories.
+    let experiment = Experiment::new(&first, Trajectories::Off);
     let started = Instant::now();
     experiment.run(
         &RunPlan {

@@ -26,7 +26,7 @@ pub use crate::design::adaptive::{adaptive, Adaptive};
 pub use crate::design::{Design, Points, Spec};
 use crate::diagnostic::Problem;
 use crate::results::Summary;
-use crate::runner::{Experiment, RunPlan};
+use crate::runner::{Experiment, RunPlan, Trajectories};
 use crate::scenario::Scenario;
 pub use crate::scenario::{sweep_param, ParamProblem, SweepConfig, SweepParam};
 pub use manifest::{Manifest, MANIFEST};
@@ -166,7 +166,8 @@ pub fn run_point(
 ) -> Result<FinishedPoint, SweepError> {
     let values = plan.points.point(index);
     let point = point::apply(scenario, &plan.params, &values)?;
-    let experiment = Experiment::new(&point);
+    // A point is read only for its outcome shares.
+    let experiment = Experiment::new(&point, Trajectories::Off);
     let batch = |first: u64, end: u64| {
         experiment.run(
             &RunPlan {
