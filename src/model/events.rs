@@ -25,6 +25,14 @@ pub enum EventKind {
     /// Sets any parameter to `value` at the start (restored at the end if
     /// the event has one).
     Set { path: ParamPath },
+    /// At its start, and for good: `join` become members of the
+    /// institution, `leave` stop being members, and its depth moves by
+    /// `deepen` (kept within 0..1).
+    Institution {
+        institution: usize,
+        join: Vec<usize>,
+        leave: Vec<usize>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -52,6 +60,7 @@ impl EventKind {
             EventKind::TradeDeal { .. } => "trade_deal",
             EventKind::Dispute { .. } => "dispute",
             EventKind::Set { .. } => "set",
+            EventKind::Institution { .. } => "institution",
         }
     }
 
@@ -124,9 +133,21 @@ impl EventState {
         }
     }
 
+    /// How far a ramp of `ramp` ticks has come at tick `t`: 1/ramp in the
+    /// event's first tick in force, 1 from tick `ramp` on (1 at once for a
+    /// ramp of 0).
+    pub fn progress(&self, t: u32, ramp: f64) -> f64 {
+        if ramp <= 0.0 {
+            return 1.0;
+        }
+        let elapsed = (t - self.started.unwrap_or(t)) as f64;
+        ((elapsed + 1.0) / ramp).min(1.0)
+    }
+
     /// Applies the lasting part of an event at its start or end: dispute
     /// and `set` overwrite a parameter (and restore it at the end); an
-    /// overture's concession lowers the dispute for good.
+    /// overture's concession lowers the dispute for good; an institution
+    /// event changes members and depth for good.
     pub fn apply_transition(
         &mut self,
         transition: Transition,
@@ -146,9 +167,27 @@ impl EventState {
                     };
                     params.set(path, value);
                 }
-                if let EventKind::Overture { from, to } = spec.kind {
-                    let dyad = &mut params.dyads[pair_index(n, from, to)];
-                    dyad.dispute = (dyad.dispute - params.events[event].concession).max(0.0);
+                match &spec.kind {
+                    EventKind::Overture { from, to } => {
+                        let dyad = &mut params.dyads[pair_index(n, *from, *to)];
+                        dyad.dispute = (dyad.dispute - params.events[event].concession).max(0.0);
+                    }
+                    EventKind::Institution {
+                        institution,
+                        join,
+                        leave,
+                    } => {
+                        let deepen = params.events[event].deepen;
+                        let body = &mut params.institutions[*institution];
+                        for &a in join {
+                            body.members[a] = true;
+                        }
+                        for &a in leave {
+                            body.members[a] = false;
+                        }
+                        body.depth = (body.depth + deepen).clamp(0.0, 1.0);
+                    }
+                    _ => {}
                 }
             }
             Transition::Stopped => {

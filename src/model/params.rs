@@ -19,9 +19,14 @@ pub enum Driver {
     Sanctions,
     Diplomacy,
     Reciprocity,
+    Threat,
+    Hedging,
+    AllianceManagement,
+    Grievance,
+    Institutions,
 }
 
-pub const DRIVERS: usize = 9;
+pub const DRIVERS: usize = 14;
 
 impl Driver {
     pub const ALL: [Driver; DRIVERS] = [
@@ -34,7 +39,18 @@ impl Driver {
         Driver::Sanctions,
         Driver::Diplomacy,
         Driver::Reciprocity,
+        Driver::Threat,
+        Driver::Hedging,
+        Driver::AllianceManagement,
+        Driver::Grievance,
+        Driver::Institutions,
     ];
+
+    /// Model v2's drivers: their weights default to 0, so that a scenario
+    /// that does not name them runs the model of version 1.
+    pub fn is_v2(self) -> bool {
+        self.index() >= Driver::Threat.index()
+    }
 
     pub fn name(self) -> &'static str {
         match self {
@@ -47,6 +63,11 @@ impl Driver {
             Driver::Sanctions => "sanctions",
             Driver::Diplomacy => "diplomacy",
             Driver::Reciprocity => "reciprocity",
+            Driver::Threat => "threat",
+            Driver::Hedging => "hedging",
+            Driver::AllianceManagement => "alliance_management",
+            Driver::Grievance => "grievance",
+            Driver::Institutions => "institutions",
         }
     }
 
@@ -74,6 +95,48 @@ pub struct Settings {
     pub asymmetry_scale: f64,
     /// Volatility of the energy price's geometric random walk, per tick.
     pub volatility: f64,
+    /// Divides the field before tanh: above 1, stances leave the bounds.
+    pub temperature: f64,
+    /// Share of a sanction's intensity that enters the imposer's own
+    /// stance toward its target (the target feels all of it).
+    pub imposer_sanctions: f64,
+    /// What the asymmetry driver compares.
+    pub dependence: DependenceMeasure,
+    /// How hard a partner's trade is to replace, energy and other goods
+    /// (0: freely substitutable, 1: not at all).
+    pub energy_lock: f64,
+    pub goods_lock: f64,
+    /// Years for a grievance stock to halve once its source is gone.
+    pub grievance_half_life: f64,
+    /// Per year: how fast an institution deepens with its members' mean
+    /// relation.
+    pub institution_growth: f64,
+    /// Per year: how fast identity positions move toward friendly partners.
+    pub identity_drift: f64,
+    /// Trade's elasticity to the product of the pair's GDPs.
+    pub gdp_elasticity: f64,
+    /// Trade follows the flag: log-trade per unit of the lagged relation.
+    pub trade_follows_flag: f64,
+    /// Ticks over which the relation that trade follows is averaged.
+    pub flag_lag: f64,
+    /// Ticks over which an economy adjusts to a new energy price: import
+    /// compression acts on the gap between the price and this average.
+    pub price_adjustment: f64,
+    /// Share of sanctioned trade the target diverts to its other partners.
+    pub diversion: f64,
+    /// Ticks for diversion to reach its full share after a sanction starts.
+    pub diversion_ramp: f64,
+}
+
+/// The dependence the asymmetry driver compares between the two sides of a
+/// pair.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DependenceMeasure {
+    /// Trade / GDP (model version 1).
+    GdpShare,
+    /// The partner's share of one's trade, weighted by how hard it is to
+    /// replace (Hirschman's vulnerability).
+    TradeShare,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -93,6 +156,19 @@ pub struct ActorParams {
     pub identity: Vec<f64>,
     /// Overrides of the scenario-wide weights for this actor's stances.
     pub weights: [Option<f64>; DRIVERS],
+    /// Elasticity of the actor's non-energy trade to the energy price's gap
+    /// from the price its economy has adjusted to (an exporter's currency,
+    /// and so its imports, move with the price until the economy adjusts).
+    pub import_compression: f64,
+}
+
+/// An institution both members of a pair belong to binds them by its depth.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InstitutionParams {
+    /// 0 (a forum) to 1 (an alliance-like union).
+    pub depth: f64,
+    /// Per actor: a member or not. Changed by `institution` events.
+    pub members: Vec<bool>,
 }
 
 /// An unordered pair of actors.
@@ -123,6 +199,7 @@ pub struct EventParams {
     pub multiplier: f64,
     pub level: f64,
     pub value: f64,
+    pub deepen: f64,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -133,6 +210,7 @@ pub struct Params {
     /// Indexed by [`pair_index`].
     pub dyads: Vec<DyadParams>,
     pub events: Vec<EventParams>,
+    pub institutions: Vec<InstitutionParams>,
     /// Baseline energy price index path: (tick, index) points, sorted.
     pub energy_price: Vec<(f64, f64)>,
 }
@@ -155,6 +233,19 @@ pub enum SettingField {
     EconomyScale,
     AsymmetryScale,
     Volatility,
+    Temperature,
+    ImposerSanctions,
+    EnergyLock,
+    GoodsLock,
+    GrievanceHalfLife,
+    InstitutionGrowth,
+    IdentityDrift,
+    GdpElasticity,
+    TradeFollowsFlag,
+    FlagLag,
+    PriceAdjustment,
+    Diversion,
+    DiversionRamp,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -163,6 +254,7 @@ pub enum ActorField {
     GdpGrowth,
     Military,
     EnergyRent,
+    ImportCompression,
     Size,
     Identity(usize),
     Weight(Driver),
@@ -189,17 +281,45 @@ pub enum EventField {
     Multiplier,
     Level,
     Value,
+    Deepen,
 }
 
 impl SettingField {
-    pub const ALL: [(SettingField, &'static str); 6] = [
+    pub const ALL: [(SettingField, &'static str); 19] = [
         (SettingField::Eta, "eta"),
         (SettingField::Noise, "noise"),
         (SettingField::InitialNoise, "initial_noise"),
         (SettingField::EconomyScale, "economy_scale"),
         (SettingField::AsymmetryScale, "asymmetry_scale"),
         (SettingField::Volatility, "volatility"),
+        (SettingField::Temperature, "temperature"),
+        (SettingField::ImposerSanctions, "imposer_sanctions"),
+        (SettingField::EnergyLock, "energy_lock"),
+        (SettingField::GoodsLock, "goods_lock"),
+        (SettingField::GrievanceHalfLife, "grievance_half_life"),
+        (SettingField::InstitutionGrowth, "institution_growth"),
+        (SettingField::IdentityDrift, "identity_drift"),
+        (SettingField::GdpElasticity, "gdp_elasticity"),
+        (SettingField::TradeFollowsFlag, "trade_follows_flag"),
+        (SettingField::FlagLag, "flag_lag"),
+        (SettingField::PriceAdjustment, "price_adjustment"),
+        (SettingField::Diversion, "diversion"),
+        (SettingField::DiversionRamp, "diversion_ramp"),
     ];
+
+    /// The settings written in `[economy]`; the others are in `[model]`.
+    pub fn in_economy_table(self) -> bool {
+        matches!(
+            self,
+            SettingField::Volatility
+                | SettingField::GdpElasticity
+                | SettingField::TradeFollowsFlag
+                | SettingField::FlagLag
+                | SettingField::PriceAdjustment
+                | SettingField::Diversion
+                | SettingField::DiversionRamp
+        )
+    }
 }
 
 impl DyadField {
@@ -213,7 +333,7 @@ impl DyadField {
 }
 
 impl EventField {
-    pub const ALL: [(EventField, &'static str); 10] = [
+    pub const ALL: [(EventField, &'static str); 11] = [
         (EventField::Probability, "probability"),
         (EventField::Factor, "factor"),
         (EventField::Intensity, "intensity"),
@@ -224,6 +344,7 @@ impl EventField {
         (EventField::Multiplier, "multiplier"),
         (EventField::Level, "level"),
         (EventField::Value, "value"),
+        (EventField::Deepen, "deepen"),
     ];
 
     pub fn name(self) -> &'static str {
@@ -244,6 +365,8 @@ pub enum ParamPath {
     Event(usize, EventField),
     /// The index value of the i-th point of the baseline energy price path.
     EnergyPrice(usize),
+    /// The starting depth of the k-th institution.
+    InstitutionDepth(usize),
 }
 
 /// Expands to a match that borrows the plain `f64` field a path addresses,
@@ -257,11 +380,25 @@ macro_rules! plain_field {
             ParamPath::Setting(SettingField::EconomyScale) => Some(& $($mutability)? $params.settings.economy_scale),
             ParamPath::Setting(SettingField::AsymmetryScale) => Some(& $($mutability)? $params.settings.asymmetry_scale),
             ParamPath::Setting(SettingField::Volatility) => Some(& $($mutability)? $params.settings.volatility),
+            ParamPath::Setting(SettingField::Temperature) => Some(& $($mutability)? $params.settings.temperature),
+            ParamPath::Setting(SettingField::ImposerSanctions) => Some(& $($mutability)? $params.settings.imposer_sanctions),
+            ParamPath::Setting(SettingField::EnergyLock) => Some(& $($mutability)? $params.settings.energy_lock),
+            ParamPath::Setting(SettingField::GoodsLock) => Some(& $($mutability)? $params.settings.goods_lock),
+            ParamPath::Setting(SettingField::GrievanceHalfLife) => Some(& $($mutability)? $params.settings.grievance_half_life),
+            ParamPath::Setting(SettingField::InstitutionGrowth) => Some(& $($mutability)? $params.settings.institution_growth),
+            ParamPath::Setting(SettingField::IdentityDrift) => Some(& $($mutability)? $params.settings.identity_drift),
+            ParamPath::Setting(SettingField::GdpElasticity) => Some(& $($mutability)? $params.settings.gdp_elasticity),
+            ParamPath::Setting(SettingField::TradeFollowsFlag) => Some(& $($mutability)? $params.settings.trade_follows_flag),
+            ParamPath::Setting(SettingField::FlagLag) => Some(& $($mutability)? $params.settings.flag_lag),
+            ParamPath::Setting(SettingField::PriceAdjustment) => Some(& $($mutability)? $params.settings.price_adjustment),
+            ParamPath::Setting(SettingField::Diversion) => Some(& $($mutability)? $params.settings.diversion),
+            ParamPath::Setting(SettingField::DiversionRamp) => Some(& $($mutability)? $params.settings.diversion_ramp),
             ParamPath::Weight(driver) => Some(& $($mutability)? $params.weights[driver.index()]),
             ParamPath::Actor(a, ActorField::Gdp) => Some(& $($mutability)? $params.actors[a].gdp),
             ParamPath::Actor(a, ActorField::GdpGrowth) => Some(& $($mutability)? $params.actors[a].gdp_growth),
             ParamPath::Actor(a, ActorField::Military) => Some(& $($mutability)? $params.actors[a].military),
             ParamPath::Actor(a, ActorField::EnergyRent) => Some(& $($mutability)? $params.actors[a].energy_rent),
+            ParamPath::Actor(a, ActorField::ImportCompression) => Some(& $($mutability)? $params.actors[a].import_compression),
             ParamPath::Actor(a, ActorField::Identity(d)) => Some(& $($mutability)? $params.actors[a].identity[d]),
             ParamPath::Actor(_, ActorField::Size | ActorField::Weight(_)) => None,
             ParamPath::Dyad(p, DyadField::Trade) => Some(& $($mutability)? $params.dyads[p].trade),
@@ -279,6 +416,8 @@ macro_rules! plain_field {
             ParamPath::Event(e, EventField::Multiplier) => Some(& $($mutability)? $params.events[e].multiplier),
             ParamPath::Event(e, EventField::Level) => Some(& $($mutability)? $params.events[e].level),
             ParamPath::Event(e, EventField::Value) => Some(& $($mutability)? $params.events[e].value),
+            ParamPath::Event(e, EventField::Deepen) => Some(& $($mutability)? $params.events[e].deepen),
+            ParamPath::InstitutionDepth(k) => Some(& $($mutability)? $params.institutions[k].depth),
             ParamPath::EnergyPrice(i) => Some(& $($mutability)? $params.energy_price[i].1),
         }
     };

@@ -56,12 +56,29 @@ pub enum SeriesKind {
         to: usize,
         driver: Driver,
     },
+    /// `to`'s lock-weighted share of `from`'s trade.
+    Dependence {
+        from: usize,
+        to: usize,
+    },
+    Grievance {
+        from: usize,
+        to: usize,
+    },
+    InstitutionDepth {
+        institution: usize,
+    },
+    Identity {
+        actor: usize,
+        dimension: usize,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Series {
     /// `relation CHN-RUS`, `trade CHN-RUS`, `energy_price`, `size CHN`,
-    /// `driver economy RUS->CHN`.
+    /// `dependence RUS->CHN`, `grievance RUS->USA`, `depth SCO`,
+    /// `identity CHN order_stance`, `driver economy RUS->CHN`.
     pub name: String,
     pub kind: SeriesKind,
     spec: SeriesSpec,
@@ -86,7 +103,8 @@ impl Collector {
     pub fn new(scenario: &Scenario, trajectories: Trajectories) -> Self {
         let series = match trajectories {
             Trajectories::All => every_series(scenario, binned),
-            // The driver chart shows only the drivers' mean contributions.
+            // The driver chart shows only the drivers' mean contributions;
+            // the briefing reads the directed stocks' means.
             Trajectories::Charts => every_series(scenario, |_| SeriesSpec::MeanOnly),
             // For studies that read only the outcome shares (a sweep, a
             // benchmark): recording costs several times the simulation.
@@ -121,6 +139,8 @@ impl Collector {
         let n = world.actors();
         let (relations, trade, sizes) = (world.relations(), world.trade(), world.sizes());
         let contributions = world.all_contributions();
+        let (dependence, grievance) = (world.vulnerability(), world.grievance());
+        let params = world.params();
         // The bank was made by `bank()`, so it has one series per entry of
         // `self.series` and `ticks` covers every tick a run records.
         let _ = bank.record_tick(tick, |index| match self.series[index].kind {
@@ -131,12 +151,20 @@ impl Collector {
             SeriesKind::Driver { from, to, driver } => {
                 contributions[(from * n + to) * DRIVERS + driver.index()]
             }
+            SeriesKind::Dependence { from, to } => dependence[from * n + to],
+            SeriesKind::Grievance { from, to } => grievance[from * n + to],
+            SeriesKind::InstitutionDepth { institution } => params.institutions[institution].depth,
+            SeriesKind::Identity { actor, dimension } => params.actors[actor].identity[dimension],
         });
     }
 }
 
-/// Every series, the drivers' kept as `driver_spec` says.
-fn every_series(scenario: &Scenario, driver_spec: impl Fn(BinScale) -> SeriesSpec) -> Vec<Series> {
+/// Every series, the directed ones (drivers, dependence, grievance) kept as
+/// `directed_spec` says.
+fn every_series(
+    scenario: &Scenario,
+    directed_spec: impl Fn(BinScale) -> SeriesSpec,
+) -> Vec<Series> {
     let ids = &scenario.actor_ids;
     let n = ids.len();
     let mut series = Vec::new();
@@ -181,6 +209,60 @@ fn every_series(scenario: &Scenario, driver_spec: impl Fn(BinScale) -> SeriesSpe
             spec: binned(BinScale::Linear { lo: 0.0, hi: 1.0 }),
         });
     }
+    let unit = BinScale::Linear { lo: 0.0, hi: 1.0 };
+    for from in 0..n {
+        for to in 0..n {
+            if from != to && scenario.base.dyads[pair_index(n, from, to)].trade > 0.0 {
+                series.push(Series {
+                    name: format!("dependence {}->{}", ids[from], ids[to]),
+                    kind: SeriesKind::Dependence { from, to },
+                    spec: directed_spec(unit),
+                });
+            }
+        }
+    }
+    for from in 0..n {
+        for to in 0..n {
+            if from != to {
+                series.push(Series {
+                    name: format!("grievance {}->{}", ids[from], ids[to]),
+                    kind: SeriesKind::Grievance { from, to },
+                    // Hostility and sanctions each reach 1.
+                    spec: directed_spec(BinScale::Linear { lo: 0.0, hi: 2.0 }),
+                });
+            }
+        }
+    }
+    for (institution, name) in scenario.institution_names.iter().enumerate() {
+        series.push(Series {
+            name: format!("depth {name}"),
+            kind: SeriesKind::InstitutionDepth { institution },
+            spec: binned(unit),
+        });
+    }
+    if scenario.base.settings.identity_drift != 0.0
+        || scenario.uncertain.iter().any(|u| {
+            u.path == ParamPath::Setting(crate::model::params::SettingField::IdentityDrift)
+        })
+    {
+        for (actor, id) in ids.iter().enumerate() {
+            for (dimension, (name, range)) in scenario
+                .identity_names
+                .iter()
+                .zip(&scenario.structure.identity)
+                .enumerate()
+            {
+                series.push(Series {
+                    name: format!("identity {id} {name}"),
+                    kind: SeriesKind::Identity { actor, dimension },
+                    spec: binned(BinScale::Linear {
+                        lo: range.min,
+                        hi: range.max,
+                    }),
+                });
+            }
+        }
+    }
     for from in 0..n {
         for to in 0..n {
             if from == to {
@@ -191,7 +273,7 @@ fn every_series(scenario: &Scenario, driver_spec: impl Fn(BinScale) -> SeriesSpe
                 series.push(Series {
                     name: format!("driver {} {}->{}", driver.name(), ids[from], ids[to]),
                     kind: SeriesKind::Driver { from, to, driver },
-                    spec: driver_spec(BinScale::Linear {
+                    spec: directed_spec(BinScale::Linear {
                         lo: -bound,
                         hi: bound,
                     }),

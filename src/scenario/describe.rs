@@ -30,6 +30,7 @@ fn event_fields(kind: &EventKind) -> &'static [EventField] {
         EventKind::TradeDeal { .. } => &[EventField::Multiplier],
         EventKind::Dispute { .. } => &[EventField::Level],
         EventKind::Set { .. } => &[EventField::Value],
+        EventKind::Institution { .. } => &[EventField::Deepen],
     }
 }
 
@@ -81,6 +82,20 @@ impl Scenario {
                 EventKind::Overture { from, to } => format!("{} to {}", ids(&[*from]), ids(&[*to])),
                 EventKind::TradeDeal { a, b } | EventKind::Dispute { a, b } => ids(&[*a, *b]),
                 EventKind::Set { path } => names.name(*path),
+                EventKind::Institution {
+                    institution,
+                    join,
+                    leave,
+                } => {
+                    let mut who = self.institution_names[*institution].clone();
+                    if !join.is_empty() {
+                        who += &format!(", joined by {}", ids(join));
+                    }
+                    if !leave.is_empty() {
+                        who += &format!(", left by {}", ids(leave));
+                    }
+                    who
+                }
             };
             let timing = if spec.random {
                 format!(

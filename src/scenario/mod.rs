@@ -67,6 +67,8 @@ pub struct Scenario {
     pub actor_names: Vec<String>,
     pub identity_names: Vec<String>,
     pub event_names: Vec<Option<String>>,
+    /// The `[[institutions]]`' names, in file order.
+    pub institution_names: Vec<String>,
     pub triangles: Vec<[usize; 3]>,
     pub outcomes: Vec<CustomOutcome>,
     pub structure: Structure,
@@ -114,6 +116,7 @@ impl Scenario {
             actors: &self.actor_ids,
             identity: &self.identity_names,
             events: &self.event_names,
+            institutions: &self.institution_names,
             price_points: self.base.energy_price.len(),
         }
     }

@@ -1,11 +1,12 @@
 //! Overlay merge: an `extends` file is the base, the file that extends it
 //! the overlay. Tables merge key by key (the overlay wins), `events` and
-//! `outcomes` append, actors merge by id and dyads by pair.
+//! `outcomes` append, actors merge by id, dyads by pair and institutions by
+//! name.
 
 use std::collections::BTreeMap;
 
 use super::located::Located;
-use super::raw::{RawActor, RawDyad, RawScenario};
+use super::raw::{RawActor, RawDyad, RawInstitution, RawScenario};
 
 pub fn overlay(base: RawScenario, top: RawScenario) -> RawScenario {
     RawScenario {
@@ -19,6 +20,12 @@ pub fn overlay(base: RawScenario, top: RawScenario) -> RawScenario {
         identity: merge_maps(base.identity, top.identity),
         actors: merge_by_key(base.actors, top.actors, actor_key, merge_actor),
         dyads: merge_by_key(base.dyads, top.dyads, dyad_key, |b, t| b.overlay(t)),
+        institutions: merge_by_key(
+            base.institutions,
+            top.institutions,
+            institution_key,
+            |b, t| b.overlay(t),
+        ),
         events: [base.events, top.events].concat(),
         outcomes: [base.outcomes, top.outcomes].concat(),
         // Key by key; an overlay's `params` replaces the base's list whole.
@@ -67,6 +74,10 @@ fn merge_by_key<T, K: PartialEq>(
 
 fn actor_key(actor: &RawActor) -> Option<String> {
     actor.id.as_ref().map(|id| id.value.clone())
+}
+
+fn institution_key(institution: &RawInstitution) -> Option<String> {
+    institution.name.as_ref().map(|name| name.value.clone())
 }
 
 fn dyad_key(dyad: &RawDyad) -> Option<(String, String)> {

@@ -14,23 +14,17 @@ pub struct PathNames<'a> {
     pub identity: &'a [String],
     /// Event names (`None` for unnamed events, which no path can reach).
     pub events: &'a [Option<String>],
+    pub institutions: &'a [String],
     pub price_points: usize,
 }
 
-const ACTOR_FIELDS: [(&str, ActorField); 5] = [
+const ACTOR_FIELDS: [(&str, ActorField); 6] = [
     ("gdp", ActorField::Gdp),
     ("gdp_growth", ActorField::GdpGrowth),
     ("military", ActorField::Military),
     ("energy_rent", ActorField::EnergyRent),
+    ("import_compression", ActorField::ImportCompression),
     ("size", ActorField::Size),
-];
-
-const MODEL_FIELDS: [&str; 5] = [
-    "eta",
-    "noise",
-    "initial_noise",
-    "economy_scale",
-    "asymmetry_scale",
 ];
 
 /// A failed parse: what is wrong, and the valid choices at that point.
@@ -72,18 +66,29 @@ impl PathNames<'_> {
         let n = self.actors.len();
         match parts.as_slice() {
             ["weights", d] => Ok(ParamPath::Weight(driver(d)?)),
-            ["model", field] => {
+            [table @ ("model" | "economy"), field] if *field != "energy_price" => {
+                let in_economy = *table == "economy";
                 let settings = SettingField::ALL
                     .iter()
-                    .filter(|(_, name)| MODEL_FIELDS.contains(name))
+                    .filter(|(f, _)| f.in_economy_table() == in_economy)
                     .map(|(f, name)| (*name, *f));
                 Ok(ParamPath::Setting(choose(
-                    "model setting",
+                    &format!("{table} setting"),
                     field,
                     settings,
                 )?))
             }
-            ["economy", "volatility"] => Ok(ParamPath::Setting(SettingField::Volatility)),
+            ["institutions", name, "depth"] => {
+                let k = choose(
+                    "institution",
+                    name,
+                    self.institutions
+                        .iter()
+                        .enumerate()
+                        .map(|(k, name)| (name.as_str(), k)),
+                )?;
+                Ok(ParamPath::InstitutionDepth(k))
+            }
             ["economy", "energy_price", index] => match index.parse::<usize>() {
                 Ok(i) if i < self.price_points => Ok(ParamPath::EnergyPrice(i)),
                 _ => Err(PathError {
@@ -149,7 +154,15 @@ impl PathNames<'_> {
                 Ok(ParamPath::Event(e, field))
             }
             _ => {
-                let roots = ["weights", "model", "economy", "actors", "dyads", "events"];
+                let roots = [
+                    "weights",
+                    "model",
+                    "economy",
+                    "actors",
+                    "dyads",
+                    "institutions",
+                    "events",
+                ];
                 let first = parts.first().copied().unwrap_or("");
                 let hint = nearest(first, roots)
                     .map(|n| format!("did you mean `{n}`? "))
@@ -159,7 +172,7 @@ impl PathNames<'_> {
                     help: format!(
                         "{hint}paths look like weights.identity, model.noise, economy.volatility, \
                          actors.RUS.gdp_growth, actors.JPN.weights.economy, actors.CHN.identity.<dimension>, \
-                         dyads.CHN-RUS.trade, events.<event name>.intensity"
+                         dyads.CHN-RUS.trade, institutions.<name>.depth, events.<event name>.intensity"
                     ),
                 })
             }
@@ -170,13 +183,20 @@ impl PathNames<'_> {
     pub fn name(&self, path: ParamPath) -> String {
         let actor = |a: usize| self.actors[a].as_str();
         match path {
-            ParamPath::Setting(SettingField::Volatility) => "economy.volatility".into(),
             ParamPath::Setting(field) => {
                 let name = SettingField::ALL
                     .iter()
                     .find(|(f, _)| *f == field)
                     .map_or("?", |(_, n)| n);
-                format!("model.{name}")
+                let table = if field.in_economy_table() {
+                    "economy"
+                } else {
+                    "model"
+                };
+                format!("{table}.{name}")
+            }
+            ParamPath::InstitutionDepth(k) => {
+                format!("institutions.{}.depth", self.institutions[k])
             }
             ParamPath::Weight(d) => format!("weights.{d}"),
             ParamPath::Actor(a, ActorField::Identity(d)) => {
@@ -241,6 +261,7 @@ mod tests {
             actors: &actors,
             identity: &identity,
             events: &events,
+            institutions: &[],
             price_points: 2,
         };
         for text in [
@@ -272,6 +293,7 @@ mod tests {
             actors: &actors,
             identity: &identity,
             events: &events,
+            institutions: &[],
             price_points: 1,
         };
         let e = names.parse("weights.identiy").unwrap_err();

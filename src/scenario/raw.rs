@@ -158,6 +158,15 @@ raw_table! {
         initial_noise: ParamSpec,
         economy_scale: ParamSpec,
         asymmetry_scale: ParamSpec,
+        temperature: ParamSpec,
+        imposer_sanctions: ParamSpec,
+        /// `gdp` (version 1) or `trade_share`.
+        dependence: String,
+        energy_lock: ParamSpec,
+        goods_lock: ParamSpec,
+        grievance_half_life: ParamSpec,
+        institution_growth: ParamSpec,
+        identity_drift: ParamSpec,
     }
 }
 
@@ -165,6 +174,12 @@ raw_table! {
     pub struct RawEconomy {
         energy_price: Vec<Located<Vec<f64>>>,
         volatility: ParamSpec,
+        gdp_elasticity: ParamSpec,
+        trade_follows_flag: ParamSpec,
+        flag_lag: ParamSpec,
+        price_adjustment: ParamSpec,
+        diversion: ParamSpec,
+        diversion_ramp: ParamSpec,
     }
 }
 
@@ -181,6 +196,11 @@ raw_table! {
         sanctions: ParamSpec,
         diplomacy: ParamSpec,
         reciprocity: ParamSpec,
+        threat: ParamSpec,
+        hedging: ParamSpec,
+        alliance_management: ParamSpec,
+        grievance: ParamSpec,
+        institutions: ParamSpec,
     }
 }
 
@@ -201,6 +221,7 @@ raw_table! {
         gdp_growth: ParamSpec,
         military: ParamSpec,
         energy_rent: ParamSpec,
+        import_compression: ParamSpec,
         size: ParamSpec,
         identity: BTreeMap<String, Located<ParamSpec>>,
         weights: RawWeights,
@@ -244,6 +265,20 @@ raw_table! {
         level: ParamSpec,
         path: String,
         value: ParamSpec,
+        institution: String,
+        join: Ids,
+        leave: Ids,
+        deepen: ParamSpec,
+    }
+}
+
+raw_table! {
+    /// `[[institutions]]`: a body some actors belong to (the SCO, NATO).
+    pub struct RawInstitution {
+        name: String,
+        description: String,
+        members: Ids,
+        depth: ParamSpec,
     }
 }
 
@@ -344,6 +379,8 @@ pub struct RawScenario {
     #[serde(default)]
     pub dyads: Vec<Located<RawDyad>>,
     #[serde(default)]
+    pub institutions: Vec<Located<RawInstitution>>,
+    #[serde(default)]
     pub events: Vec<Located<RawEvent>>,
     #[serde(default)]
     pub outcomes: Vec<Located<RawOutcome>>,
@@ -353,6 +390,16 @@ pub struct RawScenario {
 }
 
 pub const TOP_LEVEL_KEYS: &[&str] = &[
-    "extends", "scenario", "model", "economy", "weights", "identity", "actors", "dyads", "events",
-    "outcomes", "sweep",
+    "extends",
+    "scenario",
+    "model",
+    "economy",
+    "weights",
+    "identity",
+    "actors",
+    "dyads",
+    "institutions",
+    "events",
+    "outcomes",
+    "sweep",
 ];

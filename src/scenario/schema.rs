@@ -155,7 +155,7 @@ impl Schema for RawScenario {
             ("model", described(RawModel::schema(), "Model settings")),
             (
                 "economy",
-                described(RawEconomy::schema(), "Energy price path"),
+                described(RawEconomy::schema(), "Energy price path and trade"),
             ),
             (
                 "weights",
@@ -175,6 +175,13 @@ impl Schema for RawScenario {
             (
                 "dyads",
                 described(Vec::<super::raw::RawDyad>::schema(), "[[dyads]]"),
+            ),
+            (
+                "institutions",
+                described(
+                    Vec::<super::raw::RawInstitution>::schema(),
+                    "[[institutions]]",
+                ),
             ),
             (
                 "events",
@@ -217,7 +224,9 @@ pub fn scenario_schema_text() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scenario::raw::{RawActor, RawCondition, RawDyad, RawEvent, TOP_LEVEL_KEYS};
+    use crate::scenario::raw::{
+        RawActor, RawCondition, RawDyad, RawEvent, RawInstitution, TOP_LEVEL_KEYS,
+    };
 
     /// The keys serde accepts in a table, read from its "unknown field"
     /// message for a key no table has.
@@ -273,6 +282,7 @@ mod tests {
             RawActor,
             RawDyad,
             RawEvent,
+            RawInstitution,
             RawOutcome,
             RawCondition
         );

@@ -219,6 +219,11 @@ pub(super) fn weights(
             &table.sanctions,
             &table.diplomacy,
             &table.reciprocity,
+            &table.threat,
+            &table.hedging,
+            &table.alliance_management,
+            &table.grievance,
+            &table.institutions,
         ]
     });
     let mut out = defaults;
@@ -280,6 +285,13 @@ fn actor(
             0.0,
             SIGNED_UNIT,
             p(F::EnergyRent),
+        ),
+        import_compression: v.param(
+            &raw.import_compression,
+            "import_compression",
+            0.0,
+            Range::closed(0.0, 3.0),
+            p(F::ImportCompression),
         ),
         size,
         identity,

@@ -11,13 +11,14 @@ use crate::model::params::{EventField, EventParams, ParamPath};
 use crate::scenario::path::PathNames;
 use crate::scenario::raw::{RawEvent, RawScenario};
 
-const EVENT_KINDS: [&str; 6] = [
+const EVENT_KINDS: [&str; 7] = [
     "energy_price",
     "sanctions",
     "overture",
     "trade_deal",
     "dispute",
     "set",
+    "institution",
 ];
 
 /// Keys each event kind takes besides the timing keys.
@@ -29,6 +30,7 @@ fn event_keys(kind: &str) -> &'static [&'static str] {
         "trade_deal" => &["pair", "multiplier"],
         "dispute" => &["pair", "level"],
         "set" => &["path", "value"],
+        "institution" => &["institution", "join", "leave", "deepen"],
         _ => &[],
     }
 }
@@ -101,6 +103,7 @@ fn event_spec(
         "sanctions" => sanctions(v, raw, at, actors)?,
         "overture" => overture(v, raw, at, actors)?,
         "trade_deal" | "dispute" => pair_event(v, raw, at, kind_name, actors)?,
+        "institution" => institution(v, raw, at, actors, paths)?,
         _ => {
             let path = set_path(v, raw, at, paths)?;
             values.value = v.param(
@@ -306,6 +309,13 @@ fn values(v: &mut Validator, raw: &RawEvent, e: usize) -> EventParams {
         ),
         level: v.param(&raw.level, "level", 0.0, UNIT, field(EventField::Level)),
         value: 0.0,
+        deepen: v.param(
+            &raw.deepen,
+            "deepen",
+            0.0,
+            SIGNED_UNIT,
+            field(EventField::Deepen),
+        ),
     }
 }
 
@@ -370,6 +380,56 @@ fn pair_event(
     }
 }
 
+/// An `institution` event: a declared institution, and the actors that
+/// join or leave it (a change of depth alone is allowed too).
+fn institution(
+    v: &mut Validator,
+    raw: &RawEvent,
+    at: &Location,
+    actors: &Actors,
+    paths: &PathNames,
+) -> Option<EventKind> {
+    let name = v.required(&raw.institution, "institution", "an institution event", at)?;
+    let Some(institution) = paths.institutions.iter().position(|n| *n == name.value) else {
+        let hint = nearest(&name.value, paths.institutions.iter().map(String::as_str))
+            .map(|n| format!("did you mean `{n}`? "))
+            .unwrap_or_default();
+        v.error(
+            &name.location,
+            format!("no institution named `{}`", name.value),
+            format!(
+                "{hint}declare it in [[institutions]] (declared: {})",
+                if paths.institutions.is_empty() {
+                    "none".to_string()
+                } else {
+                    paths.institutions.join(", ")
+                }
+            ),
+        );
+        return None;
+    };
+    let mut resolve = |ids: &Option<
+        crate::scenario::located::Located<Vec<crate::scenario::located::Located<String>>>,
+    >| {
+        ids.as_ref()
+            .map_or(Some(Vec::new()), |ids| actors.resolve_all(v, &ids.value))
+    };
+    let (join, leave) = (resolve(&raw.join), resolve(&raw.leave));
+    let (join, leave) = (join?, leave?);
+    if join.is_empty() && leave.is_empty() && raw.deepen.is_none() {
+        v.error(
+            at,
+            "an institution event that changes nothing",
+            "give `join`, `leave` or `deepen`, e.g. `deepen = 0.2`",
+        );
+    }
+    Some(EventKind::Institution {
+        institution,
+        join,
+        leave,
+    })
+}
+
 /// A `set` event's `path`, parsed; its `value` must be given too.
 fn set_path(
     v: &mut Validator,
@@ -398,8 +458,26 @@ fn present_event_keys(raw: &RawEvent) -> Vec<(&'static str, Location)> {
         }};
     }
     present!(
-        factor, ramp, imposers, target, intensity, coverage, from, to, strength, concession, offer,
-        pair, multiplier, level, path, value
+        factor,
+        ramp,
+        imposers,
+        target,
+        intensity,
+        coverage,
+        from,
+        to,
+        strength,
+        concession,
+        offer,
+        pair,
+        multiplier,
+        level,
+        path,
+        value,
+        institution,
+        join,
+        leave,
+        deepen
     )
 }
 
@@ -426,7 +504,7 @@ mod tests {
             problems(&with_event("kind = \"sanction\"")),
             [(
                 "unknown event kind `sanction`".to_string(),
-                "did you mean `sanctions`? kinds: energy_price, sanctions, overture, trade_deal, dispute, set".to_string()
+                "did you mean `sanctions`? kinds: energy_price, sanctions, overture, trade_deal, dispute, set, institution".to_string()
             )]
         );
         assert_eq!(

@@ -13,6 +13,7 @@
 mod actors;
 mod dyads;
 mod events;
+mod institutions;
 mod outcomes;
 mod range;
 mod settings;
@@ -25,7 +26,7 @@ use super::raw::{ParamSpec, RawScenario};
 use super::{Scenario, Uncertain};
 use crate::diagnostic::{Diagnostic, Location};
 use crate::model::params::ParamPath;
-use crate::model::{Params, Structure, DRIVERS};
+use crate::model::{Driver, Params, Structure};
 use range::Range;
 pub use range::RangeClamp;
 pub use sweep_table::{sweep_param, ParamProblem, SweepConfig, SweepParam};
@@ -62,17 +63,22 @@ pub fn validate(raw: RawScenario, file_start: Location) -> Result<Scenario, Vec<
     };
     let n = actors.ids.len();
     let settings = settings::settings(&mut v, &raw);
-    let weights = actors::weights(&mut v, raw.weights.as_ref(), None, [1.0; DRIVERS].map(Some))
-        .map(|w| w.unwrap_or(0.0));
+    // Version 1's drivers weigh 1 unless the file says otherwise; version
+    // 2's weigh nothing, so that a file written for version 1 runs it.
+    let defaults = Driver::ALL.map(|d| Some(if d.is_v2() { 0.0 } else { 1.0 }));
+    let weights =
+        actors::weights(&mut v, raw.weights.as_ref(), None, defaults).map(|w| w.unwrap_or(0.0));
     let actor_names = actors::names(&raw);
     let actor_params = actors::actor_params(&mut v, &raw, &identity_names, &identity);
     let dyads = dyads::dyads(&mut v, &raw, &actors);
     let energy_price = settings::price_points(&mut v, &raw, meta.ticks);
+    let (institution_names, institutions) = institutions::institutions(&mut v, &raw, &actors);
     let event_names = events::event_names(&mut v, &raw);
     let path_names = PathNames {
         actors: &actors.ids,
         identity: &identity_names,
         events: &event_names,
+        institutions: &institution_names,
         price_points: energy_price.len(),
     };
     let (events, event_params) = events::events(&mut v, &raw, meta.ticks, &actors, &path_names);
@@ -110,6 +116,7 @@ pub fn validate(raw: RawScenario, file_start: Location) -> Result<Scenario, Vec<
         actor_names,
         identity_names,
         event_names,
+        institution_names,
         triangles,
         outcomes,
         structure: Structure {
@@ -124,6 +131,7 @@ pub fn validate(raw: RawScenario, file_start: Location) -> Result<Scenario, Vec<
             actors: actor_params,
             dyads,
             events: event_params,
+            institutions,
             energy_price,
         },
         uncertain,

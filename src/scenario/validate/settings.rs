@@ -4,9 +4,10 @@
 
 use super::range::{Range, UNIT};
 use super::{Validator, MAX_TICKS};
-use crate::model::params::{ParamPath, SettingField, Settings};
+use crate::diagnostic::nearest;
+use crate::model::params::{DependenceMeasure, ParamPath, SettingField, Settings};
 use crate::scenario::located::Located;
-use crate::scenario::raw::RawScenario;
+use crate::scenario::raw::{ParamSpec, RawScenario};
 
 /// The `[scenario]` table, checked, with its defaults filled in.
 pub(super) struct Meta {
@@ -81,49 +82,114 @@ pub(super) fn settings(v: &mut Validator, raw: &RawScenario) -> Settings {
     use SettingField as F;
     let model = raw.model.clone().unwrap_or_default();
     let economy = raw.economy.clone().unwrap_or_default();
+    let mut param = |spec: &Option<Located<ParamSpec>>, field: F, default: f64, range: Range| {
+        let key = SettingField::ALL
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map_or("?", |(_, name)| name);
+        v.param(spec, key, default, range, ParamPath::Setting(field))
+    };
+    let years = Range::closed(0.05, 1000.0);
     Settings {
-        eta: v.param(
-            &model.eta,
-            "eta",
-            0.2,
-            Range::open_low(0.0, 1.0),
-            ParamPath::Setting(F::Eta),
-        ),
-        noise: v.param(
-            &model.noise,
-            "noise",
-            0.03,
-            UNIT,
-            ParamPath::Setting(F::Noise),
-        ),
-        initial_noise: v.param(
-            &model.initial_noise,
-            "initial_noise",
-            0.0,
-            UNIT,
-            ParamPath::Setting(F::InitialNoise),
-        ),
-        economy_scale: v.param(
+        eta: param(&model.eta, F::Eta, 0.2, Range::open_low(0.0, 1.0)),
+        noise: param(&model.noise, F::Noise, 0.03, UNIT),
+        initial_noise: param(&model.initial_noise, F::InitialNoise, 0.0, UNIT),
+        economy_scale: param(
             &model.economy_scale,
-            "economy_scale",
+            F::EconomyScale,
             0.05,
             Range::positive(),
-            ParamPath::Setting(F::EconomyScale),
         ),
-        asymmetry_scale: v.param(
+        asymmetry_scale: param(
             &model.asymmetry_scale,
-            "asymmetry_scale",
+            F::AsymmetryScale,
             0.05,
             Range::positive(),
-            ParamPath::Setting(F::AsymmetryScale),
         ),
-        volatility: v.param(
+        volatility: param(
             &economy.volatility,
-            "volatility",
+            F::Volatility,
             0.0,
             Range::closed(0.0, 0.5),
-            ParamPath::Setting(F::Volatility),
         ),
+        temperature: param(
+            &model.temperature,
+            F::Temperature,
+            1.0,
+            Range::closed(0.1, 10.0),
+        ),
+        imposer_sanctions: param(&model.imposer_sanctions, F::ImposerSanctions, 1.0, UNIT),
+        energy_lock: param(&model.energy_lock, F::EnergyLock, 1.0, UNIT),
+        goods_lock: param(&model.goods_lock, F::GoodsLock, 0.5, UNIT),
+        grievance_half_life: param(&model.grievance_half_life, F::GrievanceHalfLife, 3.0, years),
+        institution_growth: param(
+            &model.institution_growth,
+            F::InstitutionGrowth,
+            0.0,
+            Range::closed(-1.0, 1.0),
+        ),
+        identity_drift: param(&model.identity_drift, F::IdentityDrift, 0.0, UNIT),
+        gdp_elasticity: param(
+            &economy.gdp_elasticity,
+            F::GdpElasticity,
+            0.5,
+            Range::closed(0.0, 3.0),
+        ),
+        trade_follows_flag: param(
+            &economy.trade_follows_flag,
+            F::TradeFollowsFlag,
+            0.0,
+            Range::closed(0.0, 5.0),
+        ),
+        flag_lag: param(
+            &economy.flag_lag,
+            F::FlagLag,
+            12.0,
+            Range::closed(1.0, 1200.0),
+        ),
+        price_adjustment: param(
+            &economy.price_adjustment,
+            F::PriceAdjustment,
+            12.0,
+            Range::closed(1.0, 1200.0),
+        ),
+        diversion: param(&economy.diversion, F::Diversion, 0.0, UNIT),
+        diversion_ramp: param(
+            &economy.diversion_ramp,
+            F::DiversionRamp,
+            12.0,
+            Range::closed(0.0, 1200.0),
+        ),
+        dependence: dependence_measure(v, &model.dependence),
+    }
+}
+
+const DEPENDENCE_MEASURES: [(&str, DependenceMeasure); 2] = [
+    ("gdp", DependenceMeasure::GdpShare),
+    ("trade_share", DependenceMeasure::TradeShare),
+];
+
+fn dependence_measure(v: &mut Validator, given: &Option<Located<String>>) -> DependenceMeasure {
+    let Some(given) = given else {
+        return DependenceMeasure::GdpShare;
+    };
+    match DEPENDENCE_MEASURES
+        .iter()
+        .find(|(name, _)| *name == given.value)
+    {
+        Some((_, measure)) => *measure,
+        None => {
+            let names = DEPENDENCE_MEASURES.map(|(name, _)| name);
+            let hint = nearest(&given.value, names)
+                .map(|n| format!("did you mean `{n}`? "))
+                .unwrap_or_default();
+            v.error(
+                &given.location,
+                format!("unknown dependence measure `{}`", given.value),
+                format!("{hint}write `dependence = \"gdp\"` (trade / GDP, version 1) or `\"trade_share\"` (the partner's share of one's trade)"),
+            );
+            DependenceMeasure::GdpShare
+        }
     }
 }
 

@@ -1,14 +1,19 @@
-//! The state of one run and its tick: events, economy, then every state's
-//! stance toward every other.
+//! The state of one run and its tick: events, slow stocks, economy, then
+//! every state's stance toward every other.
 //!
 //! All buffers are allocated once in [`World::new`]; a tick allocates
-//! nothing.
+//! nothing. The economy (GDP, sizes, trade) is in `economy`, the stocks
+//! that carry the past (grievance, institutions, identity) in `stocks`.
+
+mod economy;
+mod stocks;
 
 use rand::Rng;
 
 use super::events::{EventKind, EventSpec, EventState, Transition};
-use super::params::{pair_count, pair_index, Driver, Params, DRIVERS};
+use super::params::{pair_count, pair_index, DependenceMeasure, Driver, Params, DRIVERS};
 use super::random::{standard_normal, uniform};
+pub use economy::price_path;
 
 /// One declared identity dimension: its range (to normalise distances) and
 /// its weight in the identity distance.
@@ -29,10 +34,6 @@ pub struct Structure {
     pub ticks_per_year: f64,
 }
 
-/// GDP cannot fall below this share of its starting value through the
-/// energy channel, however far the price falls.
-const GDP_FLOOR: f64 = 0.05;
-
 pub struct World<'s> {
     structure: &'s Structure,
     params: Params,
@@ -47,33 +48,67 @@ pub struct World<'s> {
     events: Vec<EventState>,
     // Economy, recomputed each tick.
     price: f64,
-    base_price: f64,
+    /// The price the economies have adjusted to: an exponential average
+    /// over `price_adjustment` ticks.
+    adjusted_price: f64,
     price_walk: f64,
     gdp: Vec<f64>,
     military: Vec<f64>,
     sizes: Vec<f64>,
-    /// Per pair.
+    /// Per pair: trade after every factor, sanctions and diversion.
     trade: Vec<f64>,
+    /// Per pair: trade before sanctions cut it and diversion adds to it.
+    unsanctioned: Vec<f64>,
+    /// Per pair: trade diverted to the pair by sanctions elsewhere.
+    diversion: Vec<f64>,
+    /// Per pair: what is left of the unsanctioned trade after the
+    /// sanctions events met so far in file order (scratch for diversion).
+    uncut: Vec<f64>,
+    /// v[i*n + j]: j's share of i's trade, weighted by how hard it is to
+    /// replace (Hirschman's vulnerability).
+    vulnerability: Vec<f64>,
     // Event effects in force this tick.
     price_factor: f64,
+    /// Per pair: overtures' offers and trade deals.
     trade_factor: Vec<f64>,
-    sanctions: Vec<f64>,
+    /// Per pair: the product of (1 - coverage) of the sanctions on it.
+    sanction_factor: Vec<f64>,
+    /// s[i*n + j]: intensity of the sanctions j imposes on i (i the target).
+    sanctioned: Vec<f64>,
     /// Per directed pair.
     diplomacy: Vec<f64>,
-    /// Balance is symmetric in i and j: computed once per pair each tick.
+    /// Balance and threat are symmetric in i and j: once per pair each tick.
     balance: Vec<f64>,
-    /// s_k·x_ik, row-major: the balance sums' first factor, once per tick.
+    threat: Vec<f64>,
+    /// s_k·x_ik and s_k·max(0, -x_ik), row-major: the first factors of the
+    /// balance and threat sums, once per tick.
     weighted_relations: Vec<f64>,
+    weighted_hostility: Vec<f64>,
     /// This tick's stance shocks, drawn row-major before any stance moves.
     shocks: Vec<f64>,
-    // Derived from parameters; recomputed only when an event changes one.
+    // Slow stocks that carry the past (see `stocks`).
+    /// Per pair: the relation trade follows, averaged over `flag_lag`.
+    flag_relation: Vec<f64>,
+    /// Per pair: the relation at tick 0, from which the flag term counts.
+    start_relation: Vec<f64>,
+    /// g[i*n + j]: i's grievance against j.
+    grievance: Vec<f64>,
+    /// Per pair: 1 - Π(1 - depth) over the institutions both belong to.
+    institution_ties: Vec<f64>,
+    /// Scratch: identity positions before this tick's drift, [a * dims + d].
+    identity_before: Vec<f64>,
+    // Derived from parameters; recomputed when an event or a stock changes one.
     identity_affinity: Vec<f64>,
     weights: Vec<[f64; DRIVERS]>,
+    /// Whether any actor gives the driver a weight: drivers nobody weighs
+    /// are not computed.
+    weighed: [bool; DRIVERS],
 }
 
 impl<'s> World<'s> {
     /// A world at tick 0: stances start at the dyads' relations, perturbed
-    /// by `initial_noise`.
+    /// by `initial_noise`; the stocks start at their steady state for the
+    /// starting relations.
     pub fn new<R: Rng + ?Sized>(structure: &'s Structure, params: Params, rng: &mut R) -> Self {
         let n = structure.actors;
         let pairs = pair_count(n);
@@ -86,21 +121,34 @@ impl<'s> World<'s> {
             contributions: vec![0.0; n * n * DRIVERS],
             events: vec![EventState::default(); structure.events.len()],
             price: 1.0,
-            base_price: 1.0,
+            adjusted_price: 1.0,
             price_walk: 1.0,
             gdp: vec![0.0; n],
             military: vec![0.0; n],
             sizes: vec![0.0; n],
             trade: vec![0.0; pairs],
+            unsanctioned: vec![0.0; pairs],
+            diversion: vec![0.0; pairs],
+            uncut: vec![0.0; pairs],
+            vulnerability: vec![0.0; n * n],
             price_factor: 1.0,
             trade_factor: vec![1.0; pairs],
-            sanctions: vec![0.0; pairs],
+            sanction_factor: vec![1.0; pairs],
+            sanctioned: vec![0.0; n * n],
             diplomacy: vec![0.0; n * n],
             balance: vec![0.0; pairs],
+            threat: vec![0.0; pairs],
             weighted_relations: vec![0.0; n * n],
+            weighted_hostility: vec![0.0; n * n],
             shocks: vec![0.0; n * n],
+            flag_relation: vec![0.0; pairs],
+            start_relation: vec![0.0; pairs],
+            grievance: vec![0.0; n * n],
+            institution_ties: vec![0.0; pairs],
+            identity_before: vec![0.0; n * structure.identity.len()],
             identity_affinity: vec![0.0; pairs],
             weights: vec![[0.0; DRIVERS]; n],
+            weighed: [false; DRIVERS],
             params,
         };
         let spread = world.params.settings.initial_noise;
@@ -118,7 +166,7 @@ impl<'s> World<'s> {
             }
         }
         world.update_relations();
-        world.base_price = price_path(&world.params.energy_price, 0.0);
+        world.start_stocks();
         world.refresh_derived();
         world.update_economy(0);
         world
@@ -133,6 +181,7 @@ impl<'s> World<'s> {
             self.price_walk *=
                 (volatility * standard_normal(rng) - 0.5 * volatility * volatility).exp();
         }
+        self.update_stocks();
         self.update_economy(t);
         self.update_stances(rng);
         self.update_relations();
@@ -154,7 +203,8 @@ impl<'s> World<'s> {
         }
         self.price_factor = 1.0;
         self.trade_factor.fill(1.0);
-        self.sanctions.fill(0.0);
+        self.sanction_factor.fill(1.0);
+        self.sanctioned.fill(0.0);
         self.diplomacy.fill(0.0);
         for (e, spec) in self.structure.events.iter().enumerate() {
             let state = &self.events[e];
@@ -164,19 +214,15 @@ impl<'s> World<'s> {
             let values = &self.params.events[e];
             match &spec.kind {
                 EventKind::EnergyPrice { ramp } => {
-                    let elapsed = (t - state.started.unwrap_or(t)) as f64;
-                    let progress = if *ramp == 0 {
-                        1.0
-                    } else {
-                        ((elapsed + 1.0) / *ramp as f64).min(1.0)
-                    };
-                    self.price_factor *= 1.0 + (values.factor - 1.0) * progress;
+                    self.price_factor *=
+                        1.0 + (values.factor - 1.0) * state.progress(t, *ramp as f64);
                 }
                 EventKind::Sanctions { imposers, target } => {
                     for &imposer in imposers {
-                        let p = pair_index(n, imposer, *target);
-                        self.sanctions[p] = self.sanctions[p].max(values.intensity);
-                        self.trade_factor[p] *= 1.0 - values.coverage;
+                        let at = target * n + imposer;
+                        self.sanctioned[at] = self.sanctioned[at].max(values.intensity);
+                        self.sanction_factor[pair_index(n, imposer, *target)] *=
+                            1.0 - values.coverage;
                     }
                 }
                 EventKind::Overture { from, to } => {
@@ -186,21 +232,33 @@ impl<'s> World<'s> {
                 EventKind::TradeDeal { a, b } => {
                     self.trade_factor[pair_index(n, *a, *b)] *= values.multiplier;
                 }
-                EventKind::Dispute { .. } | EventKind::Set { .. } => {}
+                EventKind::Dispute { .. }
+                | EventKind::Set { .. }
+                | EventKind::Institution { .. } => {}
             }
         }
     }
 
-    /// Recomputes what depends only on parameters: effective weights and
-    /// identity affinities. Called at the start and after an event changes
-    /// a parameter, never on an ordinary tick.
+    /// Recomputes what depends only on parameters: effective weights,
+    /// identity affinities and institutional ties. Called at the start and
+    /// after an event changes a parameter; the stocks call the parts they
+    /// change.
     fn refresh_derived(&mut self) {
         let n = self.n;
+        self.weighed = [false; DRIVERS];
         for a in 0..n {
             for driver in Driver::ALL {
-                self.weights[a][driver.index()] = self.params.weight(a, driver);
+                let weight = self.params.weight(a, driver);
+                self.weights[a][driver.index()] = weight;
+                self.weighed[driver.index()] |= weight != 0.0;
             }
         }
+        self.update_identity_affinity();
+        self.update_institution_ties();
+    }
+
+    fn update_identity_affinity(&mut self) {
+        let n = self.n;
         let dims = &self.structure.identity;
         let max_distance = dims.iter().map(|d| d.weight).sum::<f64>().sqrt();
         for i in 0..n {
@@ -225,70 +283,19 @@ impl<'s> World<'s> {
         }
     }
 
-    fn update_economy(&mut self, t: u32) {
-        let n = self.n;
-        let years = t as f64 / self.structure.ticks_per_year;
-        self.price =
-            price_path(&self.params.energy_price, t as f64) * self.price_factor * self.price_walk;
-        let relative_price = self.price / self.base_price;
-        let mut given_size = 0.0;
-        let (mut total_gdp, mut total_military) = (0.0, 0.0);
-        for (a, actor) in self.params.actors.iter().enumerate() {
-            let growth = (1.0 + actor.gdp_growth).powf(years);
-            let energy = (1.0 + actor.energy_rent * (relative_price - 1.0)).max(GDP_FLOOR);
-            self.gdp[a] = actor.gdp * growth * energy;
-            self.military[a] = actor.military * growth;
-            match actor.size {
-                Some(size) => given_size += size,
-                None => {
-                    total_gdp += self.gdp[a];
-                    total_military += self.military[a];
-                }
-            }
-        }
-        // Actors with a given size keep it; the others share the rest by
-        // the mean of their GDP and military shares.
-        let remaining = (1.0 - given_size).max(0.0);
-        for (a, actor) in self.params.actors.iter().enumerate() {
-            self.sizes[a] = actor.size.unwrap_or_else(|| {
-                let gdp_share = if total_gdp > 0.0 {
-                    self.gdp[a] / total_gdp
-                } else {
-                    0.0
-                };
-                let military_share = if total_military > 0.0 {
-                    self.military[a] / total_military
-                } else {
-                    0.0
-                };
-                remaining * 0.5 * (gdp_share + military_share)
-            });
-        }
-        for i in 0..n {
-            for j in (i + 1)..n {
-                let p = pair_index(n, i, j);
-                let dyad = &self.params.dyads[p];
-                let growth = (self.gdp[i] * self.gdp[j]
-                    / (self.params.actors[i].gdp * self.params.actors[j].gdp))
-                    .sqrt();
-                let energy = (1.0 - dyad.energy_share) + dyad.energy_share * relative_price;
-                self.trade[p] = dyad.trade * energy * growth * self.trade_factor[p];
-            }
-        }
-    }
-
     /// Every directed stance moves toward its best response. The shocks
     /// are drawn first, row-major as the stream's contract requires; the
     /// stances are then updated pair by pair, both directions together, so
     /// that what a pair shares (trade, balance, the static drivers) is read
-    /// once. Each direction's arithmetic is unchanged, term by term and in
-    /// the same order, so the results are the same bits as a row-major loop.
+    /// once.
     fn update_stances<R: Rng + ?Sized>(&mut self, rng: &mut R) {
         let n = self.n;
         let settings = &self.params.settings;
-        let (eta, noise) = (settings.eta, settings.noise);
+        let (eta, noise, temperature) = (settings.eta, settings.noise, settings.temperature);
         let economy_rate = 1.0 / settings.economy_scale;
         let asymmetry_rate = 1.0 / settings.asymmetry_scale;
+        let imposer_sanctions = settings.imposer_sanctions;
+        let by_trade_share = settings.dependence == DependenceMeasure::TradeShare;
         if noise > 0.0 {
             for i in 0..n {
                 for j in 0..n {
@@ -298,42 +305,44 @@ impl<'s> World<'s> {
                 }
             }
         }
-        self.update_balance();
+        self.update_balance_and_threat();
         let stances = &self.stances;
         let mut p = 0;
         for i in 0..n {
             for j in (i + 1)..n {
                 let dyad = &self.params.dyads[p];
                 let trade = self.trade[p];
-                let (dependence_i, dependence_j) = (trade / self.gdp[i], trade / self.gdp[j]);
-                // The drivers that are the same in both directions.
-                let shared = [
-                    self.balance[p],
-                    self.identity_affinity[p],
-                    dyad.alliance,
-                    -dyad.dispute,
-                    -self.sanctions[p],
-                ];
-                for (from, to, dependence, reverse_dependence) in [
-                    (i, j, dependence_i, dependence_j),
-                    (j, i, dependence_j, dependence_i),
-                ] {
+                let (economic_i, economic_j) = (trade / self.gdp[i], trade / self.gdp[j]);
+                for (from, to, economic) in [(i, j, economic_i), (j, i, economic_j)] {
                     let at = from * n + to;
+                    let back = to * n + from;
+                    let (dependence, reverse_dependence) = if by_trade_share {
+                        (self.vulnerability[at], self.vulnerability[back])
+                    } else {
+                        (economic, trade / self.gdp[to])
+                    };
                     // -tanh of the dependence gap, nonzero for the more
                     // dependent side only; tanh(±0) is ±0, so skipping the
                     // call there changes no bit.
                     let gap = (dependence - reverse_dependence).max(0.0) * asymmetry_rate;
                     let asymmetry = if gap == 0.0 { gap } else { gap.tanh() };
+                    let sanctions =
+                        self.sanctioned[at].max(imposer_sanctions * self.sanctioned[back]);
                     let drivers = [
-                        shared[0],
-                        1.0 - (-dependence * economy_rate).exp(),
+                        self.balance[p],
+                        1.0 - (-economic * economy_rate).exp(),
                         -asymmetry,
-                        shared[1],
-                        shared[2],
-                        shared[3],
-                        shared[4],
+                        self.identity_affinity[p],
+                        dyad.alliance,
+                        -dyad.dispute,
+                        -sanctions,
                         self.diplomacy[at].clamp(-1.0, 1.0),
-                        stances[to * n + from],
+                        stances[back],
+                        self.threat[p],
+                        self.hedging(from, to),
+                        self.alliance_management(from, to, dyad.alliance),
+                        -self.grievance[at].min(1.0),
+                        self.institution_ties[p],
                     ];
                     let weights = &self.weights[from];
                     let contributions = &mut self.contributions[at * DRIVERS..][..DRIVERS];
@@ -344,8 +353,9 @@ impl<'s> World<'s> {
                     }
                     let current = stances[at];
                     let shock = if noise > 0.0 { self.shocks[at] } else { 0.0 };
+                    let best = (field / temperature).tanh();
                     self.next_stances[at] =
-                        (current + eta * (field.tanh() - current) + shock).clamp(-1.0, 1.0);
+                        (current + eta * (best - current) + shock).clamp(-1.0, 1.0);
                 }
                 p += 1;
             }
@@ -353,36 +363,84 @@ impl<'s> World<'s> {
         std::mem::swap(&mut self.stances, &mut self.next_stances);
     }
 
-    /// The balance driver of every pair (see [`balance`]), from the size-
-    /// weighted rows `s_k·x_ik`. `relations` is symmetric, so column `j`
-    /// is row `j` and the sum reads two rows in order: the same products,
-    /// `(s_k·x_ik)·x_kj`, added in the same order, as `balance`.
-    fn update_balance(&mut self) {
+    /// The swing power's reluctance to be bound to one partner: minus the
+    /// lead of `from`'s warmest stance over its next warmest, charged to
+    /// the warmest partner only (zero for every other partner, and on a
+    /// tie), at most 1.
+    fn hedging(&self, from: usize, to: usize) -> f64 {
+        if !self.weighed[Driver::Hedging.index()] {
+            return 0.0;
+        }
+        let n = self.n;
+        let row = &self.stances[from * n..][..n];
+        let toward = row[to];
+        let next_warmest = (0..n)
+            .filter(|&k| k != from && k != to)
+            .map(|k| row[k])
+            .fold(f64::NEG_INFINITY, f64::max);
+        if next_warmest == f64::NEG_INFINITY {
+            return 0.0;
+        }
+        -(toward - next_warmest).clamp(0.0, 1.0)
+    }
+
+    /// Alliance management (Snyder's alliance security dilemma): a patron
+    /// cools toward an ally that warms to the patron's adversary. Minus the
+    /// alliance times the largest product, over third parties k, of the
+    /// patron's hostility to k and the ally's warmth toward k.
+    fn alliance_management(&self, patron: usize, ally: usize, alliance: f64) -> f64 {
+        if alliance == 0.0 || !self.weighed[Driver::AllianceManagement.index()] {
+            return 0.0;
+        }
+        let n = self.n;
+        let courting = (0..n)
+            .filter(|&k| k != patron && k != ally)
+            .map(|k| {
+                (-self.relations[patron * n + k]).max(0.0) * self.stances[ally * n + k].max(0.0)
+            })
+            .fold(0.0, f64::max);
+        -alliance * courting
+    }
+
+    /// The balance driver of every pair (see [`balance`]) and the threat
+    /// driver (see [`threat`]), from the size-weighted rows. `relations` is
+    /// symmetric, so column `j` is row `j` and each sum reads two rows in
+    /// order: the same products, added in the same order, as the free
+    /// functions.
+    fn update_balance_and_threat(&mut self) {
         let n = self.n;
         let total_size: f64 = self.sizes.iter().sum();
-        for (weighted, row) in self
-            .weighted_relations
-            .chunks_exact_mut(n)
-            .zip(self.relations.chunks_exact(n))
-        {
-            for ((w, s), x) in weighted.iter_mut().zip(&self.sizes).zip(row) {
-                *w = s * x;
+        let with_threat = self.weighed[Driver::Threat.index()];
+        for i in 0..n {
+            let row = &self.relations[i * n..][..n];
+            for k in 0..n {
+                self.weighted_relations[i * n + k] = self.sizes[k] * row[k];
+                self.weighted_hostility[i * n + k] = self.sizes[k] * (-row[k]).max(0.0);
             }
         }
         let mut p = 0;
         for i in 0..n {
             let weighted_i = &self.weighted_relations[i * n..][..n];
+            let hostile_i = &self.weighted_hostility[i * n..][..n];
             for j in (i + 1)..n {
                 let others = total_size - self.sizes[i] - self.sizes[j];
-                self.balance[p] = if others <= 0.0 {
-                    0.0
+                let row_j = &self.relations[j * n..][..n];
+                (self.balance[p], self.threat[p]) = if others <= 0.0 {
+                    (0.0, 0.0)
                 } else {
-                    let row_j = &self.relations[j * n..][..n];
                     let sum = weighted_i
                         .iter()
                         .zip(row_j)
                         .fold(0.0, |sum, (w, x)| sum + w * x);
-                    sum / others
+                    let common = if with_threat {
+                        hostile_i
+                            .iter()
+                            .zip(row_j)
+                            .fold(0.0, |sum, (h, x)| sum + h * (-x).max(0.0))
+                    } else {
+                        0.0
+                    };
+                    (sum / others, common / others)
                 };
                 p += 1;
             }
@@ -440,10 +498,27 @@ impl<'s> World<'s> {
         &self.trade
     }
 
+    /// Trade diverted to each unordered pair by sanctions elsewhere.
+    pub fn diversion(&self) -> &[f64] {
+        &self.diversion
+    }
+
+    /// Row-major n x n: j's lock-weighted share of i's trade.
+    pub fn vulnerability(&self) -> &[f64] {
+        &self.vulnerability
+    }
+
+    /// Row-major n x n: i's grievance against j.
+    pub fn grievance(&self) -> &[f64] {
+        &self.grievance
+    }
+
     pub fn energy_price(&self) -> f64 {
         self.price
     }
 
+    /// The parameters as they stand now: events, institutions' growth and
+    /// identity drift change them during a run.
     pub fn params(&self) -> &Params {
         &self.params
     }
@@ -474,20 +549,24 @@ pub fn balance(
     sum / others
 }
 
-/// Piecewise-linear interpolation of (tick, value) points, flat beyond the
-/// ends.
-pub fn price_path(points: &[(f64, f64)], t: f64) -> f64 {
-    match points {
-        [] => 1.0,
-        [(t0, v0), ..] if t <= *t0 => *v0,
-        _ => {
-            for w in points.windows(2) {
-                let ((t0, v0), (t1, v1)) = (w[0], w[1]);
-                if t <= t1 {
-                    return v0 + (v1 - v0) * (t - t0) / (t1 - t0);
-                }
-            }
-            points[points.len() - 1].1
-        }
+/// Walt's balance of threat: a strong state hostile to both i and j pushes
+/// them together. Σ_k s_k·max(0, −x_ik)·max(0, −x_kj) / Σ_{k ≠ i, j} s_k,
+/// in [0, 1].
+pub fn threat(
+    relations: &[f64],
+    sizes: &[f64],
+    total_size: f64,
+    n: usize,
+    i: usize,
+    j: usize,
+) -> f64 {
+    let others = total_size - sizes[i] - sizes[j];
+    if others <= 0.0 {
+        return 0.0;
     }
+    let mut sum = 0.0;
+    for k in 0..n {
+        sum += sizes[k] * (-relations[i * n + k]).max(0.0) * (-relations[k * n + j]).max(0.0);
+    }
+    sum / others
 }

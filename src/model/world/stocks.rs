@@ -1,0 +1,132 @@
+//! The slow state that carries the past from tick to tick: the relation
+//! trade follows, grievance, institutions and identity. Each moves from
+//! the relations of the previous tick, before the economy and the stances.
+
+use super::World;
+use crate::model::params::pair_index;
+
+impl World<'_> {
+    /// Tick 0: the flag relation is the starting relation and each
+    /// grievance is at its steady state for it (the history before the
+    /// scenario starts).
+    pub(super) fn start_stocks(&mut self) {
+        let n = self.n;
+        let mut p = 0;
+        for i in 0..n {
+            for j in (i + 1)..n {
+                let x = self.relations[i * n + j];
+                self.flag_relation[p] = x;
+                self.start_relation[p] = x;
+                p += 1;
+            }
+        }
+        for i in 0..n {
+            for j in 0..n {
+                if i != j {
+                    self.grievance[i * n + j] = (-self.relations[i * n + j]).max(0.0);
+                }
+            }
+        }
+    }
+
+    pub(super) fn update_stocks(&mut self) {
+        let n = self.n;
+        let settings = &self.params.settings;
+        let ticks_per_year = self.structure.ticks_per_year;
+        let flag_step = 1.0 / settings.flag_lag;
+        let mut p = 0;
+        for i in 0..n {
+            for j in (i + 1)..n {
+                self.flag_relation[p] +=
+                    (self.relations[i * n + j] - self.flag_relation[p]) * flag_step;
+                p += 1;
+            }
+        }
+        // g ← λ·g + (1 − λ)·(max(0, −x) + sanctions suffered): the steady
+        // state is the input, reached with a half-life of `grievance_half_life` years.
+        let keep = 0.5f64.powf(1.0 / (settings.grievance_half_life * ticks_per_year));
+        for i in 0..n {
+            for j in 0..n {
+                if i != j {
+                    let at = i * n + j;
+                    let source = (-self.relations[at]).max(0.0) + self.sanctioned[at];
+                    self.grievance[at] = keep * self.grievance[at] + (1.0 - keep) * source;
+                }
+            }
+        }
+        let growth = settings.institution_growth / ticks_per_year;
+        let drift = settings.identity_drift / ticks_per_year;
+        if growth != 0.0 {
+            self.deepen_institutions(growth);
+        }
+        if drift != 0.0 {
+            self.drift_identities(drift);
+        }
+    }
+
+    /// depth ← clamp(depth + rate · mean relation among the members, 0, 1);
+    /// an institution of fewer than two members does not move.
+    fn deepen_institutions(&mut self, rate: f64) {
+        let n = self.n;
+        for body in &mut self.params.institutions {
+            let (mut sum, mut pairs) = (0.0, 0usize);
+            for i in 0..n {
+                for j in (i + 1)..n {
+                    if body.members[i] && body.members[j] {
+                        sum += self.relations[i * n + j];
+                        pairs += 1;
+                    }
+                }
+            }
+            if pairs > 0 {
+                body.depth = (body.depth + rate * sum / pairs as f64).clamp(0.0, 1.0);
+            }
+        }
+        self.update_institution_ties();
+    }
+
+    /// Growing ideological congruence: each actor moves on every identity
+    /// dimension toward each partner by rate · max(0, x_ij) / (n − 1) of
+    /// the gap, all from the positions before the move, kept within the
+    /// dimension's range.
+    fn drift_identities(&mut self, rate: f64) {
+        let n = self.n;
+        let dims = &self.structure.identity;
+        let m = dims.len();
+        for (a, actor) in self.params.actors.iter().enumerate() {
+            self.identity_before[a * m..][..m].copy_from_slice(&actor.identity);
+        }
+        let before = &self.identity_before;
+        for i in 0..n {
+            for (d, dim) in dims.iter().enumerate() {
+                let pull: f64 = (0..n)
+                    .filter(|&j| j != i)
+                    .map(|j| {
+                        self.relations[i * n + j].max(0.0) * (before[j * m + d] - before[i * m + d])
+                    })
+                    .sum();
+                let moved = before[i * m + d] + rate * pull / (n - 1) as f64;
+                self.params.actors[i].identity[d] = moved.clamp(dim.min, dim.max);
+            }
+        }
+        self.update_identity_affinity();
+    }
+
+    /// τ_ij = 1 − Π_k (1 − depth_k) over the institutions k with both i and j
+    /// as members, in [0, 1].
+    pub(super) fn update_institution_ties(&mut self) {
+        let n = self.n;
+        for i in 0..n {
+            for j in (i + 1)..n {
+                let apart: f64 = self
+                    .params
+                    .institutions
+                    .iter()
+                    .filter(|body| body.members[i] && body.members[j])
+                    .map(|body| 1.0 - body.depth)
+                    .product();
+                self.institution_ties[pair_index(n, i, j)] = 1.0 - apart;
+            }
+        }
+    }
+}
