@@ -7,8 +7,9 @@ use crate::model::params::pair_index;
 
 impl World<'_> {
     /// Tick 0: the flag relation is the starting relation and each
-    /// grievance is at its steady state for it (the history before the
-    /// scenario starts).
+    /// grievance is at its steady state for the starting relation (the
+    /// history before the scenario starts); sanctions in force add to it
+    /// from the first step, when events first act.
     pub(super) fn start_stocks(&mut self) {
         let n = self.n;
         let mut p = 0;

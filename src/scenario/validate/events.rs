@@ -106,11 +106,19 @@ fn event_spec(
         "institution" => institution(v, raw, at, actors, paths)?,
         _ => {
             let path = set_path(v, raw, at, paths)?;
+            // The value must suit the parameter it replaces (checked for
+            // parameters declared above the event, which is all but later
+            // events' fields).
+            let target_range = v
+                .ranges
+                .iter()
+                .find(|(p, _)| *p == path)
+                .map_or(Range::closed(f64::MIN, f64::MAX), |(_, r)| r.0);
             values.value = v.param(
                 &raw.value,
                 "value",
                 0.0,
-                Range::closed(f64::MIN, f64::MAX),
+                target_range,
                 ParamPath::Event(e, EventField::Value),
             );
             EventKind::Set { path }

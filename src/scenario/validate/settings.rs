@@ -126,7 +126,7 @@ pub(super) fn settings(v: &mut Validator, raw: &RawScenario) -> Settings {
             &model.institution_growth,
             F::InstitutionGrowth,
             0.0,
-            Range::closed(-1.0, 1.0),
+            UNIT,
         ),
         identity_drift: param(&model.identity_drift, F::IdentityDrift, 0.0, UNIT),
         gdp_elasticity: param(
