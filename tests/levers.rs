@@ -13,7 +13,12 @@ use entente::runner::{Experiment, RunPlan, Trajectories};
 use entente::scenario::{self, Scenario};
 
 fn shipped(file: &str) -> Scenario {
-    scenario::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios").join(file)).unwrap()
+    scenario::load(
+        &Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("scenarios")
+            .join(file),
+    )
+    .unwrap()
 }
 
 /// A scenario written for the test: an overlay of a shipped file.
@@ -82,7 +87,11 @@ const LATE: usize = 120;
 fn tighter_sanctions_raise_russias_trade_with_china_and_its_dependence_on_china() {
     let runs = 200;
     let base = run(&shipped("baseline_2016.toml"), runs, Trajectories::Charts);
-    let tight = run(&shipped("sanctions_tighten.toml"), runs, Trajectories::Charts);
+    let tight = run(
+        &shipped("sanctions_tighten.toml"),
+        runs,
+        Trajectories::Charts,
+    );
     // Diversion moves part of the trade the West cuts to China.
     let (trade_base, trade_tight) = (
         base.mean("trade CHN-RUS", END),
@@ -105,7 +114,12 @@ fn tighter_sanctions_raise_russias_trade_with_china_and_its_dependence_on_china(
     // And the fear of that dependence grows with it (Hirschman): the
     // asymmetry driver of Russia toward China is more negative.
     let fear = |r: &Ran| r.mean("driver asymmetry RUS->CHN", END);
-    assert!(fear(&tight) < fear(&base), "{} -> {}", fear(&base), fear(&tight));
+    assert!(
+        fear(&tight) < fear(&base),
+        "{} -> {}",
+        fear(&base),
+        fear(&tight)
+    );
 }
 
 /// The West's thaw of months 6-42 leaves a trace through the slow stocks
@@ -163,7 +177,10 @@ fn a_swing_power_courted_by_japan_pivots_between_china_and_japan() {
     assert!(count >= 8, "{pivot}: {count} of {runs} ({share})");
     let base = run(&shipped("baseline_2016.toml"), runs, Trajectories::Off);
     let (_, base_count) = base.share("triangle JPN-CHN-RUS", pivot);
-    assert!(count > 3 * base_count.max(1), "{count} against {base_count}");
+    assert!(
+        count > 3 * base_count.max(1),
+        "{count} against {base_count}"
+    );
 }
 
 #[test]

@@ -38,9 +38,30 @@ pub const PALETTE: [RGBColor; 9] = [
     RGBColor(153, 153, 153), // grey
 ];
 
+/// The colour of the `index`-th series: Okabe and Ito's nine, then five
+/// more, so that up to fourteen series (model v2's drivers) never share one.
 pub fn palette(index: usize) -> RGBColor {
-    PALETTE[index % PALETTE.len()]
+    SERIES_PALETTE[index % SERIES_PALETTE.len()]
 }
+
+/// [`PALETTE`], then five of Paul Tol's "muted" and "bright" colours (2021)
+/// far from it.
+const SERIES_PALETTE: [RGBColor; 14] = [
+    PALETTE[0],
+    PALETTE[1],
+    PALETTE[2],
+    PALETTE[3],
+    PALETTE[4],
+    PALETTE[5],
+    PALETTE[6],
+    PALETTE[7],
+    PALETTE[8],
+    RGBColor(51, 34, 136),  // indigo
+    RGBColor(153, 153, 51), // olive
+    RGBColor(136, 34, 85),  // wine
+    RGBColor(17, 119, 51),  // green
+    RGBColor(140, 86, 75),  // brown
+];
 
 pub const INK: RGBColor = RGBColor(34, 34, 34);
 pub const MUTED: RGBColor = RGBColor(110, 110, 110);

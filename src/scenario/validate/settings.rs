@@ -122,12 +122,7 @@ pub(super) fn settings(v: &mut Validator, raw: &RawScenario) -> Settings {
         energy_lock: param(&model.energy_lock, F::EnergyLock, 1.0, UNIT),
         goods_lock: param(&model.goods_lock, F::GoodsLock, 0.5, UNIT),
         grievance_half_life: param(&model.grievance_half_life, F::GrievanceHalfLife, 3.0, years),
-        institution_growth: param(
-            &model.institution_growth,
-            F::InstitutionGrowth,
-            0.0,
-            UNIT,
-        ),
+        institution_growth: param(&model.institution_growth, F::InstitutionGrowth, 0.0, UNIT),
         identity_drift: param(&model.identity_drift, F::IdentityDrift, 0.0, UNIT),
         gdp_elasticity: param(
             &economy.gdp_elasticity,
