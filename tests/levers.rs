@@ -92,25 +92,15 @@ fn tighter_sanctions_raise_russias_trade_with_china_and_its_dependence_on_china(
         runs,
         Trajectories::Charts,
     );
+    let rises_by = |series: &str, factor: f64| {
+        let (before, after) = (base.mean(series, END), tight.mean(series, END));
+        assert!(after > factor * before, "{series}: {before} -> {after}");
+    };
     // Diversion moves part of the trade the West cuts to China.
-    let (trade_base, trade_tight) = (
-        base.mean("trade CHN-RUS", END),
-        tight.mean("trade CHN-RUS", END),
-    );
-    assert!(
-        trade_tight > 1.05 * trade_base,
-        "CHN-RUS trade {trade_base} -> {trade_tight}"
-    );
+    rises_by("trade CHN-RUS", 1.05);
     // China's lock-weighted share of Russia's trade: the Western share falls
     // and the Chinese share rises.
-    let (dependence_base, dependence_tight) = (
-        base.mean("dependence RUS->CHN", END),
-        tight.mean("dependence RUS->CHN", END),
-    );
-    assert!(
-        dependence_tight > 1.2 * dependence_base,
-        "dependence RUS->CHN {dependence_base} -> {dependence_tight}"
-    );
+    rises_by("dependence RUS->CHN", 1.2);
     // And the fear of that dependence grows with it (Hirschman): the
     // asymmetry driver of Russia toward China is more negative.
     let fear = |r: &Ran| r.mean("driver asymmetry RUS->CHN", END);

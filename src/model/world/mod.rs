@@ -537,16 +537,7 @@ pub fn balance(
     i: usize,
     j: usize,
 ) -> f64 {
-    let others = total_size - sizes[i] - sizes[j];
-    if others <= 0.0 {
-        return 0.0;
-    }
-    let row_i = &relations[i * n..][..n];
-    let mut sum = 0.0;
-    for k in 0..n {
-        sum += sizes[k] * row_i[k] * relations[k * n + j];
-    }
-    sum / others
+    third_party_sum(relations, sizes, total_size, (n, i, j), |x| x)
 }
 
 /// Walt's balance of threat: a strong state hostile to both i and j pushes
@@ -560,13 +551,24 @@ pub fn threat(
     i: usize,
     j: usize,
 ) -> f64 {
+    third_party_sum(relations, sizes, total_size, (n, i, j), |x| (-x).max(0.0))
+}
+
+/// Σ_k s_k·f(x_ik)·f(x_kj) / (S − s_i − s_j), 0 when no one else has size.
+fn third_party_sum(
+    relations: &[f64],
+    sizes: &[f64],
+    total_size: f64,
+    (n, i, j): (usize, usize, usize),
+    f: impl Fn(f64) -> f64,
+) -> f64 {
     let others = total_size - sizes[i] - sizes[j];
     if others <= 0.0 {
         return 0.0;
     }
     let mut sum = 0.0;
     for k in 0..n {
-        sum += sizes[k] * (-relations[i * n + k]).max(0.0) * (-relations[k * n + j]).max(0.0);
+        sum += sizes[k] * f(relations[i * n + k]) * f(relations[k * n + j]);
     }
     sum / others
 }
