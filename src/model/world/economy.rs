@@ -133,12 +133,15 @@ impl World<'_> {
             }
             let diverted = share * state.progress(t, ramp) * cut;
             let partner_weight = |k: usize| {
+                if k == *target {
+                    return 0.0;
+                }
                 let p = pair_index(n, *target, k);
                 let open = self.sanctioned[target * n + k] == 0.0 && self.sanction_factor[p] == 1.0;
-                if k == *target || !open {
-                    0.0
-                } else {
+                if open {
                     self.trade[p] * (1.0 + self.relations[target * n + k]) / 2.0
+                } else {
+                    0.0
                 }
             };
             let total: f64 = (0..n).map(partner_weight).sum();

@@ -411,11 +411,15 @@ impl<'s> World<'s> {
         let n = self.n;
         let total_size: f64 = self.sizes.iter().sum();
         let with_threat = self.weighed[Driver::Threat.index()];
-        for i in 0..n {
-            let row = &self.relations[i * n..][..n];
-            for k in 0..n {
-                self.weighted_relations[i * n + k] = self.sizes[k] * row[k];
-                self.weighted_hostility[i * n + k] = self.sizes[k] * (-row[k]).max(0.0);
+        for ((weighted, hostile), row) in self
+            .weighted_relations
+            .chunks_exact_mut(n)
+            .zip(self.weighted_hostility.chunks_exact_mut(n))
+            .zip(self.relations.chunks_exact(n))
+        {
+            for (((w, h), s), x) in weighted.iter_mut().zip(hostile).zip(&self.sizes).zip(row) {
+                *w = s * x;
+                *h = s * (-x).max(0.0);
             }
         }
         let mut p = 0;
