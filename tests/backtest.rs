@@ -89,7 +89,10 @@ fn trade_with_russia_follows_2014_to_2016() {
     assert!((j - -38.9).abs() <= 5.0, "RUS-JPN 2015: {j:.1}%; {report}");
     // EU-RUS −26% in euro, about −33% to −40% in US dollars.
     let e = change(rus_eu[0], rus_eu[1]);
-    assert!((-40.0..=-33.0).contains(&e), "RUS-EU 2015: {e:.1}%; {report}");
+    assert!(
+        (-40.0..=-33.0).contains(&e),
+        "RUS-EU 2015: {e:.1}%; {report}"
+    );
     // CHN-RUS recovered in 2016 (+2.2%).
     let r = change(chn_rus[1], chn_rus[2]);
     assert!(r > 0.0, "CHN-RUS 2016: {r:.1}%; {report}");

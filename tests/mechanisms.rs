@@ -251,7 +251,12 @@ fn gravity_without_flag_or_diversion_is_the_exogenous_path() {
     }
     // The path is not trivially flat: the price fall compresses Russia's
     // non-energy trade, and the average catches up.
-    assert!(got[12][0] < 0.8 * got[0][0], "{} vs {}", got[12][0], got[0][0]);
+    assert!(
+        got[12][0] < 0.8 * got[0][0],
+        "{} vs {}",
+        got[12][0],
+        got[0][0]
+    );
 }
 
 #[test]
@@ -371,7 +376,12 @@ fn check_diversion(order: [&str; 6]) {
         full_seen |= progress == 1.0;
         let expected_total = delta * progress * (cut1 + cut2);
         let total: f64 = div.iter().sum();
-        close_rel(total, expected_total, 1e-12, &format!("tick {t}: Σ diversion"));
+        close_rel(
+            total,
+            expected_total,
+            1e-12,
+            &format!("tick {t}: Σ diversion"),
+        );
         // Only the target's open partners receive any: not the imposers of
         // either event, nor pairs without the target.
         for a in 0..n {
@@ -384,9 +394,8 @@ fn check_diversion(order: [&str; 6]) {
         }
         // In proportion to the pre-diversion trade times (1 + x)/2, x the
         // relation of the previous tick.
-        let weight = |k: usize| {
-            (trade[pi(t_, k)] - div[pi(t_, k)]) * (1.0 + before[t_ * n + k]) / 2.0
-        };
+        let weight =
+            |k: usize| (trade[pi(t_, k)] - div[pi(t_, k)]) * (1.0 + before[t_ * n + k]) / 2.0;
         let (w1, w2) = (weight(k1), weight(k2));
         close_rel(
             div[pi(t_, k1)],
@@ -742,7 +751,12 @@ fn alliance_management_cools_a_patron_toward_an_ally_courting_its_adversary() {
     // Tick 1 in closed form: max(0.6·0.5, 0.3·0.7) = 0.3 for P->A.
     let mut w = world(&s);
     step(&mut w, 1);
-    close(w.contributions(0, 1)[c], -0.7 * 0.8 * 0.3, 1e-15, "tick 1 P->A");
+    close(
+        w.contributions(0, 1)[c],
+        -0.7 * 0.8 * 0.3,
+        1e-15,
+        "tick 1 P->A",
+    );
     // A toward P: A is hostile to nobody at tick 0, so 0.
     assert_eq!(w.contributions(1, 0)[c], 0.0);
 }
@@ -842,7 +856,12 @@ relation = -0.8
     let mut w = world(&s);
     step(&mut w, 1);
     let expected = (0.4 * 0.7 * 0.5 + 0.1 * 0.6 * 0.8) / 0.5;
-    close(w.contributions(1, 2)[c], 0.6 * expected, 1e-15, "B->C at tick 1");
+    close(
+        w.contributions(1, 2)[c],
+        0.6 * expected,
+        1e-15,
+        "B->C at tick 1",
+    );
 }
 
 // ---------- 7. Institutions ----------
@@ -947,16 +966,16 @@ fn institutional_ties_and_an_institution_event_that_changes_them_for_good() {
                 [0.7, 0.0, 0.0, 0.0],
             ]
         };
-        for i in 0..4 {
-            for j in 0..4 {
+        for (i, row) in expected.iter().enumerate() {
+            for (j, &tie) in row.iter().enumerate() {
                 if i != j {
                     close(
                         w.contributions(i, j)[c],
-                        0.5 * expected[i][j],
+                        0.5 * tie,
                         1e-15,
                         &format!("tick {t} {i}->{j}"),
                     );
-                    close(ties(&w, i, j), expected[i][j], 1e-15, "ties from params");
+                    close(ties(&w, i, j), tie, 1e-15, "ties from params");
                 }
             }
         }
@@ -1064,7 +1083,12 @@ fn temperature_divides_the_field_before_tanh() {
             );
             // Closed form: y(t) = y* + (y0 − y*)(1 − eta)^t.
             let closed = target + (-0.5 - target) * 0.7f64.powi(t as i32);
-            close(got, closed, 1e-13, &format!("T = {temperature}, closed form, tick {t}"));
+            close(
+                got,
+                closed,
+                1e-13,
+                &format!("T = {temperature}, closed form, tick {t}"),
+            );
             // Pairs with no field decay to 0.
             assert_eq!(w.stances()[2], 0.0);
         }

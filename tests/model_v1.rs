@@ -67,7 +67,10 @@ fn the_v1_overlay_reproduces_version_1s_outcome_shares() {
         let got = summary
             .share(classifier, outcome)
             .unwrap_or_else(|| panic!("v2 has no outcome {classifier} / {outcome}"));
-        let (p1, p2) = (v1_count as f64 / RUNS as f64, got.count as f64 / RUNS as f64);
+        let (p1, p2) = (
+            v1_count as f64 / RUNS as f64,
+            got.count as f64 / RUNS as f64,
+        );
         let pooled = (v1_count + got.count) as f64 / (2 * RUNS) as f64;
         let se = (pooled * (1.0 - pooled) * 2.0 / RUNS as f64).sqrt();
         // With a pooled share of 0 the interval is empty: both must be 0.
@@ -84,7 +87,10 @@ fn the_v1_overlay_reproduces_version_1s_outcome_shares() {
     }
     // Every outcome of the summary is in the file, and the other way round.
     let outcomes: usize = summary.classifiers.iter().map(|c| c.outcomes.len()).sum();
-    assert_eq!(compared, outcomes, "the v1 file and the summary list the same outcomes");
+    assert_eq!(
+        compared, outcomes,
+        "the v1 file and the summary list the same outcomes"
+    );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     eprintln!("{identical} of {compared} counts identical to version 1's");
 }
