@@ -99,7 +99,7 @@ fn interpolate(points: &[(f64, f64)], t: f64) -> f64 {
 
 const PRICE_POINTS: [(f64, f64); 4] = [(0.0, 1.1), (6.0, 0.55), (15.0, 0.4), (30.0, 0.8)];
 
-fn gravity_text(beta: f64) -> String {
+fn gravity_text(beta: f64, flag: f64) -> String {
     format!(
         r#"
 [scenario]
@@ -114,7 +114,8 @@ energy_price = [[0, 1.1], [6, 0.55], [15, 0.4], [30, 0.8]]
 volatility = 0
 gdp_elasticity = {beta:?}
 price_adjustment = 8
-trade_follows_flag = 0
+trade_follows_flag = {flag:?}
+flag_lag = 5
 diversion = 0
 {weights}
 [[actors]]
@@ -240,7 +241,7 @@ fn gravity_trades(s: &Scenario) -> Vec<Vec<f64>> {
 
 #[test]
 fn gravity_without_flag_or_diversion_is_the_exogenous_path() {
-    let s = load(&gravity_text(1.0));
+    let s = load(&gravity_text(1.0, 0.0));
     assert_eq!(s.base.energy_price, PRICE_POINTS.to_vec());
     let expected = gravity_expected(&s, |r| r);
     let got = gravity_trades(&s);
@@ -261,12 +262,76 @@ fn gravity_without_flag_or_diversion_is_the_exogenous_path() {
 
 #[test]
 fn gravity_with_half_elasticity_is_the_square_root_form() {
-    let s = load(&gravity_text(0.5));
+    let s = load(&gravity_text(0.5, 0.0));
     let expected = gravity_expected(&s, f64::sqrt);
     let got = gravity_trades(&s);
     for (t, (g, e)) in got.iter().zip(&expected).enumerate() {
         for q in 0..3 {
             close_rel(g[q], e[q], 1e-12, &format!("β = 0.5, tick {t}, pair {q}"));
+        }
+    }
+}
+
+#[test]
+fn trade_follows_the_flag_by_the_lagged_relation() {
+    // γ = 0.8, flag_lag = 5: trade is the exogenous path times
+    // exp(γ·(x̄ − x(0))), x̄ ← x̄ + (x(t − 1) − x̄)/5 from x̄(0) = x(0).
+    let s = load(&gravity_text(1.0, 0.8));
+    let exogenous = gravity_expected(&s, |r| r);
+    let mut w = world(&s);
+    let start = w.relations().to_vec();
+    let mut lagged = start.clone();
+    let mut moved = false;
+    for q in 0..3 {
+        close_rel(w.trade()[q], exogenous[0][q], 1e-12, "tick 0");
+    }
+    for t in 1..=36u32 {
+        let x = w.relations().to_vec();
+        for (l, x) in lagged.iter_mut().zip(&x) {
+            *l += (x - *l) / 5.0;
+        }
+        step(&mut w, t);
+        for (q, (i, j)) in [(0, 1), (0, 2), (1, 2)].into_iter().enumerate() {
+            let at = i * 3 + j;
+            let flag = (0.8 * (lagged[at] - start[at])).exp();
+            moved |= (flag - 1.0).abs() > 0.01;
+            close_rel(
+                w.trade()[q],
+                exogenous[t as usize][q] * flag,
+                1e-12,
+                &format!("tick {t}, pair {q}"),
+            );
+        }
+    }
+    assert!(moved, "the relations moved enough to test the flag");
+}
+
+#[test]
+fn vulnerability_is_the_lock_weighted_trade_share() {
+    // energy_lock 1 and goods_lock 0.5 (the defaults).
+    let s = load(&gravity_text(1.0, 0.0));
+    let mut w = world(&s);
+    for t in 1..=36 {
+        step(&mut w, t);
+        let (trade, v) = (w.trade().to_vec(), w.vulnerability().to_vec());
+        for i in 0..3 {
+            let total: f64 = (0..3)
+                .filter(|&k| k != i)
+                .map(|k| trade[pair_index(3, i, k)])
+                .sum();
+            for j in 0..3 {
+                if i != j {
+                    let p = pair_index(3, i, j);
+                    let e = s.base.dyads[p].energy_share;
+                    let expected = trade[p] / total * (e + (1.0 - e) * 0.5);
+                    close(
+                        v[i * 3 + j],
+                        expected,
+                        1e-15,
+                        &format!("tick {t} v[{i}][{j}]"),
+                    );
+                }
+            }
         }
     }
 }
@@ -555,6 +620,75 @@ fn grievance_reaches_its_input_and_halves_in_its_half_life() {
             &format!("{k} half-lives after the source went"),
         );
     }
+}
+
+#[test]
+fn sanctions_suffered_feed_the_targets_grievance_and_its_driver_is_capped_at_one() {
+    // A sanctions B from tick 2 (intensity 0.9); only B weighs grievance.
+    let text = format!(
+        r#"
+[scenario]
+name = "grievance-sanctions"
+ticks = 40
+[model]
+noise = 0
+initial_noise = 0
+eta = 0.5
+grievance_half_life = 0.25
+{weights}
+[[actors]]
+id = "A"
+gdp = 100
+[[actors]]
+id = "B"
+gdp = 100
+weights = {{ grievance = 0.4 }}
+[[actors]]
+id = "C"
+gdp = 100
+[[dyads]]
+pair = ["A", "B"]
+relation = -0.3
+[[events]]
+kind = "sanctions"
+imposers = ["A"]
+target = "B"
+start = 2
+intensity = 0.9
+coverage = 0
+"#,
+        weights = weights(&[("reciprocity", 0.3)])
+    );
+    let s = load(&text);
+    let n = 3;
+    let keep = 0.5f64.powf(1.0 / 3.0);
+    let c = Driver::Grievance.index();
+    let mut w = world(&s);
+    let mut capped = false;
+    for t in 1..=40u32 {
+        let (x, g) = (w.relations().to_vec(), w.grievance().to_vec());
+        step(&mut w, t);
+        let suffered = if t >= 2 { 0.9 } else { 0.0 };
+        // B (1) against A (0): relation and sanctions; A against B: the
+        // relation only.
+        let ba = keep * g[n] + (1.0 - keep) * ((-x[n]).max(0.0) + suffered);
+        let ab = keep * g[1] + (1.0 - keep) * (-x[1]).max(0.0);
+        close(w.grievance()[n], ba, 1e-15, &format!("tick {t} g[B][A]"));
+        close(w.grievance()[1], ab, 1e-15, &format!("tick {t} g[A][B]"));
+        // The driver: −w·min(1, g) for B toward A, 0 for A (weight 0).
+        close(
+            w.contributions(1, 0)[c],
+            -0.4 * w.grievance()[n].min(1.0),
+            1e-15,
+            &format!("tick {t} B->A"),
+        );
+        assert_eq!(w.contributions(0, 1)[c], 0.0);
+        capped |= w.grievance()[n] > 1.0;
+        if w.grievance()[n] > 1.0 {
+            assert_eq!(w.contributions(1, 0)[c], -0.4);
+        }
+    }
+    assert!(capped, "the grievance exceeded 1 at some tick");
 }
 
 // ---------- 4. Hedging ----------
