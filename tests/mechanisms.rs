@@ -493,13 +493,17 @@ fn diversion_moves_delta_of_the_cut_trade_to_open_partners_in_proportion() {
 }
 
 /// ENGINE BUG (fails until fixed): src/model/world/economy.rs:136 computes
-/// `pair_index(n, *target, k)` before testing `k == *target`; for k equal
-/// to the target, `b - a - 1` underflows. With the target declared first
+/// `pair_index(n, *target, k)` before testing `k == *target` (line 138);
+/// for k equal to the target, `b - a - 1` in `pair_index`
+/// (src/model/params.rs:221) underflows. With the target declared first
 /// (index 0) a release build wraps to usize::MAX and panics with an index
 /// out of bounds at economy.rs:137; for another target it silently reads
-/// the wrong pair's entry (harmless, as the weight is then discarded); a
-/// build with overflow checks (debug) panics for every sanctions event once
-/// diversion > 0.
+/// another pair's entry (harmless, as the weight is then discarded). A
+/// build with overflow checks (the debug `cargo test`) panics with "attempt
+/// to subtract with overflow" for every target, as soon as a sanctions
+/// event is active with diversion > 0: this test and the one above, and
+/// any run of scenarios/baseline_2016.toml (diversion ~ U(0, 0.5),
+/// sanctions on RUS from the first step) or of the trade backtest.
 #[test]
 fn engine_bug_diversion_with_the_target_declared_first() {
     check_diversion(TARGET_FIRST);
