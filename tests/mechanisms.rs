@@ -282,8 +282,8 @@ fn trade_follows_the_flag_by_the_lagged_relation() {
     let start = w.relations().to_vec();
     let mut lagged = start.clone();
     let mut moved = false;
-    for q in 0..3 {
-        close_rel(w.trade()[q], exogenous[0][q], 1e-12, "tick 0");
+    for (trade, expected) in w.trade().iter().zip(&exogenous[0]) {
+        close_rel(*trade, *expected, 1e-12, "tick 0");
     }
     for t in 1..=36u32 {
         let x = w.relations().to_vec();
@@ -492,20 +492,11 @@ fn diversion_moves_delta_of_the_cut_trade_to_open_partners_in_proportion() {
     check_diversion(TARGET_LAST);
 }
 
-/// ENGINE BUG (fails until fixed): src/model/world/economy.rs:136 computes
-/// `pair_index(n, *target, k)` before testing `k == *target` (line 138);
-/// for k equal to the target, `b - a - 1` in `pair_index`
-/// (src/model/params.rs:221) underflows. With the target declared first
-/// (index 0) a release build wraps to usize::MAX and panics with an index
-/// out of bounds at economy.rs:137; for another target it silently reads
-/// another pair's entry (harmless, as the weight is then discarded). A
-/// build with overflow checks (the debug `cargo test`) panics with "attempt
-/// to subtract with overflow" for every target, as soon as a sanctions
-/// event is active with diversion > 0: this test and the one above, and
-/// any run of scenarios/baseline_2016.toml (diversion ~ U(0, 0.5),
-/// sanctions on RUS from the first step) or of the trade backtest.
+/// The same with the target declared first: the target's own pair must be
+/// skipped before its index is computed (an early version wrapped the
+/// index there and panicked).
 #[test]
-fn engine_bug_diversion_with_the_target_declared_first() {
+fn diversion_is_the_same_whichever_actor_is_the_target() {
     check_diversion(TARGET_FIRST);
 }
 
