@@ -402,11 +402,12 @@ impl<'s> World<'s> {
         -alliance * courting
     }
 
-    /// The balance driver of every pair (see [`balance`]) and the threat
-    /// driver (see [`threat`]), from the size-weighted rows. `relations` is
-    /// symmetric, so column `j` is row `j` and each sum reads two rows in
-    /// order: the same products, added in the same order, as the free
-    /// functions.
+    /// The balance driver of every pair (see [`balance`]) and Walt's threat
+    /// driver, Σ_k s_k·max(0, −x_ik)·max(0, −x_kj) / (S − s_i − s_j) in
+    /// [0, 1]: a strong state hostile to both pushes a pair together. Both
+    /// from the size-weighted rows; `relations` is symmetric, so column `j`
+    /// is row `j` and each sum reads two rows in order (the same products,
+    /// added in the same order, as [`balance`]).
     fn update_balance_and_threat(&mut self) {
         let n = self.n;
         let total_size: f64 = self.sizes.iter().sum();
@@ -541,38 +542,14 @@ pub fn balance(
     i: usize,
     j: usize,
 ) -> f64 {
-    third_party_sum(relations, sizes, total_size, (n, i, j), |x| x)
-}
-
-/// Walt's balance of threat: a strong state hostile to both i and j pushes
-/// them together. Σ_k s_k·max(0, −x_ik)·max(0, −x_kj) / Σ_{k ≠ i, j} s_k,
-/// in [0, 1].
-pub fn threat(
-    relations: &[f64],
-    sizes: &[f64],
-    total_size: f64,
-    n: usize,
-    i: usize,
-    j: usize,
-) -> f64 {
-    third_party_sum(relations, sizes, total_size, (n, i, j), |x| (-x).max(0.0))
-}
-
-/// Σ_k s_k·f(x_ik)·f(x_kj) / (S − s_i − s_j), 0 when no one else has size.
-fn third_party_sum(
-    relations: &[f64],
-    sizes: &[f64],
-    total_size: f64,
-    (n, i, j): (usize, usize, usize),
-    f: impl Fn(f64) -> f64,
-) -> f64 {
     let others = total_size - sizes[i] - sizes[j];
     if others <= 0.0 {
         return 0.0;
     }
+    let row_i = &relations[i * n..][..n];
     let mut sum = 0.0;
     for k in 0..n {
-        sum += sizes[k] * f(relations[i * n + k]) * f(relations[k * n + j]);
+        sum += sizes[k] * row_i[k] * relations[k * n + j];
     }
     sum / others
 }
