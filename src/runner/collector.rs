@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::params::{pair_index, ActorField, ParamPath, DRIVERS};
+use crate::model::params::{pair_index, ActorField, ParamPath, SettingField, DRIVERS};
 use crate::model::{Driver, World};
 use crate::scenario::Scenario;
 use crate::stats::{BinScale, SeriesBank, SeriesSpec};
@@ -240,10 +240,15 @@ fn every_series(
             spec: binned(unit),
         });
     }
+    // Identities move only when drift can be on: given, drawn or set.
+    let drift = ParamPath::Setting(SettingField::IdentityDrift);
+    let drift_set =
+        scenario.structure.events.iter().any(
+            |spec| matches!(spec.kind, crate::model::EventKind::Set { path } if path == drift),
+        );
     if scenario.base.settings.identity_drift != 0.0
-        || scenario.uncertain.iter().any(|u| {
-            u.path == ParamPath::Setting(crate::model::params::SettingField::IdentityDrift)
-        })
+        || drift_set
+        || scenario.uncertain.iter().any(|u| u.path == drift)
     {
         for (actor, id) in ids.iter().enumerate() {
             for (dimension, (name, range)) in scenario
