@@ -4,8 +4,11 @@
 //! shared, so every chart looks like the others.
 
 pub mod comparison;
+pub mod differences;
+pub mod dot_plot;
 pub mod drivers;
 pub mod fan;
+pub mod marks;
 pub mod matrix;
 pub mod network;
 pub mod shares;

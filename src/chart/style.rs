@@ -145,6 +145,11 @@ impl Style {
     pub fn heading(&self) -> TextStyle<'static> {
         self.font(24.0, FontStyle::Bold)
     }
+
+    /// A heading for rows as dense as `small` text.
+    pub fn small_heading(&self) -> TextStyle<'static> {
+        self.font(19.0, FontStyle::Bold)
+    }
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@
 //! clear difference.
 
 use super::comparison::{Cell, Comparison, Difference, Row};
+use super::effects::{Effect, Effects};
 use super::summary::{ClassifierSummary, OutcomeShare, Summary};
 use crate::format::{fixed, share_decimals, share_in_words, signed, thousands};
 use crate::outcome::{bloc_sides, Family};
@@ -143,6 +144,45 @@ pub fn comparison_findings(
         ));
     }
     sentences
+}
+
+/// The answer to "which policy moves the outcome, and by how much": the
+/// scenarios whose change from the reference is clear, ranked by effect
+/// (largest increase first) with their intervals, then those without a
+/// clear change.
+pub fn effect_findings(effects: &Effects) -> Findings {
+    let outcome = quoted(&effects.outcome);
+    let clear: Vec<&Effect> = effects.clear().collect();
+    let mut sentences = vec![format!(
+        "{} of {} scenarios change how often the runs end in {outcome} clearly from {} ({} of runs there){}",
+        clear.len(),
+        effects.effects.len(),
+        effects.reference,
+        share_in_words(effects.reference_share),
+        if clear.is_empty() { "." } else { "; ranked by effect:" }
+    )];
+    for (rank, effect) in clear.iter().enumerate() {
+        sentences.push(format!(
+            "{}. {} ({}): {}.",
+            rank + 1,
+            effect.label,
+            effect.scenario,
+            difference_words(&effect.difference, &effects.reference)
+        ));
+    }
+    let unclear: Vec<String> = effects
+        .effects
+        .iter()
+        .filter(|e| !e.difference.is_clear())
+        .map(|e| e.label.clone())
+        .collect();
+    if !unclear.is_empty() {
+        sentences.push(format!("No clear change with {}.", list(&unclear)));
+    }
+    Findings {
+        heading: format!("Which scenario moves {outcome}, and by how much"),
+        sentences,
+    }
 }
 
 /// The rows findings compare: per triangle and bloc classifier, the most
