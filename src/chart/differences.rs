@@ -10,7 +10,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use super::marks::{self, Mark};
 use super::shares::widest;
 use super::style::house_mesh;
-use super::{render, wrap_text, ChartError, DrawResult, Figure, Frame, Plot, Size, Style};
+use super::{draw_lines, fit_labels, render, ChartError, DrawResult, Figure, Frame, Plot, Size, Style};
 use crate::format::percent;
 use crate::results::effects::{Effect, Effects};
 
@@ -82,8 +82,11 @@ impl Plot for DifferencesPlot<'_> {
         };
         let gap = style.px(16.0);
         let values = widest(&body, effects.iter().map(value_text), &font) + gap;
-        let label_width = (widest(&body, effects.iter().map(|e| e.label.clone()), &font) + gap)
-            .min(width * 45 / 100);
+        let labels: Vec<String> = effects.iter().map(|e| e.label.clone()).collect();
+        let label_width = (widest(&body, labels.iter().cloned(), &font) + gap).min(width / 2);
+        let (label_font, label_lines) =
+            fit_labels(&body, &labels, &font, (label_width - gap, row_height));
+        let label_font = label_font.pos(Pos::new(HPos::Right, VPos::Center));
         let (low, high) = self.range();
         let mut chart = ChartBuilder::on(&body)
             .margin_top(style.px(10.0))
@@ -118,7 +121,6 @@ impl Plot for DifferencesPlot<'_> {
         let (base_x, base_y) = body.get_base_pixel();
         let local = |(x, y): (i32, i32)| (x - base_x, y - base_y);
         let right = local(chart.backend_coord(&(high, 0.0))).0 + gap as i32;
-        let line_height = (f64::from(font.font.get_size()) * 1.2) as i32;
         for (i, effect) in effects.iter().enumerate() {
             let y = (count - 1 - i) as f64;
             let d = &effect.difference;
@@ -126,15 +128,12 @@ impl Plot for DifferencesPlot<'_> {
             marks::draw_interval(&body, at(d.low), at(d.high), style)?;
             marks::draw_dot(&body, at(d.estimate), Mark::of(Some(d)), style)?;
             let row = at(0.0).1;
-            let lines = wrap_text(&body, &effect.label, &font, label_width - gap);
-            let first = row - line_height * (lines.len() as i32 - 1) / 2;
-            for (l, text) in lines.iter().enumerate() {
-                body.draw_text(
-                    text,
-                    &font.pos(Pos::new(HPos::Right, VPos::Center)),
-                    ((label_width - gap) as i32, first + line_height * l as i32),
-                )?;
-            }
+            draw_lines(
+                &body,
+                &label_lines[i],
+                &label_font,
+                ((label_width - gap) as i32, row),
+            )?;
             body.draw_text(
                 &value_text(effect),
                 &font.pos(Pos::new(HPos::Left, VPos::Center)),

@@ -286,6 +286,72 @@ where
     lines
 }
 
+/// Labels of rows `row_height` pixels apart, each in at most `max_width`:
+/// in `font` on one line if all fit; else wrapped, if every wrapped label
+/// fits its row; else on one line in the largest smaller size that fits
+/// (no smaller than two thirds of `font`), wrapped only if even that is
+/// too wide. Never cut: a reader must be able to tell the rows apart.
+pub fn fit_labels<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    labels: &[String],
+    font: &TextStyle<'static>,
+    (max_width, row_height): (u32, u32),
+) -> (TextStyle<'static>, Vec<Vec<String>>)
+where
+    DB::ErrorType: 'static,
+{
+    let size = font.font.get_size();
+    let lines = |font: &TextStyle| -> Vec<Vec<String>> {
+        labels
+            .iter()
+            .map(|l| wrap_text(area, l, font, max_width))
+            .collect()
+    };
+    let wrapped = lines(font);
+    let most = wrapped.iter().map(Vec::len).max().unwrap_or(1) as f64;
+    if most <= 1.0 || most * line_height(font) <= f64::from(row_height) {
+        return (font.clone(), wrapped);
+    }
+    let mut smaller = font.clone();
+    let mut candidate = size;
+    while candidate > size * 2.0 / 3.0 {
+        candidate -= 1.0;
+        smaller = TextStyle {
+            font: font.font.resize(candidate),
+            ..font.clone()
+        };
+        if shares::widest(area, labels.iter().cloned(), &smaller) <= max_width {
+            break;
+        }
+    }
+    let wrapped = lines(&smaller);
+    (smaller, wrapped)
+}
+
+/// The distance between the baselines of wrapped lines in `font`.
+pub fn line_height(font: &TextStyle) -> f64 {
+    font.font.get_size() * 1.2
+}
+
+/// Draws a label's `lines` centred on `y`, anchored at `x` by `font`'s
+/// horizontal position.
+pub fn draw_lines<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    lines: &[String],
+    font: &TextStyle,
+    (x, y): (i32, i32),
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    let step = line_height(font);
+    let first = f64::from(y) - step * (lines.len() as f64 - 1.0) / 2.0;
+    for (i, line) in lines.iter().enumerate() {
+        area.draw_text(line, font, (x, (first + step * i as f64).round() as i32))?;
+    }
+    Ok(())
+}
+
 /// A row (or rows) of coloured swatches, one per label, in palette order.
 pub fn swatch_legend<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
