@@ -10,7 +10,9 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use super::marks::{self, Mark};
 use super::shares::widest;
 use super::style::house_mesh;
-use super::{draw_lines, fit_labels, render, ChartError, DrawResult, Figure, Frame, Plot, Size, Style};
+use super::{
+    draw_lines, fit_labels, render, ChartError, DrawResult, Figure, Frame, Plot, Size, Style,
+};
 use crate::format::percent;
 use crate::results::effects::{Effect, Effects};
 

@@ -309,7 +309,9 @@ where
     };
     let wrapped = lines(font);
     let most = wrapped.iter().map(Vec::len).max().unwrap_or(1) as f64;
-    if most <= 1.0 || most * line_height(font) <= f64::from(row_height) {
+    // A single word wider than the room stays one too-wide line.
+    let narrow = shares::widest(area, wrapped.iter().flatten().cloned(), font) <= max_width;
+    if narrow && (most <= 1.0 || most * line_height(font) <= f64::from(row_height)) {
         return (font.clone(), wrapped);
     }
     let mut smaller = font.clone();
