@@ -15,6 +15,7 @@ pub mod shares;
 pub mod style;
 pub mod sweep;
 pub mod tornado;
+pub mod typeset;
 
 use std::error::Error as StdError;
 use std::path::PathBuf;
@@ -199,7 +200,11 @@ pub fn render<P: Plot>(frame: &Frame, plot: &P, size: Size) -> Result<Figure, Ch
     .map_err(failed)?;
     let mut pixels = vec![0u8; size.width as usize * size.height as usize * 3];
     draw_frame(
-        BitMapBackend::with_buffer(&mut pixels, (size.width, size.height)).into_drawing_area(),
+        typeset::Typeset(BitMapBackend::with_buffer(
+            &mut pixels,
+            (size.width, size.height),
+        ))
+        .into_drawing_area(),
         frame,
         plot,
         &style,
