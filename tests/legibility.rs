@@ -342,6 +342,7 @@ fn comparisons_of_3_6_12_and_20_scenarios_are_legible() {
         let checked = check_folder(&dir);
         assert!(checked > n * 5, "{name}: only {checked} charts");
     }
+    let _ = std::fs::remove_dir_all(&out);
 }
 
 #[test]
@@ -387,4 +388,5 @@ fn a_twelve_actor_world_is_legible() {
     ]);
     let checked = check_folder(&out.join("twelve"));
     assert!(checked >= 5, "only {checked} charts");
+    let _ = std::fs::remove_dir_all(&out);
 }

@@ -13,7 +13,8 @@ use super::dot_plot::DotPlot;
 use super::shares::{draw_bar, share_chart, widest};
 use super::style::palette;
 use super::{
-    fit_text, render, swatch_legend, ChartError, DrawResult, Figure, Frame, Plot, Size, Style,
+    draw_lines, fit_labels, render, swatch_legend, ChartError, DrawResult, Figure, Frame, Plot,
+    Size, Style,
 };
 use crate::outcome::Family;
 use crate::results::comparison::{Comparison, Row};
@@ -164,8 +165,18 @@ impl Plot for GroupedPlot<'_> {
         // Top to bottom: outcome by outcome, scenarios in the given order.
         let y = |group: usize, bar: usize| (slots - 1 - (group * (k + 1) + bar)) as f64;
         let star = style.heading().pos(Pos::new(HPos::Left, VPos::Center));
+        // An outcome's label may take the height of its group of bars.
+        let labels: Vec<String> = self.rows.iter().map(|(l, _)| l.to_string()).collect();
+        let group_height =
+            body.dim_in_pixel().1.saturating_sub(style.px(90.0)) / self.rows.len().max(1) as u32;
+        let (label_font, labels) = fit_labels(
+            &body,
+            &labels,
+            &label_font,
+            (label_width - style.px(20.0), group_height),
+        );
         let (base_x, base_y) = body.get_base_pixel();
-        for (g, (label, row)) in self.rows.iter().enumerate() {
+        for (g, (_, row)) in self.rows.iter().enumerate() {
             for (b, cell) in row.cells.iter().enumerate() {
                 let Some(cell) = cell else { continue };
                 let at = y(g, b);
@@ -184,9 +195,9 @@ impl Plot for GroupedPlot<'_> {
             }
             let middle = (y(g, 0) + y(g, k - 1)) / 2.0;
             let (left, py) = chart.backend_coord(&(0.0, middle));
-            let text = fit_text(&body, label, &label_font, label_width - style.px(20.0));
-            body.draw_text(
-                &text,
+            draw_lines(
+                &body,
+                &labels[g],
                 &label_font.pos(Pos::new(HPos::Right, VPos::Center)),
                 (left - base_x - style.px(10.0) as i32, py - base_y),
             )?;

@@ -8,7 +8,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::marks::{self, Mark};
-use super::shares::widest;
+use super::shares::{row_chart, widest};
 use super::style::house_mesh;
 use super::{
     draw_lines, fit_labels, render, ChartError, DrawResult, Figure, Frame, Plot, Size, Style,
@@ -90,12 +90,7 @@ impl Plot for DifferencesPlot<'_> {
             fit_labels(&body, &labels, &font, (label_width - gap, row_height));
         let label_font = label_font.pos(Pos::new(HPos::Right, VPos::Center));
         let (low, high) = self.range();
-        let mut chart = ChartBuilder::on(&body)
-            .margin_top(style.px(10.0))
-            .margin_right(values + gap)
-            .x_label_area_size(style.px(80.0))
-            .y_label_area_size(label_width)
-            .build_cartesian_2d(low..high, -0.5f64..(count as f64 - 0.5))?;
+        let mut chart = row_chart(&body, style, (label_width, values + gap), low..high, count)?;
         house_mesh(
             chart
                 .configure_mesh()

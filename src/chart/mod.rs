@@ -234,31 +234,6 @@ fn encode_png(rgb: &[u8], size: Size) -> Result<Vec<u8>, png::EncodingError> {
     Ok(bytes)
 }
 
-/// `label` cut to fit `max_width` pixels, with an ellipsis when cut.
-pub fn fit_text<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    label: &str,
-    font: &TextStyle,
-    max_width: u32,
-) -> String
-where
-    DB::ErrorType: 'static,
-{
-    let width = |s: &str| area.estimate_text_size(s, font).map_or(0, |(w, _)| w);
-    if width(label) <= max_width {
-        return label.to_string();
-    }
-    let mut chars: Vec<char> = label.chars().collect();
-    while !chars.is_empty() {
-        chars.pop();
-        let candidate: String = chars.iter().collect::<String>() + "…";
-        if width(&candidate) <= max_width {
-            return candidate;
-        }
-    }
-    String::new()
-}
-
 /// `text` broken into lines no wider than `max_width`, at spaces.
 pub fn wrap_text<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,

@@ -585,6 +585,24 @@ mod tests {
     }
 
     #[test]
+    fn effects_are_ranked_with_their_intervals_and_unclear_ones_named_together() {
+        let base = summary("base", 6200, 900, 30);
+        let up = summary("up", 6600, 900, 30);
+        let down = summary("down", 5800, 900, 30);
+        let same = summary("same", 6190, 900, 30);
+        let summaries = [base, same, down, up];
+        let comparison = Comparison::new(&summaries);
+        let outcome = "stable marriage CHN+RUS vs USA";
+        let effects = Effects::new(&comparison, &summaries, outcome).unwrap();
+        let found = effect_findings(&effects);
+        assert_eq!(found.sentences.len(), 4, "{:?}", found.sentences);
+        assert!(found.sentences[0].starts_with("2 of 3 scenarios change"));
+        assert!(found.sentences[1].starts_with("1. up title (up): 4 points higher"));
+        assert!(found.sentences[2].starts_with("2. down title (down): 4 points lower"));
+        assert_eq!(found.sentences[3], "No clear change with same title.");
+    }
+
+    #[test]
     fn a_difference_whose_interval_includes_zero_is_never_claimed() {
         let base = summary("base", 6200, 900, 30);
         let same = summary("same", 6150, 905, 31);
