@@ -390,3 +390,67 @@ fn a_twelve_actor_world_is_legible() {
     assert!(checked >= 5, "only {checked} charts");
     let _ = std::fs::remove_dir_all(&out);
 }
+
+#[test]
+fn sweep_sensitivity_and_discovery_charts_are_legible() {
+    let out = scratch("sweeps");
+    let out_text = out.display().to_string();
+    let run = |args: &[&str]| {
+        let mut all = args.to_vec();
+        all.extend(["--quiet", "--out", &out_text]);
+        succeed(&all);
+    };
+    let small = "tests/data/sweep_small.toml";
+    let identity = "weights.identity=0:2:3";
+    // One parameter (lines), two on a grid (heatmaps), a Latin hypercube
+    // (scatter, then discovery's peeling chart), and Morris (tornado).
+    run(&["sweep", small, "--param", identity, "--runs", "12"]);
+    run(&[
+        "sweep",
+        "scenarios/quasi_alliance.toml",
+        "--param",
+        identity,
+        "--param",
+        "weights.economy=0:2:3",
+        "--runs",
+        "12",
+    ]);
+    run(&[
+        "sweep",
+        "scenarios/baseline_2016.toml",
+        "--param",
+        "weights.identity=0..2",
+        "--param",
+        "weights.economy=0..2",
+        "--design",
+        "lhs",
+        "--samples",
+        "24",
+        "--runs",
+        "12",
+    ]);
+    let lhs = out.join("baseline-2016-sweep");
+    succeed(&[
+        "discover",
+        lhs.to_str().unwrap(),
+        "--outcome",
+        "stable marriage CHN+RUS vs USA",
+    ]);
+    let mut morris = vec!["sensitivity", small, "--method", "morris"];
+    morris.extend([
+        "--trajectories",
+        "3",
+        "--runs",
+        "12",
+        "--param",
+        "weights.identity=0..1.5",
+        "--param",
+        "weights.economy=0..1.5",
+        "--outcome",
+        "stable marriage CHN+RUS vs USA",
+    ]);
+    run(&morris);
+    let checked = check_folder(&out);
+    assert!(checked >= 6, "only {checked} charts");
+    let _ = std::fs::remove_dir_all(&out);
+}

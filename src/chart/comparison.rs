@@ -173,7 +173,7 @@ impl Plot for GroupedPlot<'_> {
             &body,
             &labels,
             &label_font,
-            (label_width - style.px(20.0), group_height),
+            (label_width.saturating_sub(style.px(20.0)), group_height),
         );
         let (base_x, base_y) = body.get_base_pixel();
         for (g, (_, row)) in self.rows.iter().enumerate() {

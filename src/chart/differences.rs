@@ -86,8 +86,12 @@ impl Plot for DifferencesPlot<'_> {
         let values = widest(&body, effects.iter().map(value_text), &font) + gap;
         let labels: Vec<String> = effects.iter().map(|e| e.label.clone()).collect();
         let label_width = (widest(&body, labels.iter().cloned(), &font) + gap).min(width / 2);
-        let (label_font, label_lines) =
-            fit_labels(&body, &labels, &font, (label_width - gap, row_height));
+        let (label_font, label_lines) = fit_labels(
+            &body,
+            &labels,
+            &font,
+            (label_width.saturating_sub(gap), row_height),
+        );
         let label_font = label_font.pos(Pos::new(HPos::Right, VPos::Center));
         let (low, high) = self.range();
         let mut chart = row_chart(&body, style, (label_width, values + gap), low..high, count)?;
@@ -129,7 +133,7 @@ impl Plot for DifferencesPlot<'_> {
                 &body,
                 &label_lines[i],
                 &label_font,
-                ((label_width - gap) as i32, row),
+                (label_width.saturating_sub(gap) as i32, row),
             )?;
             body.draw_text(
                 &value_text(effect),

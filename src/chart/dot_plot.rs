@@ -95,7 +95,14 @@ impl Plot for DotPlot<'_> {
         let titles: Vec<Vec<String>> = self
             .panels
             .iter()
-            .map(|(label, _)| wrap_text(&rest, label, &title_font, panel_width - 2 * gap))
+            .map(|(label, _)| {
+                wrap_text(
+                    &rest,
+                    label,
+                    &title_font,
+                    panel_width.saturating_sub(2 * gap),
+                )
+            })
             .collect();
         let title_lines = titles.iter().map(Vec::len).max().unwrap_or(1) as u32;
         let line_height = style.px(28.0);
@@ -185,7 +192,7 @@ impl Plot for DotPlot<'_> {
                     rest.draw_text(
                         policy,
                         &label_font.pos(Pos::new(HPos::Right, VPos::Center)),
-                        ((label_width - gap) as i32, y),
+                        (label_width.saturating_sub(gap) as i32, y),
                     )?;
                 }
             }

@@ -114,10 +114,10 @@ impl Plot for MatrixPlot<'_> {
         let cell_w = (width - label_width) / cols;
         // Column heads wrap; past three lines they take the smaller type.
         let mut head_font = heading.clone();
-        let mut heads = wrapped(area, &m.policies, &head_font, cell_w - pad);
+        let mut heads = wrapped(area, &m.policies, &head_font, cell_w.saturating_sub(pad));
         if heads.iter().any(|h| h.len() > 3) {
             head_font = style.small_heading();
-            heads = wrapped(area, &m.policies, &head_font, cell_w - pad);
+            heads = wrapped(area, &m.policies, &head_font, cell_w.saturating_sub(pad));
         }
         let head_lines = heads.iter().map(Vec::len).max().unwrap_or(1) as f64;
         let header_height = (head_lines * line_height(&head_font)) as u32 + style.px(20.0);
@@ -136,11 +136,11 @@ impl Plot for MatrixPlot<'_> {
             area,
             &m.hypotheses,
             &heading,
-            (label_width - style.px(20.0), cell_h),
+            (label_width.saturating_sub(style.px(20.0)), cell_h),
         );
         // The numbers in a cell keep their spacing while the cell allows.
         let squeeze = (f64::from(cell_h) / f64::from(style.px(150.0))).min(1.0);
-        let cell_fonts = CellFonts::new(area, m, style, cell_w - pad);
+        let cell_fonts = CellFonts::new(area, m, style, cell_w.saturating_sub(pad));
         for (h, lines) in row_labels.iter().enumerate() {
             let y0 = (header_height + cell_h * h as u32) as i32;
             draw_lines(

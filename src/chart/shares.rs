@@ -254,8 +254,12 @@ impl Plot for SharesPlot {
         let mut chart = share_chart(area, style, (label_width, value_width + gap), n)?;
         let labels: Vec<String> = self.bars.iter().map(|b| b.label.clone()).collect();
         let row_height = area.dim_in_pixel().1.saturating_sub(style.px(90.0)) / n.max(1) as u32;
-        let (label_font, labels) =
-            fit_labels(area, &labels, &label_font, (label_width - gap, row_height));
+        let (label_font, labels) = fit_labels(
+            area,
+            &labels,
+            &label_font,
+            (label_width.saturating_sub(gap), row_height),
+        );
         let row = |i: usize| (n - 1 - i) as f64;
         for (i, bar) in self.bars.iter().enumerate() {
             draw_bar(

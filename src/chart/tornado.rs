@@ -112,8 +112,12 @@ impl Plot for TornadoPlot {
         let right = chart.backend_coord(&(top, 0.0)).0 - base_x;
         let labels: Vec<String> = self.bars.iter().map(|b| b.label.clone()).collect();
         let row_height = body.dim_in_pixel().1.saturating_sub(style.px(90.0)) / n.max(1) as u32;
-        let (label_font, labels) =
-            fit_labels(&body, &labels, &font, (label_width - gap, row_height));
+        let (label_font, labels) = fit_labels(
+            &body,
+            &labels,
+            &font,
+            (label_width.saturating_sub(gap), row_height),
+        );
         for (i, bar) in self.bars.iter().enumerate() {
             let (left, y) = chart.backend_coord(&(low, row(i)));
             let y = y - base_y;
