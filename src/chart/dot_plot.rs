@@ -130,7 +130,8 @@ impl Plot for DotPlot<'_> {
                     .configure_mesh()
                     .disable_y_mesh()
                     .y_labels(0)
-                    .x_labels(5)
+                    // Few ticks: a panel may be narrow.
+                    .x_labels(4)
                     .x_label_formatter(&|x| format!("{x:.0}%")),
                 style,
                 true,
