@@ -98,6 +98,7 @@ fn compare_writes_grouped_bars_and_a_decision_matrix() {
         "compare-triangle-USA-CHN-RUS",
         "compare-outcomes",
         "decision-matrix",
+        "differences",
     ] {
         check_chart(&dir, stem, (1600, 900));
     }

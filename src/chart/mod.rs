@@ -4,14 +4,18 @@
 //! shared, so every chart looks like the others.
 
 pub mod comparison;
+pub mod differences;
+pub mod dot_plot;
 pub mod drivers;
 pub mod fan;
+pub mod marks;
 pub mod matrix;
 pub mod network;
 pub mod shares;
 pub mod style;
 pub mod sweep;
 pub mod tornado;
+pub mod typeset;
 
 use std::error::Error as StdError;
 use std::path::PathBuf;
@@ -196,7 +200,11 @@ pub fn render<P: Plot>(frame: &Frame, plot: &P, size: Size) -> Result<Figure, Ch
     .map_err(failed)?;
     let mut pixels = vec![0u8; size.width as usize * size.height as usize * 3];
     draw_frame(
-        BitMapBackend::with_buffer(&mut pixels, (size.width, size.height)).into_drawing_area(),
+        typeset::Typeset(BitMapBackend::with_buffer(
+            &mut pixels,
+            (size.width, size.height),
+        ))
+        .into_drawing_area(),
         frame,
         plot,
         &style,
@@ -224,31 +232,6 @@ fn encode_png(rgb: &[u8], size: Size) -> Result<Vec<u8>, png::EncodingError> {
         writer.write_image_data(rgb)?;
     }
     Ok(bytes)
-}
-
-/// `label` cut to fit `max_width` pixels, with an ellipsis when cut.
-pub fn fit_text<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    label: &str,
-    font: &TextStyle,
-    max_width: u32,
-) -> String
-where
-    DB::ErrorType: 'static,
-{
-    let width = |s: &str| area.estimate_text_size(s, font).map_or(0, |(w, _)| w);
-    if width(label) <= max_width {
-        return label.to_string();
-    }
-    let mut chars: Vec<char> = label.chars().collect();
-    while !chars.is_empty() {
-        chars.pop();
-        let candidate: String = chars.iter().collect::<String>() + "…";
-        if width(&candidate) <= max_width {
-            return candidate;
-        }
-    }
-    String::new()
 }
 
 /// `text` broken into lines no wider than `max_width`, at spaces.
@@ -281,6 +264,74 @@ where
     }
     lines.push(line);
     lines
+}
+
+/// Labels of rows `row_height` pixels apart, each in at most `max_width`:
+/// in `font` on one line if all fit; else wrapped, if every wrapped label
+/// fits its row; else on one line in the largest smaller size that fits
+/// (no smaller than two thirds of `font`), wrapped only if even that is
+/// too wide. Never cut: a reader must be able to tell the rows apart.
+pub fn fit_labels<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    labels: &[String],
+    font: &TextStyle<'static>,
+    (max_width, row_height): (u32, u32),
+) -> (TextStyle<'static>, Vec<Vec<String>>)
+where
+    DB::ErrorType: 'static,
+{
+    let size = font.font.get_size();
+    let lines = |font: &TextStyle| -> Vec<Vec<String>> {
+        labels
+            .iter()
+            .map(|l| wrap_text(area, l, font, max_width))
+            .collect()
+    };
+    let wrapped = lines(font);
+    let most = wrapped.iter().map(Vec::len).max().unwrap_or(1) as f64;
+    // A single word wider than the room stays one too-wide line.
+    let narrow = shares::widest(area, wrapped.iter().flatten().cloned(), font) <= max_width;
+    if narrow && (most <= 1.0 || most * line_height(font) <= f64::from(row_height)) {
+        return (font.clone(), wrapped);
+    }
+    let mut smaller = font.clone();
+    let mut candidate = size;
+    while candidate > size * 2.0 / 3.0 {
+        candidate -= 1.0;
+        smaller = TextStyle {
+            font: font.font.resize(candidate),
+            ..font.clone()
+        };
+        if shares::widest(area, labels.iter().cloned(), &smaller) <= max_width {
+            break;
+        }
+    }
+    let wrapped = lines(&smaller);
+    (smaller, wrapped)
+}
+
+/// The distance between the baselines of wrapped lines in `font`.
+pub fn line_height(font: &TextStyle) -> f64 {
+    font.font.get_size() * 1.2
+}
+
+/// Draws a label's `lines` centred on `y`, anchored at `x` by `font`'s
+/// horizontal position.
+pub fn draw_lines<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    lines: &[String],
+    font: &TextStyle,
+    (x, y): (i32, i32),
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    let step = line_height(font);
+    let first = f64::from(y) - step * (lines.len() as f64 - 1.0) / 2.0;
+    for (i, line) in lines.iter().enumerate() {
+        area.draw_text(line, font, (x, (first + step * i as f64).round() as i32))?;
+    }
+    Ok(())
 }
 
 /// A row (or rows) of coloured swatches, one per label, in palette order.

@@ -206,20 +206,16 @@ impl Plot for NetworkPlot {
             let r = radius(node.size);
             area.draw(&Circle::new(centre, r, WHITE.filled()))?;
             area.draw(&Circle::new(centre, r, INK.stroke_width(style.px(3.0))))?;
-            area.draw_text(&node.id, &label, centre)?;
-            // On a white patch, so that edges passing below stay readable.
-            let text = percent(node.size);
-            let at = (centre.0, centre.1 + r + style.px(22.0) as i32);
-            let (w, h) = area.estimate_text_size(&text, &share)?;
-            let (half_w, half_h) = (w as i32 / 2 + 4, h as i32 / 2 + 2);
-            area.draw(&Rectangle::new(
-                [
-                    (at.0 - half_w, at.1 - half_h),
-                    (at.0 + half_w, at.1 + half_h),
-                ],
-                WHITE.filled(),
-            ))?;
-            area.draw_text(&text, &share.color(&MUTED), at)?;
+            // Inside a node that holds it with a margin, else just above it.
+            let (w, h) = area.estimate_text_size(&node.id, &label)?;
+            if f64::from(w) <= 1.6 * f64::from(r) {
+                area.draw_text(&node.id, &label, centre)?;
+            } else {
+                let above = (centre.0, centre.1 - r - style.px(6.0) as i32 - h as i32 / 2);
+                on_white(area, &node.id, &label, above)?;
+            }
+            let below = (centre.0, centre.1 + r + style.px(22.0) as i32);
+            on_white(area, &percent(node.size), &share.color(&MUTED), below)?;
         }
         area.draw_text(
             &self.note,
@@ -228,6 +224,30 @@ impl Plot for NetworkPlot {
         )?;
         self.colour_bar(area, style)
     }
+}
+
+/// `text` centred at `at` on a white patch, so that edges passing below
+/// stay apart from the words.
+fn on_white<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    text: &str,
+    font: &TextStyle,
+    at: (i32, i32),
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    let (w, h) = area.estimate_text_size(text, font)?;
+    let (half_w, half_h) = (w as i32 / 2 + 4, h as i32 / 2 + 2);
+    area.draw(&Rectangle::new(
+        [
+            (at.0 - half_w, at.1 - half_h),
+            (at.0 + half_w, at.1 + half_h),
+        ],
+        WHITE.filled(),
+    ))?;
+    area.draw_text(text, font, at)?;
+    Ok(())
 }
 
 #[cfg(test)]

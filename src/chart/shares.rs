@@ -6,7 +6,9 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::style::{palette, GRID, INK};
-use super::{fit_text, render, ChartError, DrawResult, Figure, Frame, Plot, Size, Style};
+use super::{
+    draw_lines, fit_labels, render, ChartError, DrawResult, Figure, Frame, Plot, Size, Style,
+};
 use crate::format::percent;
 use crate::outcome::Family;
 use crate::results::summary::{ClassifierSummary, OutcomeShare};
@@ -181,6 +183,26 @@ where
     Ok(chart)
 }
 
+/// A chart of `rows` rows top to bottom over `x`, with `label_width` for
+/// the row labels on the left and `right_margin` for a column of numbers.
+pub fn row_chart<'a, DB: DrawingBackend>(
+    area: &'a DrawingArea<DB, Shift>,
+    style: &Style,
+    (label_width, right_margin): (u32, u32),
+    x: std::ops::Range<f64>,
+    rows: usize,
+) -> Result<ShareChart<'a, DB>, Box<dyn std::error::Error>>
+where
+    DB::ErrorType: 'static,
+{
+    Ok(ChartBuilder::on(area)
+        .margin_right(right_margin)
+        .margin_top(style.px(10.0))
+        .x_label_area_size(style.px(80.0))
+        .y_label_area_size(label_width)
+        .build_cartesian_2d(x, -0.5f64..(rows as f64 - 0.5))?)
+}
+
 pub type ShareChart<'a, DB> = ChartContext<
     'a,
     DB,
@@ -230,6 +252,14 @@ impl Plot for SharesPlot {
             + gap)
             .min(label_budget);
         let mut chart = share_chart(area, style, (label_width, value_width + gap), n)?;
+        let labels: Vec<String> = self.bars.iter().map(|b| b.label.clone()).collect();
+        let row_height = area.dim_in_pixel().1.saturating_sub(style.px(90.0)) / n.max(1) as u32;
+        let (label_font, labels) = fit_labels(
+            area,
+            &labels,
+            &label_font,
+            (label_width.saturating_sub(gap), row_height),
+        );
         let row = |i: usize| (n - 1 - i) as f64;
         for (i, bar) in self.bars.iter().enumerate() {
             draw_bar(
@@ -245,9 +275,9 @@ impl Plot for SharesPlot {
         for (i, bar) in self.bars.iter().enumerate() {
             let (left, y) = chart.backend_coord(&(0.0, row(i)));
             let y = y - base_y;
-            let label = fit_text(area, &bar.label, &label_font, label_width - gap);
-            area.draw_text(
-                &label,
+            draw_lines(
+                area,
+                &labels[i],
                 &label_font.pos(Pos::new(HPos::Right, VPos::Center)),
                 (left - base_x - gap as i32 / 2, y),
             )?;

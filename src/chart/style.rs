@@ -12,6 +12,15 @@ pub const FAMILY: &str = "sans-serif";
 static REGULAR: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
 static BOLD: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf");
 
+/// The shipped face's bytes, for setting text glyph by glyph.
+pub fn font_bytes(bold: bool) -> &'static [u8] {
+    if bold {
+        BOLD
+    } else {
+        REGULAR
+    }
+}
+
 /// Registers the shipped fonts with plotters, once per process.
 pub fn register_fonts() {
     static ONCE: Once = Once::new();
@@ -165,6 +174,11 @@ impl Style {
 
     pub fn heading(&self) -> TextStyle<'static> {
         self.font(24.0, FontStyle::Bold)
+    }
+
+    /// A heading for rows as dense as `small` text.
+    pub fn small_heading(&self) -> TextStyle<'static> {
+        self.font(19.0, FontStyle::Bold)
     }
 }
 

@@ -9,10 +9,11 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::shares::widest;
+use super::shares::{row_chart, widest};
 use super::style::{house_mesh, palette, GRID, INK};
 use super::{
-    fit_text, render, swatch_legend, ChartError, DrawResult, Figure, Frame, Plot, Size, Style,
+    draw_lines, fit_labels, render, swatch_legend, ChartError, DrawResult, Figure, Frame, Plot,
+    Size, Style,
 };
 
 /// One parameter's bar.
@@ -69,12 +70,7 @@ impl Plot for TornadoPlot {
             .chain(self.bars.iter().filter_map(|b| b.inner))
             .filter(|v| v.is_finite())
             .fold(0.0, f64::min);
-        let mut chart = ChartBuilder::on(&body)
-            .margin_right(note_width + gap)
-            .margin_top(style.px(10.0))
-            .x_label_area_size(style.px(80.0))
-            .y_label_area_size(label_width)
-            .build_cartesian_2d(low..top, -0.5f64..(n as f64 - 0.5))?;
+        let mut chart = row_chart(&body, style, (label_width, note_width + gap), low..top, n)?;
         house_mesh(
             chart
                 .configure_mesh()
@@ -114,13 +110,21 @@ impl Plot for TornadoPlot {
         )])?;
         let (base_x, base_y) = body.get_base_pixel();
         let right = chart.backend_coord(&(top, 0.0)).0 - base_x;
+        let labels: Vec<String> = self.bars.iter().map(|b| b.label.clone()).collect();
+        let row_height = body.dim_in_pixel().1.saturating_sub(style.px(90.0)) / n.max(1) as u32;
+        let (label_font, labels) = fit_labels(
+            &body,
+            &labels,
+            &font,
+            (label_width.saturating_sub(gap), row_height),
+        );
         for (i, bar) in self.bars.iter().enumerate() {
             let (left, y) = chart.backend_coord(&(low, row(i)));
             let y = y - base_y;
-            let label = fit_text(&body, &bar.label, &font, label_width - gap);
-            body.draw_text(
-                &label,
-                &font.pos(Pos::new(HPos::Right, VPos::Center)),
+            draw_lines(
+                &body,
+                &labels[i],
+                &label_font.pos(Pos::new(HPos::Right, VPos::Center)),
                 (left - base_x - gap as i32 / 2, y),
             )?;
             body.draw_text(

@@ -12,6 +12,7 @@ use crate::chart::Figure;
 use crate::format::{percent, thousands};
 use crate::outcome::Family;
 use crate::results::comparison::{Cell, Comparison, Row};
+use crate::results::effects::Effects;
 use crate::results::findings;
 use crate::results::summary::Summary;
 
@@ -28,6 +29,9 @@ pub struct BriefingInput {
     pub summaries: Vec<Summary>,
     /// Present when there are two scenarios or more.
     pub comparison: Option<Comparison>,
+    /// Every scenario's effect on the outcome the comparison is about,
+    /// ranked; present with the comparison.
+    pub effects: Option<Effects>,
     pub sections: Vec<FigureSection>,
 }
 
@@ -37,6 +41,10 @@ impl BriefingInput {
     /// chart section per scenario (`figures[i]` belongs to `summaries[i]`).
     pub fn new(summaries: Vec<Summary>, figures: Vec<Vec<Figure>>) -> Self {
         let comparison = (summaries.len() > 1).then(|| Comparison::new(&summaries));
+        let effects = comparison.as_ref().and_then(|c| {
+            let outcome = Effects::focus(c, &summaries, None)?;
+            Effects::new(c, &summaries, &outcome)
+        });
         let sections = summaries
             .iter()
             .zip(figures)
@@ -50,6 +58,7 @@ impl BriefingInput {
             question: default_question(&summaries),
             summaries,
             comparison,
+            effects,
             sections,
         }
     }
@@ -163,7 +172,11 @@ fn hypotheses(out: &mut String, summaries: &[Summary]) {
 
 fn key_findings(out: &mut String, input: &BriefingInput) {
     out.push_str("<section id=\"findings\">\n<h2>Key findings</h2>\n");
-    let groups = findings::findings(&input.summaries, input.comparison.as_ref());
+    let mut groups = findings::findings(&input.summaries, input.comparison.as_ref());
+    if let Some(effects) = &input.effects {
+        // The answer to "which policy moves it" leads.
+        groups.insert(0, findings::effect_findings(effects));
+    }
     for group in groups {
         if input.summaries.len() > 1 {
             let _ = writeln!(out, "<h3>{}</h3>", escape(&group.heading));

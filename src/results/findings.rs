@@ -6,6 +6,7 @@
 //! clear difference.
 
 use super::comparison::{Cell, Comparison, Difference, Row};
+use super::effects::{Effect, Effects};
 use super::summary::{ClassifierSummary, OutcomeShare, Summary};
 use crate::format::{fixed, share_decimals, share_in_words, signed, thousands};
 use crate::outcome::{bloc_sides, Family};
@@ -143,6 +144,45 @@ pub fn comparison_findings(
         ));
     }
     sentences
+}
+
+/// The answer to "which policy moves the outcome, and by how much": the
+/// scenarios whose change from the reference is clear, ranked by effect
+/// (largest increase first) with their intervals, then those without a
+/// clear change.
+pub fn effect_findings(effects: &Effects) -> Findings {
+    let outcome = quoted(&effects.outcome);
+    let clear: Vec<&Effect> = effects.clear().collect();
+    let mut sentences = vec![format!(
+        "{} of {} scenarios change how often the runs end in {outcome} clearly from {} ({} of runs there){}",
+        clear.len(),
+        effects.effects.len(),
+        effects.reference,
+        share_in_words(effects.reference_share),
+        if clear.is_empty() { "." } else { "; ranked by effect:" }
+    )];
+    for (rank, effect) in clear.iter().enumerate() {
+        sentences.push(format!(
+            "{}. {} ({}): {}.",
+            rank + 1,
+            effect.label,
+            effect.scenario,
+            difference_words(&effect.difference, &effects.reference)
+        ));
+    }
+    let unclear: Vec<String> = effects
+        .effects
+        .iter()
+        .filter(|e| !e.difference.is_clear())
+        .map(|e| e.label.clone())
+        .collect();
+    if !unclear.is_empty() {
+        sentences.push(format!("No clear change with {}.", list(&unclear)));
+    }
+    Findings {
+        heading: format!("Which scenario moves {outcome}, and by how much"),
+        sentences,
+    }
 }
 
 /// The rows findings compare: per triangle and bloc classifier, the most
@@ -542,6 +582,24 @@ mod tests {
         let all = findings(&summaries, Some(&comparison));
         assert_eq!(all.len(), 3);
         assert_eq!(all[2].heading, "japan-overtures compared with base");
+    }
+
+    #[test]
+    fn effects_are_ranked_with_their_intervals_and_unclear_ones_named_together() {
+        let base = summary("base", 6200, 900, 30);
+        let up = summary("up", 6600, 900, 30);
+        let down = summary("down", 5800, 900, 30);
+        let same = summary("same", 6190, 900, 30);
+        let summaries = [base, same, down, up];
+        let comparison = Comparison::new(&summaries);
+        let outcome = "stable marriage CHN+RUS vs USA";
+        let effects = Effects::new(&comparison, &summaries, outcome).unwrap();
+        let found = effect_findings(&effects);
+        assert_eq!(found.sentences.len(), 4, "{:?}", found.sentences);
+        assert!(found.sentences[0].starts_with("2 of 3 scenarios change"));
+        assert!(found.sentences[1].starts_with("1. up title (up): 4 points higher"));
+        assert!(found.sentences[2].starts_with("2. down title (down): 4 points lower"));
+        assert_eq!(found.sentences[3], "No clear change with same title.");
     }
 
     #[test]

@@ -28,7 +28,7 @@ pub struct DecisionMatrix {
 }
 
 /// A scenario's row label: its `hypothesis`, else its title.
-fn hypothesis(summary: &Summary) -> String {
+pub fn hypothesis(summary: &Summary) -> String {
     if summary.hypothesis.is_empty() {
         summary.title.clone()
     } else {
@@ -36,7 +36,8 @@ fn hypothesis(summary: &Summary) -> String {
     }
 }
 
-fn policy(summary: &Summary) -> String {
+/// A scenario's column label: its `policy`, else "No new policy".
+pub fn policy(summary: &Summary) -> String {
     if summary.policy.is_empty() {
         "No new policy".to_string()
     } else {

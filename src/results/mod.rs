@@ -3,6 +3,7 @@
 
 pub mod comparison;
 pub mod csv;
+pub mod effects;
 pub mod findings;
 pub mod folder;
 pub mod json;

@@ -24,6 +24,7 @@ use crate::html::page::FigureSection;
 use crate::output::files::Provenance;
 use crate::output::ResultDir;
 use crate::results::comparison::Comparison;
+use crate::results::effects::Effects;
 use crate::results::folder::RunResults;
 use crate::results::matrix::DecisionMatrix;
 use crate::results::Summary;
@@ -184,8 +185,21 @@ pub fn write_comparison(
         );
         figures.push(chart::matrix::figure(m, caption, charts.size)?);
     }
+    let effects = Effects::focus(&comparison, &summaries, study.matrix.as_deref())
+        .and_then(|outcome| Effects::new(&comparison, &summaries, &outcome));
+    if let Some(effects) = &effects {
+        let caption = format!(
+            "{} · dots: difference from {} in percentage points, lines: Newcombe 95% interval · filled: the interval excludes zero",
+            chart::Frame::provenance(&study.name, study.runs, study.seed),
+            effects.reference
+        );
+        figures.push(chart::differences::figure(effects, caption, charts.size)?);
+    }
     written.extend(write_figures(dir, &figures)?);
     let mut input = BriefingInput::new(summaries, run_figures);
+    if effects.is_some() {
+        input.effects = effects;
+    }
     input.reword(study.title.as_deref(), study.question.as_deref());
     input.sections.insert(
         0,
