@@ -56,16 +56,13 @@ fn cell_lines(cell: &MatrixCell) -> Vec<String> {
         percent(cell.ci_high)
     )];
     if let Some(d) = &cell.difference {
-        lines.push(if d.is_clear() {
-            format!(
-                "{:+.1} points ({:+.1} to {:+.1})",
-                100.0 * d.estimate,
-                100.0 * d.low,
-                100.0 * d.high
-            )
+        if d.is_clear() {
+            // Two lines, so that the interval fits a narrow column.
+            lines.push(format!("{:+.1} points", 100.0 * d.estimate));
+            lines.push(format!("({:+.1} to {:+.1})", 100.0 * d.low, 100.0 * d.high));
         } else {
-            "no clear change".to_string()
-        });
+            lines.push("no clear change".to_string());
+        }
     }
     lines
 }
