@@ -1,12 +1,12 @@
 //! Overlay merge: an `extends` file is the base, the file that extends it
 //! the overlay. Tables merge key by key (the overlay wins), `events` and
-//! `outcomes` append, actors merge by id, dyads by pair and institutions by
-//! name.
+//! `outcomes` append, actors merge by id, dyads by pair, institutions and
+//! targets by name.
 
 use std::collections::BTreeMap;
 
 use super::located::Located;
-use super::raw::{RawActor, RawDyad, RawInstitution, RawScenario};
+use super::raw::{RawActor, RawDyad, RawInstitution, RawScenario, RawTarget};
 
 pub fn overlay(base: RawScenario, top: RawScenario) -> RawScenario {
     RawScenario {
@@ -32,6 +32,9 @@ pub fn overlay(base: RawScenario, top: RawScenario) -> RawScenario {
         sweep: merge_option(base.sweep, top.sweep, |b, t| {
             Located::new(b.value.overlay(t.value), t.location)
         }),
+        // By name: an overlay's target of the same name replaces the
+        // base's key by key; others are appended.
+        targets: merge_by_key(base.targets, top.targets, target_key, |b, t| b.overlay(t)),
     }
 }
 
@@ -74,6 +77,10 @@ fn merge_by_key<T, K: PartialEq>(
 
 fn actor_key(actor: &RawActor) -> Option<String> {
     actor.id.as_ref().map(|id| id.value.clone())
+}
+
+fn target_key(target: &RawTarget) -> Option<String> {
+    target.name.as_ref().map(|name| name.value.clone())
 }
 
 fn institution_key(institution: &RawInstitution) -> Option<String> {
