@@ -5,8 +5,8 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 
 use entente::study::options::{
-    CalibrateOptions, CompareOptions, DiscoverOptions, MergeOptions, ReportOptions, RunOptions, SensitivityOptions,
-    SweepOptions,
+    CalibrateOptions, CompareOptions, DiscoverOptions, MergeOptions, ReportOptions, RunOptions,
+    SensitivityOptions, SweepOptions,
 };
 
 #[derive(Debug, Parser)]

@@ -72,7 +72,12 @@ fn the_abc_posterior_of_a_normal_mean_approaches_the_exact_one() {
         .iter()
         .map(|g| {
             let (m, s) = g.mean_sd(0);
-            (g.epsilon, (m - mean).abs(), (s - sd).abs(), g.effective_sample_size())
+            (
+                g.epsilon,
+                (m - mean).abs(),
+                (s - sd).abs(),
+                g.effective_sample_size(),
+            )
         })
         .collect();
     // Epsilon falls generation by generation.
@@ -97,7 +102,10 @@ fn the_abc_posterior_of_a_normal_mean_approaches_the_exact_one() {
     // The prior (generation 0) is far from the posterior; the last
     // generation is much closer.
     assert!(errors[0].2 > 0.4, "{errors:?}");
-    assert!(sd_error < errors[1].2 && sd_error < errors[0].2 / 5.0, "{errors:?}");
+    assert!(
+        sd_error < errors[1].2 && sd_error < errors[0].2 / 5.0,
+        "{errors:?}"
+    );
     // The weights are normalised.
     for g in &run.generations {
         let total: f64 = g.particles.iter().map(|p| p.weight).sum();
@@ -148,7 +156,11 @@ fn last_generation(csv: &str, name: &str) -> Vec<(f64, f64)> {
     let header: Vec<&str> = lines.next().unwrap().split(',').collect();
     let column = header.iter().position(|h| *h == name).unwrap();
     let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
-    let last = rows.iter().map(|r| r[0].to_string()).max_by_key(|g| g.parse::<u32>().unwrap()).unwrap();
+    let last = rows
+        .iter()
+        .map(|r| r[0].to_string())
+        .max_by_key(|g| g.parse::<u32>().unwrap())
+        .unwrap();
     rows.iter()
         .filter(|r| r[0] == last)
         .map(|r| (r[column].parse().unwrap(), r[2].parse().unwrap()))
@@ -198,14 +210,20 @@ fn calibration_recovers_the_weights_that_generated_its_targets() {
         "generation,epsilon,proposals,accepted,acceptance_rate,effective_sample_size,runs_used"
     );
     assert_eq!(rows.len(), 6, "{generations}");
-    assert!(rows[1].starts_with("0,inf,150,150,1,150,2400"), "{generations}");
+    assert!(
+        rows[1].starts_with("0,inf,150,150,1,150,2400"),
+        "{generations}"
+    );
     let targets = fs::read_to_string(folder.join("targets.csv")).unwrap();
     assert!(targets.starts_with("target,observed,sd,median,q05,q95,source\n"));
     assert_eq!(targets.lines().count(), 4);
     // The interval's sd: (0.08 - -0.08) / 3.29.
     assert!(targets.contains(",0.04863222,"), "{targets}");
     let overlay = fs::read_to_string(folder.join("posterior.toml")).unwrap();
-    assert!(overlay.contains("weights.identity = { normal = ["), "{overlay}");
+    assert!(
+        overlay.contains("weights.identity = { normal = ["),
+        "{overlay}"
+    );
     // The overlay is a valid scenario layer: a file extending the
     // scenario and the posterior loads, with the posterior's priors.
     let user = dir.join("user.toml");
@@ -282,7 +300,10 @@ fn the_command_refuses_what_it_cannot_calibrate() {
         "--out",
         out.to_str().unwrap(),
     ]);
-    assert!(stderr.contains("did you mean `weights.identity`?"), "{stderr}");
+    assert!(
+        stderr.contains("did you mean `weights.identity`?"),
+        "{stderr}"
+    );
     let stdout = succeed(&[
         "calibrate",
         SMALL,

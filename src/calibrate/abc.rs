@@ -114,7 +114,11 @@ impl Generation {
 
     /// 1 / Σ w².
     pub fn effective_sample_size(&self) -> f64 {
-        1.0 / self.particles.iter().map(|p| p.weight * p.weight).sum::<f64>()
+        1.0 / self
+            .particles
+            .iter()
+            .map(|p| p.weight * p.weight)
+            .sum::<f64>()
     }
 
     /// The weighted mean and standard deviation of parameter `k`.
@@ -131,7 +135,10 @@ impl Generation {
     /// The weighted quantile `q` of `value` over the particles.
     pub fn quantile(&self, value: impl Fn(&Particle) -> f64, q: f64) -> f64 {
         weighted_quantile(
-            self.particles.iter().map(|p| (value(p), p.weight)).collect(),
+            self.particles
+                .iter()
+                .map(|p| (value(p), p.weight))
+                .collect(),
             q,
         )
     }
@@ -331,7 +338,9 @@ where
             let theta: Vec<f64> = match (previous, &kernel) {
                 (Some(p), Some(kernel)) => {
                     let u = uniform(&mut rng) * cumulative[cumulative.len() - 1];
-                    let j = cumulative.partition_point(|c| *c < u).min(p.particles.len() - 1);
+                    let j = cumulative
+                        .partition_point(|c| *c < u)
+                        .min(p.particles.len() - 1);
                     kernel.perturb(&p.particles[j].theta, &mut rng)
                 }
                 _ => priors.iter().map(|prior| prior.sample(&mut rng)).collect(),
@@ -473,8 +482,14 @@ mod tests {
     #[test]
     fn distance_is_the_rms_of_standardised_differences() {
         let observed = [
-            Observed { value: 1.0, sd: 0.5 },
-            Observed { value: 0.0, sd: 2.0 },
+            Observed {
+                value: 1.0,
+                sd: 0.5,
+            },
+            Observed {
+                value: 0.0,
+                sd: 2.0,
+            },
         ];
         let d = distance(&[2.0, 2.0], &observed);
         assert!((d - ((4.0 + 1.0) / 2.0f64).sqrt()).abs() < 1e-12);
@@ -489,9 +504,6 @@ mod tests {
             weighted_quantile(vec![(1.0, 0.1), (2.0, 0.1), (3.0, 0.8)], 0.5),
             3.0
         );
-        assert_eq!(
-            weighted_quantile(vec![(1.0, 0.5), (2.0, 0.5)], 0.05),
-            1.0
-        );
+        assert_eq!(weighted_quantile(vec![(1.0, 0.5), (2.0, 0.5)], 0.05), 1.0);
     }
 }

@@ -207,3 +207,130 @@ impl Problem<'_> {
         move |theta, _| self.simulate(theta)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::runner::Trajectories;
+
+    const TEXT: &str = r#"
+[scenario]
+name = "t"
+ticks = 12
+window = 3
+triangles = [["A", "B", "C"]]
+[weights]
+identity = { uniform = [0.0, 2.0] }
+economy = { choice = [0.5, 1.0] }
+[identity.d]
+min = -1.0
+max = 1.0
+[[actors]]
+id = "A"
+gdp = 10
+identity = { d = -0.8 }
+[[actors]]
+id = "B"
+gdp = 8
+identity = { d = 0.5 }
+[[actors]]
+id = "C"
+gdp = 2
+identity = { d = 0.8 }
+[[dyads]]
+pair = ["A", "B"]
+trade = 5
+[[dyads]]
+pair = ["B", "C"]
+trade = 1
+relation = 0.2
+[[targets]]
+name = "trade growth"
+series = "trade A-B"
+ticks = [10, 12]
+over = { series = "trade A-B", tick = 0 }
+observed = 1.1
+sd = 0.1
+source = "s"
+[[targets]]
+name = "B-C late"
+series = "relation B-C"
+tick = 12
+observed = 0.3
+sd = 0.1
+source = "s"
+[[targets]]
+name = "trio"
+outcome = { classifier = "triangle A-B-C", outcome = "loose triangle" }
+observed = 0.3
+sd = 0.1
+source = "s"
+"#;
+
+    #[test]
+    fn a_choice_is_left_drawn_unless_named_and_then_refused() {
+        let s = crate::scenario::from_str("t.toml", TEXT).unwrap();
+        let (chosen, left) = choose_params(&s, &[]).unwrap();
+        assert_eq!(chosen.len(), 1);
+        assert_eq!(chosen[0].name, "weights.identity");
+        assert_eq!(left[0].name, "weights.economy");
+        let refused = choose_params(&s, &["weights.economy".into()]).unwrap_err();
+        assert!(refused.message.contains("`choice` prior"), "{refused:?}");
+        let unknown = choose_params(&s, &["weights.identiy".into()]).unwrap_err();
+        assert!(unknown.help.contains("did you mean `weights.identity`?"));
+    }
+
+    /// A particle's summary is what a full recording of the same runs
+    /// gives: the series' exact means over runs, averaged over ticks, and
+    /// the outcome's share of runs.
+    #[test]
+    fn the_summary_is_read_as_a_full_recording_reads_it() {
+        let s = crate::scenario::from_str("t.toml", TEXT).unwrap();
+        let (params, _) = choose_params(&s, &[]).unwrap();
+        let problem = Problem {
+            scenario: &s,
+            params,
+            runs: 30,
+            seed: 4,
+        };
+        let summary = problem.simulate(&[1.3]);
+        let point = problem.at(&[1.3]);
+        assert_eq!(
+            point.base.weights[crate::model::Driver::Identity.index()],
+            1.3
+        );
+        let full = Experiment::new(&point, Trajectories::All);
+        let aggregate = full.run(
+            &RunPlan {
+                seed: 4,
+                first: 0,
+                end: 30,
+                threads: 2,
+            },
+            &|_| {},
+        );
+        let mean = |name: &str, ticks: std::ops::RangeInclusive<usize>| {
+            let i = full
+                .collector
+                .series
+                .iter()
+                .position(|x| x.name == name)
+                .unwrap();
+            let n = ticks.clone().count() as f64;
+            ticks
+                .map(|t| aggregate.trajectories.mean(i, t).unwrap())
+                .sum::<f64>()
+                / n
+        };
+        let ratio = mean("trade A-B", 10..=12) / mean("trade A-B", 0..=0);
+        let relation = mean("relation B-C", 12..=12);
+        let loose = *aggregate.counts[0].get(&0).unwrap_or(&0) as f64 / 30.0;
+        assert_eq!(full.classifiers.label(0, 0), "loose triangle");
+        let close = |a: f64, b: f64| (a - b).abs() <= 1e-9 * b.abs().max(1.0);
+        assert!(close(summary[0], ratio), "{summary:?} {ratio}");
+        assert!(close(summary[1], relation), "{summary:?} {relation}");
+        assert!(close(summary[2], loose), "{summary:?} {loose}");
+        // Common random numbers: the same particle gives the same summary.
+        assert_eq!(problem.simulate(&[1.3]), summary);
+    }
+}

@@ -193,4 +193,41 @@ mod tests {
         assert!(dyad.trade.is_some());
         assert_eq!(dyad.relation.as_ref().unwrap().location.file, FileId(1));
     }
+
+    #[test]
+    fn targets_merge_by_name_and_new_ones_append() {
+        let base = parse(
+            0,
+            r#"
+            [[targets]]
+            name = "trade"
+            series = "trade CHN-RUS"
+            tick = 4
+            observed = 1.0
+            sd = 0.1
+            source = "a"
+            "#,
+        );
+        let top = parse(
+            1,
+            r#"
+            [[targets]]
+            name = "trade"
+            observed = 2.0
+            [[targets]]
+            name = "relation"
+            series = "relation CHN-RUS"
+            "#,
+        );
+        let merged = overlay(base, top);
+        assert_eq!(merged.targets.len(), 2);
+        let trade = &merged.targets[0].value;
+        assert_eq!(trade.observed.as_ref().unwrap().value, 2.0);
+        assert_eq!(trade.series.as_ref().unwrap().value, "trade CHN-RUS");
+        assert_eq!(trade.sd.as_ref().unwrap().location.file, FileId(0));
+        assert_eq!(
+            merged.targets[1].value.name.as_ref().unwrap().value,
+            "relation"
+        );
+    }
 }

@@ -115,10 +115,7 @@ pub fn execute(args: &CalibrateOptions) -> Result<(), Error> {
         );
         if !left.is_empty() {
             let left: Vec<&str> = left.iter().map(|u| u.name.as_str()).collect();
-            println!(
-                "  still drawn per run, not calibrated: {}",
-                left.join(", ")
-            );
+            println!("  still drawn per run, not calibrated: {}", left.join(", "));
         }
     }
     if args.dry_run {
@@ -159,9 +156,8 @@ pub fn execute(args: &CalibrateOptions) -> Result<(), Error> {
         watch::current().stop(),
     );
     bar.finish_and_clear();
-    let run = run.map_err(|_| {
-        Error::Interrupted("calibration stopped; nothing was written".to_string())
-    })?;
+    let run = run
+        .map_err(|_| Error::Interrupted("calibration stopped; nothing was written".to_string()))?;
     let seconds = started.elapsed().as_secs_f64();
     let Some(last) = run.generations.last() else {
         return Err(Error::Usage(
@@ -173,7 +169,10 @@ pub fn execute(args: &CalibrateOptions) -> Result<(), Error> {
     };
 
     let written = vec![
-        out.write("posterior.csv", posterior_csv(&problem, &run.generations).as_bytes())?,
+        out.write(
+            "posterior.csv",
+            posterior_csv(&problem, &run.generations).as_bytes(),
+        )?,
         out.write(
             "generations.csv",
             generations_csv(&run.generations, args.runs).as_bytes(),
@@ -392,9 +391,7 @@ fn posterior_toml(problem: &Problem, last: &Generation) -> String {
         scenario.name
     );
     if !skipped.is_empty() {
-        text.push_str(
-            "# Event and price-point parameters cannot be overlaid (events append):\n",
-        );
+        text.push_str("# Event and price-point parameters cannot be overlaid (events append):\n");
         for line in &skipped {
             let _ = writeln!(text, "{line}");
         }

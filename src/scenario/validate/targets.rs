@@ -163,12 +163,13 @@ pub fn targets(raw: &RawScenario, scenario: &Scenario) -> Result<Vec<Target>, Ve
     let classifiers = scenario.classifiers();
     let mut errors = Vec::new();
     let mut targets: Vec<Target> = Vec::new();
+    let mut seen: Vec<&str> = Vec::new();
     for item in &raw.targets {
         let before = errors.len();
         let t = &item.value;
         let at = &item.location;
         let name = match &t.name {
-            Some(name) if targets.iter().any(|o| o.name == name.value) => {
+            Some(name) if seen.contains(&name.value.as_str()) => {
                 error(
                     &mut errors,
                     &name.location,
@@ -186,7 +187,10 @@ pub fn targets(raw: &RawScenario, scenario: &Scenario) -> Result<Vec<Target>, Ve
                 );
                 None
             }
-            Some(name) => Some(name.value.clone()),
+            Some(name) => {
+                seen.push(&name.value);
+                Some(name.value.clone())
+            }
             None => {
                 error(
                     &mut errors,
@@ -241,14 +245,9 @@ pub fn targets(raw: &RawScenario, scenario: &Scenario) -> Result<Vec<Target>, Ve
                 None
             }
         };
-        if let (Some(name), Some(quantity), Some(observed), Some(sd), Some(source), true) = (
-            name,
-            quantity,
-            observed,
-            sd,
-            source,
-            errors.len() == before,
-        ) {
+        if let (Some(name), Some(quantity), Some(observed), Some(sd), Some(source), true) =
+            (name, quantity, observed, sd, source, errors.len() == before)
+        {
             targets.push(Target {
                 name,
                 quantity,
@@ -554,5 +553,136 @@ fn outcome_quantity(
             );
             None
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BASE: &str = r#"
+[scenario]
+name = "t"
+ticks = 10
+triangles = [["A", "B", "C"]]
+[[actors]]
+id = "A"
+gdp = 1
+[[actors]]
+id = "B"
+gdp = 2
+[[actors]]
+id = "C"
+gdp = 3
+[[dyads]]
+pair = ["A", "B"]
+trade = 5
+"#;
+
+    fn load(targets: &str) -> Result<Scenario, Vec<String>> {
+        crate::scenario::from_str("t.toml", &format!("{BASE}{targets}")).map_err(|d| {
+            d.diagnostics
+                .iter()
+                .map(|d| d.message.clone())
+                .collect::<Vec<_>>()
+        })
+    }
+
+    #[test]
+    fn series_ratios_and_outcomes_are_read() {
+        let s = load(
+            r#"
+[[targets]]
+name = "trade ratio"
+series = "trade A-B"
+tick = 10
+over = { series = "trade A-B", ticks = [0, 2] }
+observed = 1.1
+interval = [1.0, 1.329]
+source = "s"
+
+[[targets]]
+name = "share"
+outcome = { classifier = "triangle A-B-C", outcome = "ménage à trois" }
+observed = 0.2
+sd = 0.1
+source = "s"
+"#,
+        )
+        .unwrap();
+        assert_eq!(s.targets.len(), 2);
+        let t = &s.targets[0];
+        assert!((t.sd - 0.1).abs() < 1e-12);
+        assert_eq!(
+            t.quantity,
+            Quantity::Series {
+                mean: SeriesMean {
+                    series: "trade A-B".into(),
+                    first: 10,
+                    last: 10
+                },
+                over: Some(SeriesMean {
+                    series: "trade A-B".into(),
+                    first: 0,
+                    last: 2
+                }),
+            }
+        );
+        match &s.targets[1].quantity {
+            Quantity::Outcome {
+                classifier, label, ..
+            } => {
+                assert_eq!(*classifier, 0);
+                assert_eq!(label, "ménage à trois");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn every_defect_of_a_target_is_reported() {
+        let errors = load(
+            r#"
+[[targets]]
+name = "a"
+series = "trade A-C"
+tick = 11
+observed = 1.0
+sd = 1.0
+interval = [0.0, 1.0]
+source = ""
+
+[[targets]]
+name = "a"
+series = "relation A-B"
+outcome = { classifier = "blocs", outcome = "x" }
+observed = 1.0
+sd = 1.0
+source = "s"
+
+[[targets]]
+name = "b"
+outcome = { classifier = "triangle A-B-C", outcome = "ménage a trois" }
+tick = 3
+observed = 1.0
+sd = -1.0
+source = "s"
+"#,
+        )
+        .unwrap_err();
+        assert_eq!(
+            errors,
+            [
+                "unknown series `trade A-C`",
+                "tick 11 is outside the horizon",
+                "a target takes `sd` or `interval`, not both",
+                "a target's `source` is empty",
+                "target `a` is given twice",
+                "a target observes a `series` or an `outcome`, not both",
+                "`tick` belongs to a series target, not an outcome's",
+                "`triangle A-B-C` has no outcome `ménage a trois`",
+                "`sd` = -1 is out of range",
+            ]
+        );
     }
 }
