@@ -260,10 +260,7 @@ impl Kernel {
         let k = x.len();
         let mut u = vec![0.0; k];
         for i in 0..k {
-            let mut s = x[i] - y[i];
-            for j in 0..i {
-                s -= self.chol[i][j] * u[j];
-            }
+            let s = x[i] - y[i] - (0..i).map(|j| self.chol[i][j] * u[j]).sum::<f64>();
             u[i] = s / self.chol[i][i];
         }
         (-0.5 * u.iter().map(|v| v * v).sum::<f64>()).exp()

@@ -168,7 +168,7 @@ pub fn execute(args: &CalibrateOptions) -> Result<(), Error> {
         ));
     };
 
-    let written = vec![
+    let written = [
         out.write(
             "posterior.csv",
             posterior_csv(&problem, &run.generations).as_bytes(),

@@ -404,7 +404,7 @@ fn series_mean(
     names: &[String],
     errors: &mut Vec<Diagnostic>,
 ) -> Option<SeriesMean> {
-    let known = names.iter().any(|n| *n == series.value);
+    let known = names.contains(&series.value);
     if !known {
         let hint = nearest(&series.value, names.iter().map(String::as_str))
             .map(|n| format!("did you mean `{n}`? "))
