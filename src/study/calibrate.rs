@@ -206,7 +206,11 @@ pub fn execute(args: &CalibrateOptions) -> Result<(), Error> {
             run.generations.len(),
             crate::format::thousands(runs),
             crate::format::elapsed(seconds),
-            number(last.epsilon)
+            if last.epsilon.is_infinite() {
+                "infinite (generation 0 only)".to_string()
+            } else {
+                number(last.epsilon)
+            }
         );
         for (k, u) in problem.params.iter().enumerate() {
             let (mean, sd) = last.mean_sd(k);
