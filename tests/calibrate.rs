@@ -337,6 +337,93 @@ fn the_command_refuses_what_it_cannot_calibrate() {
         out.to_str().unwrap(),
     ]);
     assert!(stdout.contains("estimated time"), "{stdout}");
+    let checked = succeed(&["check", SMALL]);
+    assert!(checked.contains(", 3 calibration targets)"), "{checked}");
     assert!(!out.exists());
+    let _ = fs::remove_dir_all(&dir);
+}
+
+/// posterior.toml puts each parameter in its table: settings and weights
+/// as dotted keys, an actor's values under its `[[actors]]` id, a dyad's
+/// under its pair; a scenario extending it loads with normal priors there.
+#[test]
+fn the_posterior_overlay_reaches_actors_dyads_and_settings() {
+    let dir = scratch("overlay");
+    fs::create_dir_all(&dir).unwrap();
+    let small = fs::canonicalize(SMALL).unwrap();
+    let file = dir.join("paths.toml");
+    fs::write(
+        &file,
+        format!(
+            r#"extends = {:?}
+[scenario]
+name = "paths"
+[model]
+noise = {{ uniform = [0.01, 0.1] }}
+[[actors]]
+id = "CHN"
+weights = {{ balance = {{ uniform = [0.0, 1.0] }} }}
+identity = {{ order = {{ uniform = [0.0, 0.8] }} }}
+[[dyads]]
+pair = ["CHN", "RUS"]
+relation = {{ uniform = [-0.5, 0.5] }}
+"#,
+            small.to_str().unwrap()
+        ),
+    )
+    .unwrap();
+    let out = dir.join("out");
+    succeed(&[
+        "calibrate",
+        file.to_str().unwrap(),
+        "--particles",
+        "20",
+        "--generations",
+        "2",
+        "--runs",
+        "3",
+        "--quiet",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let posterior = out.join("paths-calibration").join("posterior.toml");
+    let overlay = fs::read_to_string(&posterior).unwrap();
+    for line in [
+        "model.noise = { normal = [",
+        "[[actors]]\nid = \"CHN\"\n",
+        "identity.order = { normal = [",
+        "weights.balance = { normal = [",
+        "[[dyads]]\npair = [\"CHN\", \"RUS\"]\nrelation = { normal = [",
+    ] {
+        assert!(overlay.contains(line), "{line}\n{overlay}");
+    }
+    let user = dir.join("user.toml");
+    fs::write(
+        &user,
+        format!(
+            "extends = [{:?}, {:?}]\n[scenario]\nname = \"user\"\n",
+            small.to_str().unwrap(),
+            posterior.to_str().unwrap()
+        ),
+    )
+    .unwrap();
+    let scenario = entente::scenario::load(&user).unwrap();
+    let mut names: Vec<&str> = scenario.uncertain.iter().map(|u| u.name.as_str()).collect();
+    names.sort_unstable();
+    assert_eq!(
+        names,
+        [
+            "actors.CHN.identity.order",
+            "actors.CHN.weights.balance",
+            "dyads.CHN-RUS.relation",
+            "model.noise",
+            "weights.economy",
+            "weights.identity"
+        ]
+    );
+    assert!(scenario
+        .uncertain
+        .iter()
+        .all(|u| matches!(u.distribution, Distribution::Normal { .. })));
     let _ = fs::remove_dir_all(&dir);
 }

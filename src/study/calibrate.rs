@@ -24,7 +24,7 @@ use crate::calibrate::abc::{self, Generation, Settings};
 use crate::calibrate::{choose_params, Problem};
 use crate::diagnostic::Problem as Message;
 use crate::format::csv::{field, number};
-use crate::model::params::{pair_index, ActorField, ParamPath};
+use crate::model::params::{pair_index, ParamPath};
 use crate::output::files::Provenance;
 use crate::output::ResultDir;
 use crate::scenario::{self, path::pair_of, Quantity, Scenario, Uncertain};
@@ -363,13 +363,9 @@ fn posterior_toml(problem: &Problem, last: &Generation) -> String {
             ParamPath::Setting(_) | ParamPath::Weight(_) => {
                 let _ = writeln!(top, "{} = {value}", u.name);
             }
-            ParamPath::Actor(a, field) => {
-                let key = match field {
-                    ActorField::Identity(_) | ActorField::Weight(_) => {
-                        rest(&format!("actors.{}.", ids[a]))
-                    }
-                    _ => rest(&format!("actors.{}.", ids[a])),
-                };
+            // `gdp`, `identity.<dim>` or `weights.<driver>` in the actor's table.
+            ParamPath::Actor(a, _) => {
+                let key = rest(&format!("actors.{}.", ids[a]));
                 push(&mut actors, a, format!("{key} = {value}"));
             }
             ParamPath::Dyad(p, _) => {
