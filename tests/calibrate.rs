@@ -55,7 +55,7 @@ fn normal_model(particles: usize, generations: u32, threads: usize) -> abc::Run 
         &observed,
         &settings,
         &simulate,
-        &|_, _, _| {},
+        &|_, _, _, _| {},
         &AtomicBool::new(false),
     )
     .expect("not cancelled")

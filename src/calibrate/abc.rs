@@ -192,8 +192,10 @@ pub enum Stop {
     Cancelled,
 }
 
-/// Progress: called after each batch with (generation, accepted, proposals).
-pub type Progress<'a> = dyn Fn(u32, usize, u64) + Sync + 'a;
+/// Progress after each batch: the generation, its particles accepted and
+/// proposals so far, and the simulations of every generation so far
+/// (counted up to the last proposal accepted).
+pub type Progress<'a> = dyn Fn(u32, usize, u64, u64) + Sync + 'a;
 
 /// The result: every generation completed, and why it ended early, if so.
 #[derive(Debug, Clone, PartialEq)]
@@ -314,6 +316,7 @@ where
         .expect("a thread pool of a positive size can be built");
     let n = settings.particles.max(1);
     let mut generations: Vec<Generation> = Vec::new();
+    let mut simulated_before = 0u64;
     for g in 0..settings.generations {
         let previous = generations.last();
         let epsilon = previous.map_or(f64::INFINITY, |p| {
@@ -391,7 +394,7 @@ where
                 next += batch;
                 proposals = next;
             }
-            progress(g, accepted.len(), proposals);
+            progress(g, accepted.len(), proposals, simulated_before + simulations);
             if accepted.len() == n {
                 break 'batches;
             }
@@ -402,6 +405,7 @@ where
                 capped: Some(g),
             });
         }
+        simulated_before += simulations;
         weigh(&mut accepted, previous, kernel.as_ref(), priors);
         generations.push(Generation {
             index: g,

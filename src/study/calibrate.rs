@@ -125,21 +125,24 @@ pub fn execute(args: &CalibrateOptions) -> Result<(), Error> {
     let request = request_json(&problem, args, seed);
     let provenance = Provenance::current(request_hash(&scenario, &request), seed, args.runs);
     let out = ResultDir::prepare_marked(&dir, MARKER, &provenance, args.common.claim())?;
-    let bar = watch::current().bar(
-        args.particles * u64::from(args.generations),
-        &scenario.name,
-        args.common.quiet,
-        false,
-    );
-    let done = std::sync::atomic::AtomicU64::new(0);
-    let progress = |g: u32, accepted: usize, proposals: u64| {
-        let now = u64::from(g) * args.particles + accepted as u64;
-        let before = done.fetch_max(now, Ordering::Relaxed);
-        if now > before {
-            bar.inc(now - before);
+    // A bar over model runs: at least particles x generations x runs,
+    // growing as acceptance falls.
+    let planned = args.particles * u64::from(args.generations) * args.runs;
+    let bar = watch::current().bar(planned, &scenario.name, args.common.quiet, true);
+    let shown = std::sync::atomic::AtomicU64::new(0);
+    let total = std::sync::atomic::AtomicU64::new(planned);
+    let progress = |g: u32, accepted: usize, proposals: u64, simulations: u64| {
+        let runs = simulations * args.runs;
+        let before = total.fetch_max(runs, Ordering::Relaxed);
+        if runs > before {
+            bar.grow(runs - before);
+        }
+        let done = shown.fetch_max(runs, Ordering::Relaxed);
+        if runs > done {
+            bar.inc(runs - done);
         }
         bar.set_message(format!(
-            "generation {}/{}: {accepted} of {} accepted, {proposals} proposals",
+            "generation {}/{}: {accepted}/{} particles, {proposals} proposals",
             g + 1,
             args.generations,
             args.particles
