@@ -5,8 +5,8 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 
 use entente::study::options::{
-    CompareOptions, DiscoverOptions, MergeOptions, ReportOptions, RunOptions, SensitivityOptions,
-    SweepOptions,
+    CalibrateOptions, CompareOptions, DiscoverOptions, MergeOptions, ReportOptions, RunOptions,
+    SensitivityOptions, SweepOptions,
 };
 
 #[derive(Debug, Parser)]
@@ -39,6 +39,10 @@ pub enum Command {
     /// Which parameters decide an outcome: Morris screening or Sobol indices
     /// over ranges, run through the sweep machinery.
     Sensitivity(SensitivityOptions),
+    /// Calibrate the scenario's uncertain parameters against its
+    /// `[[targets]]` (ABC-SMC): posterior particles, generations and a
+    /// posterior overlay.
+    Calibrate(CalibrateOptions),
     /// Scenario discovery (PRIM): boxes of parameter ranges of a finished
     /// sweep where an outcome is likely.
     Discover(DiscoverOptions),

@@ -2,6 +2,7 @@
 //! international politics. See ARCHITECTURE.md for the map of the code and
 //! its layers.
 
+pub mod calibrate;
 #[cfg(feature = "charts")]
 pub mod chart;
 pub mod design;

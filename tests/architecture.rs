@@ -23,7 +23,7 @@ const LAYERS: &[&[&str]] = &[
     &["scenario"],
     &["runner"],
     &["results"],
-    &["sweep", "fuzzing"],
+    &["sweep", "fuzzing", "calibrate"],
     &["chart"],
     &["html"],
     &["study"],

@@ -1,6 +1,7 @@
 //! One thin adapter per verb: it turns the parsed arguments into the
 //! library's options and calls the study. No command imports another.
 
+mod calibrate;
 mod check;
 mod compare;
 mod landscape;
@@ -19,6 +20,7 @@ pub fn execute(command: Command) -> Result<(), Error> {
         Command::Merge(options) => entente::shard::merge::execute(&options),
         Command::Sweep(options) => study::sweep::execute(&options),
         Command::Sensitivity(options) => study::sensitivity::execute(&options),
+        Command::Calibrate(options) => calibrate::execute(&options),
         Command::Discover(options) => study::discover::execute(&options),
         Command::Report(options) => study::report::execute(&options),
         Command::Check { files } => check::execute(&files),

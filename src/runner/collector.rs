@@ -117,6 +117,26 @@ impl Collector {
         }
     }
 
+    /// Only the series named in `names`, each with its exact mean alone
+    /// (`entente calibrate` reads the means of its targets' series and
+    /// nothing else); `trajectories` says `charts`, the mode whose
+    /// directed series are kept so. Names no series has are skipped.
+    pub fn only(scenario: &Scenario, names: &[&str]) -> Self {
+        let series = every_series(scenario, |_| SeriesSpec::MeanOnly)
+            .into_iter()
+            .filter(|s| names.contains(&s.name.as_str()))
+            .map(|s| Series {
+                spec: SeriesSpec::MeanOnly,
+                ..s
+            })
+            .collect();
+        Collector {
+            series,
+            ticks: scenario.ticks as usize + 1,
+            trajectories: Trajectories::Charts,
+        }
+    }
+
     /// An empty bank for these series over ticks 0..=T.
     pub fn bank(&self) -> SeriesBank {
         let layout: Vec<SeriesSpec> = self.series.iter().map(|s| s.spec).collect();
@@ -319,5 +339,31 @@ fn weight_bound(scenario: &Scenario, a: usize, driver: Driver) -> f64 {
         bound
     } else {
         1.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_scenario_names_the_series_the_collector_records() {
+        for file in [
+            "scenarios/baseline_2016.toml",
+            "scenarios/quasi_alliance.toml",
+            "scenarios/sreb_eeu_linkage.toml",
+        ] {
+            let scenario = crate::scenario::load(std::path::Path::new(file)).unwrap();
+            let recorded: Vec<String> = Collector::new(&scenario, Trajectories::All)
+                .series
+                .into_iter()
+                .map(|s| s.name)
+                .collect();
+            assert_eq!(recorded, crate::scenario::series_names(&scenario), "{file}");
+            let only = Collector::only(&scenario, &["energy_price", recorded[0].as_str()]);
+            let names: Vec<&str> = only.series.iter().map(|s| s.name.as_str()).collect();
+            assert_eq!(names, [recorded[0].as_str(), "energy_price"]);
+            assert!(only.series.iter().all(|s| s.spec == SeriesSpec::MeanOnly));
+        }
     }
 }

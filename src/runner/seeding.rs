@@ -12,6 +12,23 @@ pub fn run_rng(seed: u64, run: u64) -> ChaCha8Rng {
     rng
 }
 
+/// First stream of the calibration's proposals: far above any run index
+/// and below the design streams (2^64 - 1 downwards).
+const PROPOSAL_STREAMS: u64 = 1 << 63;
+
+/// The generator of `entente calibrate`'s proposal `index` of generation
+/// `generation` under `seed`: the seed's ChaCha8 key on a stream of its
+/// own, so that a proposal depends on (seed, generation, index) alone and
+/// not on the threads or the order proposals are evaluated in. Runs use
+/// streams 0..R of the same key (common random numbers).
+pub fn proposal_rng(seed: u64, generation: u32, index: u64) -> ChaCha8Rng {
+    debug_assert!(index < 1 << 40);
+    run_rng(
+        seed,
+        PROPOSAL_STREAMS + (u64::from(generation) << 40) + (index & ((1 << 40) - 1)),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

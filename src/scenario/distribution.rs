@@ -34,6 +34,36 @@ impl Distribution {
         }
     }
 
+    /// The probability density at `x`; `None` for a choice, which has
+    /// none (a discrete set of values).
+    pub fn pdf(&self, x: f64) -> Option<f64> {
+        Some(match *self {
+            Distribution::Uniform { low, high } => {
+                if (low..=high).contains(&x) && high > low {
+                    1.0 / (high - low)
+                } else {
+                    0.0
+                }
+            }
+            Distribution::Normal { mean, sd } => {
+                let z = (x - mean) / sd;
+                (-0.5 * z * z).exp() / (sd * (2.0 * std::f64::consts::PI).sqrt())
+            }
+            Distribution::Triangular { low, mode, high } => {
+                if !(low..=high).contains(&x) || high <= low {
+                    0.0
+                } else if x < mode {
+                    2.0 * (x - low) / ((high - low) * (mode - low))
+                } else if x > mode {
+                    2.0 * (high - x) / ((high - low) * (high - mode))
+                } else {
+                    2.0 / (high - low)
+                }
+            }
+            Distribution::Choice(_) => return None,
+        })
+    }
+
     pub fn mean(&self) -> f64 {
         match self {
             Distribution::Uniform { low, high } => 0.5 * (low + high),
@@ -91,6 +121,40 @@ mod tests {
         let lo = draws.iter().copied().fold(f64::INFINITY, f64::min);
         let hi = draws.iter().copied().fold(f64::NEG_INFINITY, f64::max);
         (draws.iter().sum::<f64>() / draws.len() as f64, lo, hi)
+    }
+
+    #[test]
+    fn densities_integrate_to_one_and_match_the_samples() {
+        let cases = [
+            Distribution::Uniform {
+                low: 0.3,
+                high: 0.9,
+            },
+            Distribution::Triangular {
+                low: 0.0,
+                mode: 0.2,
+                high: 1.0,
+            },
+            Distribution::Normal { mean: 1.0, sd: 0.1 },
+        ];
+        for d in &cases {
+            let (lo, hi) = d.support();
+            let steps = 200_000;
+            let h = (hi - lo) / steps as f64;
+            let (mut mass, mut first) = (0.0, 0.0);
+            for i in 0..steps {
+                let x = lo + (i as f64 + 0.5) * h;
+                let p = d.pdf(x).unwrap() * h;
+                mass += p;
+                first += x * p;
+            }
+            assert!((mass - 1.0).abs() < 1e-4, "{d:?}: {mass}");
+            assert!((first - d.mean()).abs() < 1e-4, "{d:?}: {first}");
+            if !matches!(d, Distribution::Normal { .. }) {
+                assert_eq!(d.pdf(hi + 0.1), Some(0.0));
+            }
+        }
+        assert_eq!(Distribution::Choice(vec![1.0]).pdf(1.0), None);
     }
 
     #[test]

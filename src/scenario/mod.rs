@@ -25,6 +25,7 @@ use distribution::Distribution;
 use located::{with_file, Located};
 use path::PathNames;
 use raw::RawScenario;
+pub use validate::targets::{series_names, Quantity, SeriesMean, Target, INTERVAL_90_WIDTH};
 pub use validate::{sweep_param, ParamProblem, RangeClamp, SweepConfig, SweepParam};
 
 /// A parameter that each run samples from a distribution.
@@ -78,6 +79,8 @@ pub struct Scenario {
     pub valid_ranges: Vec<(ParamPath, RangeClamp)>,
     /// The `[sweep]` table, if the file has one.
     pub sweep: Option<SweepConfig>,
+    /// The `[[targets]]` `entente calibrate` fits to, in file order.
+    pub targets: Vec<Target>,
     /// The file given first, then the files it extends.
     pub sources: Vec<SourceInfo>,
 }

@@ -1,12 +1,12 @@
 //! Overlay merge: an `extends` file is the base, the file that extends it
 //! the overlay. Tables merge key by key (the overlay wins), `events` and
-//! `outcomes` append, actors merge by id, dyads by pair and institutions by
-//! name.
+//! `outcomes` append, actors merge by id, dyads by pair, institutions and
+//! targets by name.
 
 use std::collections::BTreeMap;
 
 use super::located::Located;
-use super::raw::{RawActor, RawDyad, RawInstitution, RawScenario};
+use super::raw::{RawActor, RawDyad, RawInstitution, RawScenario, RawTarget};
 
 pub fn overlay(base: RawScenario, top: RawScenario) -> RawScenario {
     RawScenario {
@@ -32,6 +32,9 @@ pub fn overlay(base: RawScenario, top: RawScenario) -> RawScenario {
         sweep: merge_option(base.sweep, top.sweep, |b, t| {
             Located::new(b.value.overlay(t.value), t.location)
         }),
+        // By name: an overlay's target of the same name replaces the
+        // base's key by key; others are appended.
+        targets: merge_by_key(base.targets, top.targets, target_key, |b, t| b.overlay(t)),
     }
 }
 
@@ -74,6 +77,10 @@ fn merge_by_key<T, K: PartialEq>(
 
 fn actor_key(actor: &RawActor) -> Option<String> {
     actor.id.as_ref().map(|id| id.value.clone())
+}
+
+fn target_key(target: &RawTarget) -> Option<String> {
+    target.name.as_ref().map(|name| name.value.clone())
 }
 
 fn institution_key(institution: &RawInstitution) -> Option<String> {
@@ -185,5 +192,42 @@ mod tests {
         let dyad = &merged.dyads[0].value;
         assert!(dyad.trade.is_some());
         assert_eq!(dyad.relation.as_ref().unwrap().location.file, FileId(1));
+    }
+
+    #[test]
+    fn targets_merge_by_name_and_new_ones_append() {
+        let base = parse(
+            0,
+            r#"
+            [[targets]]
+            name = "trade"
+            series = "trade CHN-RUS"
+            tick = 4
+            observed = 1.0
+            sd = 0.1
+            source = "a"
+            "#,
+        );
+        let top = parse(
+            1,
+            r#"
+            [[targets]]
+            name = "trade"
+            observed = 2.0
+            [[targets]]
+            name = "relation"
+            series = "relation CHN-RUS"
+            "#,
+        );
+        let merged = overlay(base, top);
+        assert_eq!(merged.targets.len(), 2);
+        let trade = &merged.targets[0].value;
+        assert_eq!(trade.observed.as_ref().unwrap().value, 2.0);
+        assert_eq!(trade.series.as_ref().unwrap().value, "trade CHN-RUS");
+        assert_eq!(trade.sd.as_ref().unwrap().location.file, FileId(0));
+        assert_eq!(
+            merged.targets[1].value.name.as_ref().unwrap().value,
+            "relation"
+        );
     }
 }

@@ -357,6 +357,41 @@ raw_table! {
     }
 }
 
+raw_table! {
+    /// `[[targets]]`: an observed quantity `entente calibrate` fits the
+    /// uncertain parameters to (a recorded series at a tick or over ticks,
+    /// optionally over another such mean, or an outcome's share).
+    pub struct RawTarget {
+        name: String,
+        series: String,
+        tick: i64,
+        ticks: Vec<i64>,
+        over: RawTargetOver,
+        outcome: RawTargetOutcome,
+        observed: f64,
+        sd: f64,
+        interval: Vec<f64>,
+        source: String,
+    }
+}
+
+raw_table! {
+    /// A target's denominator: `over = { series = "trade CHN-RUS", ticks = [0, 1] }`.
+    pub struct RawTargetOver {
+        series: String,
+        tick: i64,
+        ticks: Vec<i64>,
+    }
+}
+
+raw_table! {
+    /// An outcome target: `outcome = { classifier = "triangle USA-CHN-RUS", outcome = "..." }`.
+    pub struct RawTargetOutcome {
+        classifier: String,
+        outcome: String,
+    }
+}
+
 /// One scenario file, before overlays are merged.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -387,6 +422,9 @@ pub struct RawScenario {
     /// Located so that errors about the whole table point at its header.
     #[serde(default)]
     pub sweep: Option<Located<RawSweep>>,
+    /// `[[targets]]`, for `entente calibrate`.
+    #[serde(default)]
+    pub targets: Vec<Located<RawTarget>>,
 }
 
 pub const TOP_LEVEL_KEYS: &[&str] = &[
@@ -402,4 +440,5 @@ pub const TOP_LEVEL_KEYS: &[&str] = &[
     "events",
     "outcomes",
     "sweep",
+    "targets",
 ];

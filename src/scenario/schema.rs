@@ -195,6 +195,13 @@ impl Schema for RawScenario {
                 "sweep",
                 described(super::raw::RawSweep::schema(), "The sweep `entente sweep` runs"),
             ),
+            (
+                "targets",
+                described(
+                    Vec::<super::raw::RawTarget>::schema(),
+                    "[[targets]]: observations `entente calibrate` fits the uncertain parameters to",
+                ),
+            ),
         ])
     }
 }
@@ -225,7 +232,8 @@ pub fn scenario_schema_text() -> String {
 mod tests {
     use super::*;
     use crate::scenario::raw::{
-        RawActor, RawCondition, RawDyad, RawEvent, RawInstitution, TOP_LEVEL_KEYS,
+        RawActor, RawCondition, RawDyad, RawEvent, RawInstitution, RawTarget, RawTargetOutcome,
+        RawTargetOver, TOP_LEVEL_KEYS,
     };
 
     /// The keys serde accepts in a table, read from its "unknown field"
@@ -284,7 +292,10 @@ mod tests {
             RawEvent,
             RawInstitution,
             RawOutcome,
-            RawCondition
+            RawCondition,
+            RawTarget,
+            RawTargetOver,
+            RawTargetOutcome
         );
     }
 

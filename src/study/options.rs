@@ -174,6 +174,36 @@ pub struct SensitivityOptions {
 
 #[derive(Debug)]
 #[cfg_attr(feature = "cli", derive(clap::Args))]
+pub struct CalibrateOptions {
+    /// Scenario file with `[[targets]]` and uncertain parameters (their
+    /// distributions are the priors).
+    pub file: PathBuf,
+    /// Particles per generation (accepted parameter vectors).
+    #[cfg_attr(feature = "cli", arg(long, default_value_t = 200))]
+    pub particles: u64,
+    /// Generations of ABC-SMC (the first samples the priors).
+    #[cfg_attr(feature = "cli", arg(long, default_value_t = 5))]
+    pub generations: u32,
+    /// Runs per particle: each target is compared as its mean over the runs
+    /// (common random numbers: run r of every particle draws from the same
+    /// stream).
+    #[cfg_attr(feature = "cli", arg(long, default_value_t = 20))]
+    pub runs: u64,
+    /// Calibrate only this uncertain parameter (its path, e.g.
+    /// `weights.identity`). Repeat for more; default: every uncertain
+    /// parameter but `choice`s.
+    #[cfg_attr(feature = "cli", arg(long = "param", value_name = "PATH"))]
+    pub params: Vec<String>,
+    /// Print the size of the calibration and an estimate of the time; run
+    /// nothing.
+    #[cfg_attr(feature = "cli", arg(long))]
+    pub dry_run: bool,
+    #[cfg_attr(feature = "cli", command(flatten))]
+    pub common: CommonOptions,
+}
+
+#[derive(Debug)]
+#[cfg_attr(feature = "cli", derive(clap::Args))]
 pub struct DiscoverOptions {
     /// A sweep folder (written by `entente sweep`, best with --design lhs,
     /// or by `entente sensitivity`).
@@ -206,8 +236,8 @@ pub struct DiscoverOptions {
     pub charts: SizeOptions,
 }
 
-/// Options `run` and `compare` (through `RunSettings`), `sweep` and
-/// `sensitivity` share.
+/// Options `run` and `compare` (through `RunSettings`), `sweep`,
+/// `sensitivity` and `calibrate` share.
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "cli", derive(clap::Args))]
 pub struct CommonOptions {
@@ -216,7 +246,8 @@ pub struct CommonOptions {
     pub seed: Option<u64>,
     /// Folder for results, each in a folder of its own: `run` writes
     /// DIR/<scenario name>/, `compare` DIR/<comparison name>/, `sweep`
-    /// DIR/<scenario name>-sweep/, `sensitivity` DIR/<scenario name>-<method>/.
+    /// DIR/<scenario name>-sweep/, `sensitivity` DIR/<scenario name>-<method>/,
+    /// `calibrate` DIR/<scenario name>-calibration/.
     #[cfg_attr(feature = "cli", arg(long, default_value = "output"))]
     pub out: PathBuf,
     /// Worker threads (default: all cores). Results do not depend on it.

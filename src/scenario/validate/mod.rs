@@ -6,7 +6,8 @@
 //! `validate` checks the tables in file order, one concern per file:
 //! `settings` (`[scenario]`, `[model]`, `[economy]`), `actors` (`[identity]`,
 //! `[[actors]]`, weights), `dyads`, `events`, `outcomes` (triangles and
-//! `[[outcomes]]`) and `sweep_table` (`[sweep]`). `range` has the intervals
+//! `[[outcomes]]`), `sweep_table` (`[sweep]`) and, once the rest is valid,
+//! `targets` (`[[targets]]`, checked against the scenario's series). `range` has the intervals
 //! the numbers are checked against. The order of the checks is the order of
 //! the messages, so it is kept.
 
@@ -18,6 +19,7 @@ mod outcomes;
 mod range;
 mod settings;
 mod sweep_table;
+pub mod targets;
 
 use super::distribution::Distribution;
 use super::located::Located;
@@ -101,7 +103,7 @@ pub fn validate(raw: RawScenario, file_start: Location) -> Result<Scenario, Vec<
             clamp: RangeClamp(range),
         })
         .collect();
-    Ok(Scenario {
+    let mut scenario = Scenario {
         name: meta.name,
         title: meta.title,
         description: meta.description,
@@ -137,8 +139,12 @@ pub fn validate(raw: RawScenario, file_start: Location) -> Result<Scenario, Vec<
         uncertain,
         valid_ranges: v.ranges,
         sweep,
+        targets: Vec::new(),
         sources: Vec::new(),
-    })
+    };
+    // Targets name series and outcomes, which only a valid scenario has.
+    scenario.targets = targets::targets(&raw, &scenario)?;
+    Ok(scenario)
 }
 
 impl Validator {

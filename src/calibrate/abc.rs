@@ -1,0 +1,510 @@
+//! ABC-SMC (Toni et al. 2009, with Beaumont et al. 2009's kernel), generic
+//! over the simulator: `simulate(theta, rng) -> summary`. The scenario's
+//! calibration and the analytic test of `tests/calibrate.rs` run this same
+//! code.
+//!
+//! * Generation 0 draws `particles` parameter vectors from the priors
+//!   (each truncated to its valid range) and accepts them all (epsilon is
+//!   infinite).
+//! * Generation g > 0 has epsilon = the `alpha`-quantile of generation
+//!   g − 1's distances. A proposal picks a particle of g − 1 by weight and
+//!   moves it by a multivariate normal kernel of covariance 2 × the
+//!   weighted covariance of g − 1; it is rejected outside the priors'
+//!   support or if its distance exceeds epsilon, until `particles` are
+//!   accepted. Weights: prior density / Σ_j w_j K(θ | θ_j), normalised.
+//! * Distance: sqrt(mean over targets of ((simulated − observed) / sd)²).
+//!
+//! Proposal i of generation g draws from `proposal_rng(seed, g, i)` alone.
+//! Proposals are evaluated in batches in parallel and accepted in index
+//! order, so the result is the same on any number of threads.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use rand::Rng;
+use rand_chacha::ChaCha8Rng;
+use rayon::prelude::*;
+
+use crate::model::random::{standard_normal, uniform};
+use crate::runner::seeding::proposal_rng;
+use crate::scenario::distribution::Distribution;
+
+/// One calibrated parameter's prior.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Prior {
+    pub name: String,
+    pub distribution: Distribution,
+    /// The parameter's valid range: the prior is truncated to it.
+    pub low: f64,
+    pub high: f64,
+}
+
+impl Prior {
+    /// The (unnormalised, truncated) prior density at `x`: 0 outside the
+    /// valid range and the distribution's support.
+    pub fn density(&self, x: f64) -> f64 {
+        if !(self.low..=self.high).contains(&x) {
+            return 0.0;
+        }
+        self.distribution.pdf(x).unwrap_or(0.0)
+    }
+
+    /// A draw from the prior truncated to the valid range (redrawn until it
+    /// falls inside, clamped after 1000 tries).
+    pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
+        let mut x = self.distribution.sample(rng);
+        for _ in 0..1000 {
+            if self.density(x) > 0.0 {
+                return x;
+            }
+            x = self.distribution.sample(rng);
+        }
+        x.clamp(self.low, self.high)
+    }
+}
+
+/// An observed summary statistic and its standard deviation.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Observed {
+    pub value: f64,
+    pub sd: f64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Settings {
+    pub particles: usize,
+    pub generations: u32,
+    /// Epsilon of a generation: this quantile of the previous distances.
+    pub alpha: f64,
+    pub seed: u64,
+    pub threads: usize,
+    /// A generation that needs more proposals than this stops the
+    /// calibration (the last complete generation is the result).
+    pub max_proposals: u64,
+}
+
+/// The default `alpha` (the median).
+pub const ALPHA: f64 = 0.5;
+/// The default proposal cap per generation, in multiples of `particles`.
+pub const MAX_PROPOSALS_PER_PARTICLE: u64 = 200;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Particle {
+    pub theta: Vec<f64>,
+    pub weight: f64,
+    pub distance: f64,
+    pub summary: Vec<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Generation {
+    pub index: u32,
+    /// Infinite for generation 0.
+    pub epsilon: f64,
+    /// Proposals up to the last one accepted.
+    pub proposals: u64,
+    /// Of those, the ones simulated (inside the priors' support).
+    pub simulations: u64,
+    pub particles: Vec<Particle>,
+}
+
+impl Generation {
+    pub fn acceptance_rate(&self) -> f64 {
+        self.particles.len() as f64 / self.proposals as f64
+    }
+
+    /// 1 / Σ w².
+    pub fn effective_sample_size(&self) -> f64 {
+        1.0 / self
+            .particles
+            .iter()
+            .map(|p| p.weight * p.weight)
+            .sum::<f64>()
+    }
+
+    /// The weighted mean and standard deviation of parameter `k`.
+    pub fn mean_sd(&self, k: usize) -> (f64, f64) {
+        let mean: f64 = self.particles.iter().map(|p| p.weight * p.theta[k]).sum();
+        let var: f64 = self
+            .particles
+            .iter()
+            .map(|p| p.weight * (p.theta[k] - mean).powi(2))
+            .sum();
+        (mean, var.max(0.0).sqrt())
+    }
+
+    /// The weighted quantile `q` of `value` over the particles.
+    pub fn quantile(&self, value: impl Fn(&Particle) -> f64, q: f64) -> f64 {
+        weighted_quantile(
+            self.particles
+                .iter()
+                .map(|p| (value(p), p.weight))
+                .collect(),
+            q,
+        )
+    }
+}
+
+/// The weighted quantile `q` (the smallest value whose cumulative weight
+/// reaches q); NaN for no values.
+pub fn weighted_quantile(mut pairs: Vec<(f64, f64)>, q: f64) -> f64 {
+    pairs.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let total: f64 = pairs.iter().map(|p| p.1).sum();
+    let mut cumulative = 0.0;
+    for (x, w) in &pairs {
+        cumulative += w;
+        if cumulative >= q * total - 1e-12 {
+            return *x;
+        }
+    }
+    pairs.last().map_or(f64::NAN, |p| p.0)
+}
+
+/// The distance of a simulated summary from the observations: the root
+/// mean square of the standardised differences; infinite if any simulated
+/// value is not finite.
+pub fn distance(summary: &[f64], observed: &[Observed]) -> f64 {
+    let mut sum = 0.0;
+    for (s, o) in summary.iter().zip(observed) {
+        if !s.is_finite() {
+            return f64::INFINITY;
+        }
+        sum += ((s - o.value) / o.sd).powi(2);
+    }
+    (sum / observed.len().max(1) as f64).sqrt()
+}
+
+/// The type-7 quantile of unweighted values (infinite values sort last).
+fn quantile(values: &[f64], q: f64) -> f64 {
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let h = (sorted.len() - 1) as f64 * q;
+    let (lo, hi) = (h.floor() as usize, h.ceil() as usize);
+    if sorted[hi].is_infinite() || lo == hi {
+        return sorted[lo];
+    }
+    sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
+}
+
+/// Why a calibration ended before its last generation.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Stop {
+    /// The user asked to stop.
+    Cancelled,
+}
+
+/// Progress after each batch: the generation, its particles accepted and
+/// proposals so far, and the simulations of every generation so far
+/// (counted up to the last proposal accepted).
+pub type Progress<'a> = dyn Fn(u32, usize, u64, u64) + Sync + 'a;
+
+/// The result: every generation completed, and why it ended early, if so.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Run {
+    pub generations: Vec<Generation>,
+    /// Set when a generation reached the proposal cap: its number.
+    pub capped: Option<u32>,
+}
+
+/// The perturbation kernel: the Cholesky factor of 2 × the weighted
+/// covariance of the previous generation, and the inverse of that
+/// covariance (for the kernel's density).
+struct Kernel {
+    chol: Vec<Vec<f64>>,
+}
+
+impl Kernel {
+    fn new(previous: &Generation, priors: &[Prior]) -> Kernel {
+        let k = priors.len();
+        let means: Vec<f64> = (0..k).map(|i| previous.mean_sd(i).0).collect();
+        let mut cov = vec![vec![0.0; k]; k];
+        for p in &previous.particles {
+            for i in 0..k {
+                for j in 0..k {
+                    cov[i][j] += 2.0 * p.weight * (p.theta[i] - means[i]) * (p.theta[j] - means[j]);
+                }
+            }
+        }
+        // A collapsed dimension still needs a kernel that moves: a small
+        // share of the prior's scale.
+        for (i, prior) in priors.iter().enumerate() {
+            let (lo, hi) = prior.distribution.support();
+            let floor = (1e-6 * (hi - lo)).powi(2).max(1e-24);
+            if cov[i][i] < floor {
+                cov[i][i] = floor;
+            }
+        }
+        let mut ridge = 0.0;
+        loop {
+            let mut c = cov.clone();
+            for (i, row) in c.iter_mut().enumerate() {
+                row[i] *= 1.0 + ridge;
+            }
+            if let Some(chol) = cholesky(&c) {
+                return Kernel { chol };
+            }
+            ridge = if ridge == 0.0 { 1e-9 } else { ridge * 10.0 };
+        }
+    }
+
+    fn perturb<R: Rng + ?Sized>(&self, centre: &[f64], rng: &mut R) -> Vec<f64> {
+        let z: Vec<f64> = centre.iter().map(|_| standard_normal(rng)).collect();
+        centre
+            .iter()
+            .enumerate()
+            .map(|(i, c)| c + (0..=i).map(|j| self.chol[i][j] * z[j]).sum::<f64>())
+            .collect()
+    }
+
+    /// exp(−½ (x − y)ᵀ Σ⁻¹ (x − y)): the kernel's density up to its
+    /// constant, which every particle shares.
+    fn density(&self, x: &[f64], y: &[f64]) -> f64 {
+        // Solve L u = x − y; the form is |u|².
+        let k = x.len();
+        let mut u = vec![0.0; k];
+        for i in 0..k {
+            let s = x[i] - y[i] - (0..i).map(|j| self.chol[i][j] * u[j]).sum::<f64>();
+            u[i] = s / self.chol[i][i];
+        }
+        (-0.5 * u.iter().map(|v| v * v).sum::<f64>()).exp()
+    }
+}
+
+/// The lower Cholesky factor of a symmetric matrix, or `None` if it is not
+/// positive definite.
+pub fn cholesky(a: &[Vec<f64>]) -> Option<Vec<Vec<f64>>> {
+    let n = a.len();
+    let mut l = vec![vec![0.0; n]; n];
+    for i in 0..n {
+        for j in 0..=i {
+            let s: f64 = a[i][j] - (0..j).map(|m| l[i][m] * l[j][m]).sum::<f64>();
+            if i == j {
+                if s <= 0.0 || !s.is_finite() {
+                    return None;
+                }
+                l[i][i] = s.sqrt();
+            } else {
+                l[i][j] = s / l[j][j];
+            }
+        }
+    }
+    Some(l)
+}
+
+/// A proposal evaluated: its parameters, and its summary and distance if
+/// it was inside the priors' support.
+struct Evaluated {
+    theta: Vec<f64>,
+    simulated: Option<(Vec<f64>, f64)>,
+}
+
+/// Runs ABC-SMC. `simulate(theta, rng)` returns the summary statistics in
+/// the order of `observed`; it is called from several threads.
+pub fn abc_smc<S>(
+    priors: &[Prior],
+    observed: &[Observed],
+    settings: &Settings,
+    simulate: &S,
+    progress: &Progress,
+    cancel: &AtomicBool,
+) -> Result<Run, Stop>
+where
+    S: Fn(&[f64], &mut ChaCha8Rng) -> Vec<f64> + Sync,
+{
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(settings.threads.max(1))
+        .build()
+        .expect("a thread pool of a positive size can be built");
+    let n = settings.particles.max(1);
+    let mut generations: Vec<Generation> = Vec::new();
+    let mut simulated_before = 0u64;
+    for g in 0..settings.generations {
+        let previous = generations.last();
+        let epsilon = previous.map_or(f64::INFINITY, |p| {
+            let d: Vec<f64> = p.particles.iter().map(|q| q.distance).collect();
+            quantile(&d, settings.alpha)
+        });
+        let kernel = previous.map(|p| Kernel::new(p, priors));
+        let cumulative: Vec<f64> = previous.map_or_else(Vec::new, |p| {
+            p.particles
+                .iter()
+                .scan(0.0, |c, q| {
+                    *c += q.weight;
+                    Some(*c)
+                })
+                .collect()
+        });
+        let propose = |index: u64| -> Evaluated {
+            let mut rng = proposal_rng(settings.seed, g, index);
+            let theta: Vec<f64> = match (previous, &kernel) {
+                (Some(p), Some(kernel)) => {
+                    let u = uniform(&mut rng) * cumulative[cumulative.len() - 1];
+                    let j = cumulative
+                        .partition_point(|c| *c < u)
+                        .min(p.particles.len() - 1);
+                    kernel.perturb(&p.particles[j].theta, &mut rng)
+                }
+                _ => priors.iter().map(|prior| prior.sample(&mut rng)).collect(),
+            };
+            let inside = theta
+                .iter()
+                .zip(priors)
+                .all(|(x, prior)| prior.density(*x) > 0.0);
+            let simulated = inside.then(|| {
+                let summary = simulate(&theta, &mut rng);
+                let d = distance(&summary, observed);
+                (summary, d)
+            });
+            Evaluated { theta, simulated }
+        };
+        let mut accepted: Vec<Particle> = Vec::new();
+        let (mut next, mut proposals, mut simulations) = (0u64, 0u64, 0u64);
+        let mut capped = false;
+        'batches: while accepted.len() < n {
+            if cancel.load(Ordering::Relaxed) {
+                return Err(Stop::Cancelled);
+            }
+            if next >= settings.max_proposals {
+                capped = true;
+                break;
+            }
+            let batch = ((n - accepted.len()) as u64)
+                .max(2 * settings.threads as u64)
+                .min(settings.max_proposals - next);
+            let evaluated: Vec<Evaluated> =
+                pool.install(|| (next..next + batch).into_par_iter().map(propose).collect());
+            for (offset, e) in evaluated.into_iter().enumerate() {
+                let Some((summary, d)) = e.simulated else {
+                    continue;
+                };
+                simulations += 1;
+                if d <= epsilon {
+                    accepted.push(Particle {
+                        theta: e.theta,
+                        weight: 0.0,
+                        distance: d,
+                        summary,
+                    });
+                    if accepted.len() == n {
+                        proposals = next + offset as u64 + 1;
+                        break;
+                    }
+                }
+            }
+            if accepted.len() < n {
+                next += batch;
+                proposals = next;
+            }
+            progress(g, accepted.len(), proposals, simulated_before + simulations);
+            if accepted.len() == n {
+                break 'batches;
+            }
+        }
+        if capped {
+            return Ok(Run {
+                generations,
+                capped: Some(g),
+            });
+        }
+        simulated_before += simulations;
+        weigh(&mut accepted, previous, kernel.as_ref(), priors);
+        generations.push(Generation {
+            index: g,
+            epsilon,
+            proposals,
+            simulations,
+            particles: accepted,
+        });
+    }
+    Ok(Run {
+        generations,
+        capped: None,
+    })
+}
+
+/// Importance weights: uniform in generation 0; later, prior density over
+/// the mixture of kernels around the previous particles; normalised.
+fn weigh(
+    particles: &mut [Particle],
+    previous: Option<&Generation>,
+    kernel: Option<&Kernel>,
+    priors: &[Prior],
+) {
+    for particle in particles.iter_mut() {
+        particle.weight = match (previous, kernel) {
+            (Some(p), Some(kernel)) => {
+                let prior: f64 = particle
+                    .theta
+                    .iter()
+                    .zip(priors)
+                    .map(|(x, prior)| prior.density(*x))
+                    .product();
+                let mixture: f64 = p
+                    .particles
+                    .iter()
+                    .map(|q| q.weight * kernel.density(&particle.theta, &q.theta))
+                    .sum();
+                if mixture > 0.0 {
+                    prior / mixture
+                } else {
+                    0.0
+                }
+            }
+            _ => 1.0,
+        };
+    }
+    let total: f64 = particles.iter().map(|p| p.weight).sum();
+    let count = particles.len() as f64;
+    for particle in particles.iter_mut() {
+        particle.weight = if total > 0.0 {
+            particle.weight / total
+        } else {
+            1.0 / count
+        };
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cholesky_factors_a_covariance() {
+        let a = vec![vec![4.0, 2.0], vec![2.0, 3.0]];
+        let l = cholesky(&a).unwrap();
+        for i in 0..2 {
+            for j in 0..2 {
+                let back: f64 = (0..2).map(|m| l[i][m] * l[j][m]).sum();
+                assert!((back - a[i][j]).abs() < 1e-12);
+            }
+        }
+        assert!(cholesky(&[vec![1.0, 2.0], vec![2.0, 1.0]]).is_none());
+    }
+
+    #[test]
+    fn distance_is_the_rms_of_standardised_differences() {
+        let observed = [
+            Observed {
+                value: 1.0,
+                sd: 0.5,
+            },
+            Observed {
+                value: 0.0,
+                sd: 2.0,
+            },
+        ];
+        let d = distance(&[2.0, 2.0], &observed);
+        assert!((d - ((4.0 + 1.0) / 2.0f64).sqrt()).abs() < 1e-12);
+        assert_eq!(distance(&[f64::NAN, 0.0], &observed), f64::INFINITY);
+    }
+
+    #[test]
+    fn quantiles() {
+        assert_eq!(quantile(&[3.0, 1.0, 2.0], 0.5), 2.0);
+        assert_eq!(quantile(&[1.0, 2.0], 0.5), 1.5);
+        assert_eq!(
+            weighted_quantile(vec![(1.0, 0.1), (2.0, 0.1), (3.0, 0.8)], 0.5),
+            3.0
+        );
+        assert_eq!(weighted_quantile(vec![(1.0, 0.5), (2.0, 0.5)], 0.05), 1.0);
+    }
+}
