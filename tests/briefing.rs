@@ -284,6 +284,7 @@ fn the_briefing_renders_in_headless_chromium() {
     assert!(!stderr.contains("Uncaught"), "{stderr}");
     let dom = text(&out.stdout);
     assert!(dom.contains("Key findings"));
-    assert!(dom.contains(" of 200 runs the triangle of the United States, China and Russia stays loose"));
+    assert!(dom
+        .contains(" of 200 runs the triangle of the United States, China and Russia stays loose"));
     assert!(dom.contains("<svg"));
 }
