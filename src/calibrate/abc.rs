@@ -9,9 +9,10 @@
 //! * Generation g > 0 has epsilon = the `alpha`-quantile of generation
 //!   g − 1's distances. A proposal picks a particle of g − 1 by weight and
 //!   moves it by a multivariate normal kernel of covariance 2 × the
-//!   weighted covariance of g − 1; it is rejected outside the priors'
-//!   support or if its distance exceeds epsilon, until `particles` are
-//!   accepted. Weights: prior density / Σ_j w_j K(θ | θ_j), normalised.
+//!   weighted covariance of g − 1, drawn again (particle and move) while
+//!   it falls outside the priors' support (Toni et al.'s step S2.1, no
+//!   simulation spent); it is rejected if its distance exceeds epsilon,
+//!   until `particles` are accepted. Weights: prior density / Σ_j w_j K(θ | θ_j), normalised.
 //! * Distance: sqrt(mean over targets of ((simulated − observed) / sd)²).
 //!
 //! Proposal i of generation g draws from `proposal_rng(seed, g, i)` alone.
@@ -84,6 +85,10 @@ pub struct Settings {
 
 /// The default `alpha` (the median).
 pub const ALPHA: f64 = 0.5;
+/// Perturbations drawn again per proposal before it counts as outside the
+/// priors' support.
+const SUPPORT_TRIES: usize = 100_000;
+
 /// The default proposal cap per generation, in multiples of `particles`.
 pub const MAX_PROPOSALS_PER_PARTICLE: u64 = 200;
 
@@ -333,22 +338,39 @@ where
                 })
                 .collect()
         });
+        let inside = |theta: &[f64]| {
+            theta
+                .iter()
+                .zip(priors)
+                .all(|(x, prior)| prior.density(*x) > 0.0)
+        };
         let propose = |index: u64| -> Evaluated {
             let mut rng = proposal_rng(settings.seed, g, index);
             let theta: Vec<f64> = match (previous, &kernel) {
                 (Some(p), Some(kernel)) => {
-                    let u = uniform(&mut rng) * cumulative[cumulative.len() - 1];
-                    let j = cumulative
-                        .partition_point(|c| *c < u)
-                        .min(p.particles.len() - 1);
-                    kernel.perturb(&p.particles[j].theta, &mut rng)
+                    // Toni et al. (2009), S2.1: a perturbation outside the
+                    // priors' support is drawn again (particle and move),
+                    // without a simulation, so that in many dimensions the
+                    // proposal cap counts simulations worth making.
+                    let mut draw = || {
+                        let u = uniform(&mut rng) * cumulative[cumulative.len() - 1];
+                        let j = cumulative
+                            .partition_point(|c| *c < u)
+                            .min(p.particles.len() - 1);
+                        kernel.perturb(&p.particles[j].theta, &mut rng)
+                    };
+                    let mut theta = draw();
+                    for _ in 1..SUPPORT_TRIES {
+                        if inside(&theta) {
+                            break;
+                        }
+                        theta = draw();
+                    }
+                    theta
                 }
                 _ => priors.iter().map(|prior| prior.sample(&mut rng)).collect(),
             };
-            let inside = theta
-                .iter()
-                .zip(priors)
-                .all(|(x, prior)| prior.density(*x) > 0.0);
+            let inside = inside(&theta);
             let simulated = inside.then(|| {
                 let summary = simulate(&theta, &mut rng);
                 let d = distance(&summary, observed);
