@@ -3,8 +3,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::params::{pair_index, ActorField, ParamPath, SettingField, DRIVERS};
+use crate::model::params::{pair_index, ActorField, ParamPath, DRIVERS};
 use crate::model::{Driver, World};
+use crate::scenario::series::series_kinds;
+pub use crate::scenario::series::SeriesKind;
 use crate::scenario::Scenario;
 use crate::stats::{BinScale, SeriesBank, SeriesSpec};
 
@@ -38,47 +40,8 @@ impl Trajectories {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum SeriesKind {
-    Relation {
-        a: usize,
-        b: usize,
-    },
-    Trade {
-        a: usize,
-        b: usize,
-    },
-    EnergyPrice,
-    Size {
-        actor: usize,
-    },
-    Driver {
-        from: usize,
-        to: usize,
-        driver: Driver,
-    },
-    /// `to`'s lock-weighted share of `from`'s trade.
-    Dependence {
-        from: usize,
-        to: usize,
-    },
-    Grievance {
-        from: usize,
-        to: usize,
-    },
-    InstitutionDepth {
-        institution: usize,
-    },
-    Identity {
-        actor: usize,
-        dimension: usize,
-    },
-}
-
-#[derive(Debug, Clone, PartialEq)]
 pub struct Series {
-    /// `relation CHN-RUS`, `trade CHN-RUS`, `energy_price`, `size CHN`,
-    /// `dependence RUS->CHN`, `grievance RUS->USA`, `depth SCO`,
-    /// `identity CHN order_stance`, `driver economy RUS->CHN`.
+    /// As [`SeriesKind::name`] gives it.
     pub name: String,
     pub kind: SeriesKind,
     spec: SeriesSpec,
@@ -185,128 +148,53 @@ fn every_series(
     scenario: &Scenario,
     directed_spec: impl Fn(BinScale) -> SeriesSpec,
 ) -> Vec<Series> {
-    let ids = &scenario.actor_ids;
-    let n = ids.len();
-    let mut series = Vec::new();
-    let pair_name = |a: usize, b: usize| format!("{}-{}", ids[a], ids[b]);
-    for a in 0..n {
-        for b in (a + 1)..n {
-            series.push(Series {
-                name: format!("relation {}", pair_name(a, b)),
-                kind: SeriesKind::Relation { a, b },
-                spec: binned(BinScale::Linear { lo: -1.0, hi: 1.0 }),
-            });
-        }
-    }
-    for a in 0..n {
-        for b in (a + 1)..n {
-            let trade = scenario.base.dyads[pair_index(n, a, b)].trade;
-            if trade > 0.0 {
-                series.push(Series {
-                    name: format!("trade {}", pair_name(a, b)),
-                    kind: SeriesKind::Trade { a, b },
+    let n = scenario.actor_ids.len();
+    let unit = BinScale::Linear { lo: 0.0, hi: 1.0 };
+    series_kinds(scenario)
+        .into_iter()
+        .map(|kind| {
+            let spec = match kind {
+                SeriesKind::Relation { .. } => binned(BinScale::Linear { lo: -1.0, hi: 1.0 }),
+                SeriesKind::Trade { a, b } => {
                     // Trade moves by prices, sanctions and deals: two orders of magnitude each way.
-                    spec: binned(BinScale::Log {
+                    let trade = scenario.base.dyads[pair_index(n, a, b)].trade;
+                    binned(BinScale::Log {
                         lo: trade / 100.0,
                         hi: trade * 100.0,
-                    }),
-                });
-            }
-        }
-    }
-    series.push(Series {
-        name: "energy_price".to_string(),
-        kind: SeriesKind::EnergyPrice,
-        spec: binned(BinScale::Log {
-            lo: 0.01,
-            hi: 100.0,
-        }),
-    });
-    for (actor, id) in ids.iter().enumerate() {
-        series.push(Series {
-            name: format!("size {id}"),
-            kind: SeriesKind::Size { actor },
-            spec: binned(BinScale::Linear { lo: 0.0, hi: 1.0 }),
-        });
-    }
-    let unit = BinScale::Linear { lo: 0.0, hi: 1.0 };
-    for from in 0..n {
-        for to in 0..n {
-            if from != to && scenario.base.dyads[pair_index(n, from, to)].trade > 0.0 {
-                series.push(Series {
-                    name: format!("dependence {}->{}", ids[from], ids[to]),
-                    kind: SeriesKind::Dependence { from, to },
-                    spec: directed_spec(unit),
-                });
-            }
-        }
-    }
-    for from in 0..n {
-        for to in 0..n {
-            if from != to {
-                series.push(Series {
-                    name: format!("grievance {}->{}", ids[from], ids[to]),
-                    kind: SeriesKind::Grievance { from, to },
-                    // Hostility and sanctions each reach 1.
-                    spec: directed_spec(BinScale::Linear { lo: 0.0, hi: 2.0 }),
-                });
-            }
-        }
-    }
-    for (institution, name) in scenario.institution_names.iter().enumerate() {
-        series.push(Series {
-            name: format!("depth {name}"),
-            kind: SeriesKind::InstitutionDepth { institution },
-            spec: binned(unit),
-        });
-    }
-    // Identities move only when drift can be on: given, drawn or set.
-    let drift = ParamPath::Setting(SettingField::IdentityDrift);
-    let drift_set =
-        scenario.structure.events.iter().any(
-            |spec| matches!(spec.kind, crate::model::EventKind::Set { path } if path == drift),
-        );
-    if scenario.base.settings.identity_drift != 0.0
-        || drift_set
-        || scenario.uncertain.iter().any(|u| u.path == drift)
-    {
-        for (actor, id) in ids.iter().enumerate() {
-            for (dimension, (name, range)) in scenario
-                .identity_names
-                .iter()
-                .zip(&scenario.structure.identity)
-                .enumerate()
-            {
-                series.push(Series {
-                    name: format!("identity {id} {name}"),
-                    kind: SeriesKind::Identity { actor, dimension },
-                    spec: binned(BinScale::Linear {
+                    })
+                }
+                SeriesKind::EnergyPrice => binned(BinScale::Log {
+                    lo: 0.01,
+                    hi: 100.0,
+                }),
+                SeriesKind::Size { .. } | SeriesKind::InstitutionDepth { .. } => binned(unit),
+                SeriesKind::Dependence { .. } => directed_spec(unit),
+                // Hostility and sanctions each reach 1.
+                SeriesKind::Grievance { .. } => {
+                    directed_spec(BinScale::Linear { lo: 0.0, hi: 2.0 })
+                }
+                SeriesKind::Identity { dimension, .. } => {
+                    let range = &scenario.structure.identity[dimension];
+                    binned(BinScale::Linear {
                         lo: range.min,
                         hi: range.max,
-                    }),
-                });
-            }
-        }
-    }
-    for from in 0..n {
-        for to in 0..n {
-            if from == to {
-                continue;
-            }
-            for driver in Driver::ALL {
-                let bound = weight_bound(scenario, from, driver);
-                series.push(Series {
-                    name: format!("driver {} {}->{}", driver.name(), ids[from], ids[to]),
-                    kind: SeriesKind::Driver { from, to, driver },
-                    spec: directed_spec(BinScale::Linear {
+                    })
+                }
+                SeriesKind::Driver { from, driver, .. } => {
+                    let bound = weight_bound(scenario, from, driver);
+                    directed_spec(BinScale::Linear {
                         lo: -bound,
                         hi: bound,
-                    }),
-                });
+                    })
+                }
+            };
+            Series {
+                name: kind.name(scenario),
+                kind,
+                spec,
             }
-        }
-    }
-    series
+        })
+        .collect()
 }
 
 /// The largest |weight| actor `a` can give `driver` in any run: drivers lie
@@ -347,7 +235,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_scenario_names_the_series_the_collector_records() {
+    fn only_keeps_the_named_series_with_their_means() {
         for file in [
             "scenarios/baseline_2016.toml",
             "scenarios/quasi_alliance.toml",
@@ -359,7 +247,6 @@ mod tests {
                 .into_iter()
                 .map(|s| s.name)
                 .collect();
-            assert_eq!(recorded, crate::scenario::series_names(&scenario), "{file}");
             let only = Collector::only(&scenario, &["energy_price", recorded[0].as_str()]);
             let names: Vec<&str> = only.series.iter().map(|s| s.name.as_str()).collect();
             assert_eq!(names, [recorded[0].as_str(), "energy_price"]);

@@ -8,6 +8,7 @@ pub mod overlay;
 pub mod path;
 pub mod raw;
 pub mod schema;
+pub mod series;
 pub mod validate;
 
 use std::ops::Range;

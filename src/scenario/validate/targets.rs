@@ -19,15 +19,14 @@
 //! source = "expert judgement"
 //! ```
 //!
-//! Series are checked against the names the run's collector records for
-//! this scenario ([`series_names`], which `runner::collector` is tested to
-//! agree with), outcomes against its classifiers' labels.
+//! Series are checked against the names of the series the scenario's runs
+//! record ([`series_names`], from the same enumeration the collector
+//! records), outcomes against its classifiers' labels.
 
 use crate::diagnostic::{nearest, Diagnostic, Location};
-use crate::model::params::{pair_index, ParamPath, SettingField};
-use crate::model::{Driver, EventKind};
 use crate::scenario::located::Located;
 use crate::scenario::raw::{RawScenario, RawTarget};
+use crate::scenario::series::series_kinds;
 use crate::scenario::Scenario;
 
 /// Width of a 90% normal interval in standard deviations (2 × 1.645).
@@ -79,78 +78,13 @@ impl Quantity {
     }
 }
 
-/// The names of every series a run of `scenario` can record, in the order
-/// `runner::collector` records them (see its test).
+/// The names of every series a run of `scenario` can record, in output
+/// order.
 pub fn series_names(scenario: &Scenario) -> Vec<String> {
-    let ids = &scenario.actor_ids;
-    let n = ids.len();
-    let trades = |a: usize, b: usize| scenario.base.dyads[pair_index(n, a, b)].trade > 0.0;
-    let mut names = Vec::new();
-    for a in 0..n {
-        for b in (a + 1)..n {
-            names.push(format!("relation {}-{}", ids[a], ids[b]));
-        }
-    }
-    for a in 0..n {
-        for b in (a + 1)..n {
-            if trades(a, b) {
-                names.push(format!("trade {}-{}", ids[a], ids[b]));
-            }
-        }
-    }
-    names.push("energy_price".to_string());
-    names.extend(ids.iter().map(|id| format!("size {id}")));
-    for from in 0..n {
-        for to in 0..n {
-            if from != to && trades(from, to) {
-                names.push(format!("dependence {}->{}", ids[from], ids[to]));
-            }
-        }
-    }
-    for from in 0..n {
-        for to in 0..n {
-            if from != to {
-                names.push(format!("grievance {}->{}", ids[from], ids[to]));
-            }
-        }
-    }
-    names.extend(
-        scenario
-            .institution_names
-            .iter()
-            .map(|name| format!("depth {name}")),
-    );
-    let drift = ParamPath::Setting(SettingField::IdentityDrift);
-    let drift_set = scenario
-        .structure
-        .events
-        .iter()
-        .any(|spec| matches!(spec.kind, EventKind::Set { path } if path == drift));
-    if scenario.base.settings.identity_drift != 0.0
-        || drift_set
-        || scenario.uncertain.iter().any(|u| u.path == drift)
-    {
-        for id in ids {
-            for name in &scenario.identity_names {
-                names.push(format!("identity {id} {name}"));
-            }
-        }
-    }
-    for from in 0..n {
-        for to in 0..n {
-            if from != to {
-                for driver in Driver::ALL {
-                    names.push(format!(
-                        "driver {} {}->{}",
-                        driver.name(),
-                        ids[from],
-                        ids[to]
-                    ));
-                }
-            }
-        }
-    }
-    names
+    series_kinds(scenario)
+        .into_iter()
+        .map(|kind| kind.name(scenario))
+        .collect()
 }
 
 fn error(errors: &mut Vec<Diagnostic>, at: &Location, message: String, help: impl Into<String>) {
