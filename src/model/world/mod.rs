@@ -100,6 +100,9 @@ pub struct World<'s> {
     // Derived from parameters; recomputed when an event or a stock changes one.
     identity_affinity: Vec<f64>,
     weights: Vec<[f64; DRIVERS]>,
+    /// Per actor, this tick: its warmest partner and that partner's lead
+    /// over the next warmest (`None` with fewer than two partners).
+    leads: Vec<Option<(usize, f64)>>,
     /// Whether any actor gives the driver a weight: drivers nobody weighs
     /// are not computed.
     weighed: [bool; DRIVERS],
@@ -148,6 +151,7 @@ impl<'s> World<'s> {
             identity_before: vec![0.0; n * structure.identity.len()],
             identity_affinity: vec![0.0; pairs],
             weights: vec![[0.0; DRIVERS]; n],
+            leads: vec![None; n],
             weighed: [false; DRIVERS],
             params,
         };
@@ -306,6 +310,7 @@ impl<'s> World<'s> {
             }
         }
         self.update_balance_and_threat();
+        self.update_leads();
         let stances = &self.stances;
         let mut p = 0;
         for i in 0..n {
@@ -366,22 +371,41 @@ impl<'s> World<'s> {
     /// The swing power's reluctance to be bound to one partner: minus the
     /// lead of `from`'s warmest stance over its next warmest, charged to
     /// the warmest partner only (zero for every other partner, and on a
-    /// tie), at most 1.
+    /// tie), at most 1. Reads the leads [`update_leads`](Self::update_leads)
+    /// found this tick.
     fn hedging(&self, from: usize, to: usize) -> f64 {
-        if !self.weighed[Driver::Hedging.index()] {
-            return 0.0;
+        match self.leads[from] {
+            Some((warmest, lead)) if warmest == to => -lead,
+            _ => 0.0,
         }
+    }
+
+    /// Each actor's warmest partner and its lead over the next warmest
+    /// (within 0..1), once per tick and only if someone weighs hedging: a
+    /// row scan per actor instead of one per directed pair.
+    fn update_leads(&mut self) {
         let n = self.n;
-        let row = &self.stances[from * n..][..n];
-        let toward = row[to];
-        let next_warmest = (0..n)
-            .filter(|&k| k != from && k != to)
-            .map(|k| row[k])
-            .fold(f64::NEG_INFINITY, f64::max);
-        if next_warmest == f64::NEG_INFINITY {
-            return 0.0;
+        self.leads.fill(None);
+        if !self.weighed[Driver::Hedging.index()] {
+            return;
         }
-        -(toward - next_warmest).clamp(0.0, 1.0)
+        for (from, lead) in self.leads.iter_mut().enumerate() {
+            let row = &self.stances[from * n..][..n];
+            let mut order = (0..n).filter(|&k| k != from);
+            let Some(first) = order.next() else { continue };
+            let (mut warmest, mut next) = (first, f64::NEG_INFINITY);
+            for k in order {
+                if row[k] > row[warmest] {
+                    next = row[warmest];
+                    warmest = k;
+                } else {
+                    next = next.max(row[k]);
+                }
+            }
+            if next > f64::NEG_INFINITY {
+                *lead = Some((warmest, (row[warmest] - next).clamp(0.0, 1.0)));
+            }
+        }
     }
 
     /// Alliance management (Snyder's alliance security dilemma): a patron
