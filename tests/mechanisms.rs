@@ -43,6 +43,13 @@ fn weights(nonzero: &[(&str, f64)]) -> String {
     table
 }
 
+/// `[[actors]]` entries of equal GDP (100), one per id.
+fn equal_actors(ids: &[&str]) -> String {
+    ids.iter()
+        .map(|id| format!("[[actors]]\nid = \"{id}\"\ngdp = 100\n"))
+        .collect()
+}
+
 fn load(text: &str) -> Scenario {
     match scenario::from_str("mechanisms.toml", text) {
         Ok(s) => s,
@@ -522,6 +529,7 @@ fn with_diversion_zero_nothing_is_diverted() {
 /// from tick 1 their relation is −tanh(0.5), constant, until a dispute
 /// event sets the dispute to 0 at tick 300 and the relation to 0.
 fn grievance_text() -> String {
+    let actors = equal_actors(&["A", "B", "C"]);
     format!(
         r#"
 [scenario]
@@ -533,16 +541,7 @@ initial_noise = 0
 eta = 1
 grievance_half_life = 0.5
 {weights}
-[[actors]]
-id = "A"
-gdp = 100
-[[actors]]
-id = "B"
-gdp = 100
-[[actors]]
-id = "C"
-gdp = 100
-[[dyads]]
+{actors}[[dyads]]
 pair = ["A", "B"]
 dispute = 0.5
 relation = -0.2
@@ -620,6 +619,7 @@ fn grievance_reaches_its_input_and_halves_in_its_half_life() {
 #[test]
 fn sanctions_suffered_feed_the_targets_grievance_and_its_driver_is_capped_at_one() {
     // A sanctions B from tick 2 (intensity 0.9); only B weighs grievance.
+    let actors = equal_actors(&["A", "B"]);
     let text = format!(
         r#"
 [scenario]
@@ -631,13 +631,7 @@ initial_noise = 0
 eta = 0.5
 grievance_half_life = 0.25
 {weights}
-[[actors]]
-id = "A"
-gdp = 100
-[[actors]]
-id = "B"
-gdp = 100
-weights = {{ grievance = 0.4 }}
+{actors}weights = {{ grievance = 0.4 }}
 [[actors]]
 id = "C"
 gdp = 100
@@ -689,6 +683,7 @@ coverage = 0
 // ---------- 4. Hedging ----------
 
 fn hedging_text(ab: f64, ac: f64, ad: f64) -> String {
+    let actors = equal_actors(&["B", "C", "D"]);
     format!(
         r#"
 [scenario]
@@ -703,16 +698,7 @@ eta = 0.2
 id = "A"
 gdp = 100
 weights = {{ hedging = 0.8 }}
-[[actors]]
-id = "B"
-gdp = 100
-[[actors]]
-id = "C"
-gdp = 100
-[[actors]]
-id = "D"
-gdp = 100
-[[dyads]]
+{actors}[[dyads]]
 pair = ["A", "B"]
 relation = {ab:?}
 [[dyads]]
@@ -793,6 +779,7 @@ fn hedging_is_zero_on_a_tie() {
 // ---------- 5. Alliance management ----------
 
 fn alliance_text(alliance: f64) -> String {
+    let actors = equal_actors(&["P", "A", "K", "D"]);
     format!(
         r#"
 [scenario]
@@ -803,19 +790,7 @@ noise = 0
 initial_noise = 0
 eta = 0.2
 {weights}
-[[actors]]
-id = "P"
-gdp = 100
-[[actors]]
-id = "A"
-gdp = 100
-[[actors]]
-id = "K"
-gdp = 100
-[[actors]]
-id = "D"
-gdp = 100
-[[dyads]]
+{actors}[[dyads]]
 pair = ["P", "A"]
 alliance = {alliance:?}
 relation = 0.6
@@ -1009,6 +984,7 @@ start = 5
     } else {
         ""
     };
+    let actors = equal_actors(&["A", "B", "C", "D"]);
     format!(
         r#"
 [scenario]
@@ -1020,19 +996,7 @@ initial_noise = 0
 eta = 0.2
 institution_growth = {growth:?}
 {weights}
-[[actors]]
-id = "A"
-gdp = 100
-[[actors]]
-id = "B"
-gdp = 100
-[[actors]]
-id = "C"
-gdp = 100
-[[actors]]
-id = "D"
-gdp = 100
-[[dyads]]
+{actors}[[dyads]]
 pair = ["A", "B"]
 relation = 0.5
 [[dyads]]
@@ -1165,6 +1129,7 @@ fn institutions_deepen_at_their_rate_times_the_mean_relation() {
 // ---------- 8. Temperature ----------
 
 fn temperature_world_text(temperature: f64) -> String {
+    let actors = equal_actors(&["A", "B", "C"]);
     format!(
         r#"
 [scenario]
@@ -1176,16 +1141,7 @@ initial_noise = 0
 eta = 0.3
 temperature = {temperature:?}
 {weights}
-[[actors]]
-id = "A"
-gdp = 100
-[[actors]]
-id = "B"
-gdp = 100
-[[actors]]
-id = "C"
-gdp = 100
-[[dyads]]
+{actors}[[dyads]]
 pair = ["A", "B"]
 alliance = 1
 relation = -0.5
