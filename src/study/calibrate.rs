@@ -360,7 +360,7 @@ fn posterior_toml(problem: &Problem, last: &Generation) -> String {
             mean.clamp(u.low, u.high),
             if sd > 0.0 { sd } else { f64::MIN_POSITIVE },
         );
-        let value = format!("{{ normal = [{mean:e}, {sd:e}] }}");
+        let value = format!("{{ normal = [{mean:?}, {sd:?}] }}");
         let rest = |prefix: &str| u.name.strip_prefix(prefix).unwrap_or(&u.name).to_string();
         match u.path {
             ParamPath::Setting(_) | ParamPath::Weight(_) => {
