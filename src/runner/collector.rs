@@ -52,10 +52,53 @@ fn binned(scale: BinScale) -> SeriesSpec {
     SeriesSpec::Quantiles { scale, bins: BINS }
 }
 
+/// Where a series' value lies in the world: the index into the array its
+/// kind reads. Eight bytes, where a [`Series`] is a hundred: recording
+/// streams these once per tick and is bound by memory traffic.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Source {
+    Relation(u32),
+    Trade(u32),
+    EnergyPrice,
+    Size(u32),
+    Contribution(u32),
+    Dependence(u32),
+    Grievance(u32),
+    InstitutionDepth(u32),
+    Identity { actor: u16, dimension: u16 },
+}
+
+impl Source {
+    fn of(kind: SeriesKind, n: usize) -> Self {
+        let index = |i: usize| u32::try_from(i).expect("a world's arrays fit u32 indices");
+        let small = |i: usize| u16::try_from(i).expect("actors and dimensions fit u16");
+        match kind {
+            SeriesKind::Relation { a, b } => Source::Relation(index(a * n + b)),
+            SeriesKind::Trade { a, b } => Source::Trade(index(pair_index(n, a, b))),
+            SeriesKind::EnergyPrice => Source::EnergyPrice,
+            SeriesKind::Size { actor } => Source::Size(index(actor)),
+            SeriesKind::Driver { from, to, driver } => {
+                Source::Contribution(index((from * n + to) * DRIVERS + driver.index()))
+            }
+            SeriesKind::Dependence { from, to } => Source::Dependence(index(from * n + to)),
+            SeriesKind::Grievance { from, to } => Source::Grievance(index(from * n + to)),
+            SeriesKind::InstitutionDepth { institution } => {
+                Source::InstitutionDepth(index(institution))
+            }
+            SeriesKind::Identity { actor, dimension } => Source::Identity {
+                actor: small(actor),
+                dimension: small(dimension),
+            },
+        }
+    }
+}
+
 /// The series kept for one scenario, in output order.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Collector {
     pub series: Vec<Series>,
+    /// Each series' [`Source`], in the same order.
+    sources: Vec<Source>,
     ticks: usize,
     pub trajectories: Trajectories,
 }
@@ -73,7 +116,13 @@ impl Collector {
             // benchmark): recording costs several times the simulation.
             Trajectories::Off => Vec::new(),
         };
+        Self::of(scenario, series, trajectories)
+    }
+
+    fn of(scenario: &Scenario, series: Vec<Series>, trajectories: Trajectories) -> Self {
+        let n = scenario.actor_ids.len();
         Collector {
+            sources: series.iter().map(|s| Source::of(s.kind, n)).collect(),
             series,
             ticks: scenario.ticks as usize + 1,
             trajectories,
@@ -93,11 +142,7 @@ impl Collector {
                 ..s
             })
             .collect();
-        Collector {
-            series,
-            ticks: scenario.ticks as usize + 1,
-            trajectories: Trajectories::Charts,
-        }
+        Self::of(scenario, series, Trajectories::Charts)
     }
 
     /// An empty bank for these series over ticks 0..=T.
@@ -119,25 +164,24 @@ impl Collector {
 
     /// Records the world's state at `tick`.
     pub fn record(&self, world: &World, tick: usize, bank: &mut SeriesBank) {
-        let n = world.actors();
         let (relations, trade, sizes) = (world.relations(), world.trade(), world.sizes());
         let contributions = world.all_contributions();
         let (dependence, grievance) = (world.vulnerability(), world.grievance());
         let params = world.params();
         // The bank was made by `bank()`, so it has one series per entry of
-        // `self.series` and `ticks` covers every tick a run records.
-        let _ = bank.record_tick(tick, |index| match self.series[index].kind {
-            SeriesKind::Relation { a, b } => relations[a * n + b],
-            SeriesKind::Trade { a, b } => trade[pair_index(n, a, b)],
-            SeriesKind::EnergyPrice => world.energy_price(),
-            SeriesKind::Size { actor } => sizes[actor],
-            SeriesKind::Driver { from, to, driver } => {
-                contributions[(from * n + to) * DRIVERS + driver.index()]
+        // `self.sources` and `ticks` covers every tick a run records.
+        let _ = bank.record_tick(tick, |index| match self.sources[index] {
+            Source::Relation(i) => relations[i as usize],
+            Source::Trade(i) => trade[i as usize],
+            Source::EnergyPrice => world.energy_price(),
+            Source::Size(i) => sizes[i as usize],
+            Source::Contribution(i) => contributions[i as usize],
+            Source::Dependence(i) => dependence[i as usize],
+            Source::Grievance(i) => grievance[i as usize],
+            Source::InstitutionDepth(i) => params.institutions[i as usize].depth,
+            Source::Identity { actor, dimension } => {
+                params.actors[actor as usize].identity[dimension as usize]
             }
-            SeriesKind::Dependence { from, to } => dependence[from * n + to],
-            SeriesKind::Grievance { from, to } => grievance[from * n + to],
-            SeriesKind::InstitutionDepth { institution } => params.institutions[institution].depth,
-            SeriesKind::Identity { actor, dimension } => params.actors[actor].identity[dimension],
         });
     }
 }
@@ -233,6 +277,11 @@ fn weight_bound(scenario: &Scenario, a: usize, driver: Driver) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_source_is_eight_bytes() {
+        assert_eq!(std::mem::size_of::<Source>(), 8);
+    }
 
     #[test]
     fn only_keeps_the_named_series_with_their_means() {

@@ -64,24 +64,50 @@ impl ExactSum {
     #[inline]
     pub fn add(&mut self, x: f64) {
         self.count = self.count.saturating_add(1);
+        self.add_uncounted(x);
+    }
+
+    /// The fixed-point units of `x` (the value `add` sums) if |x| < 2¹¹,
+    /// the fast path: a sum of up to 2¹² of them fits an `i64`, so a caller
+    /// can keep a narrow running total and hand it over with
+    /// [`add_units_counted`](Self::add_units_counted). `None` otherwise
+    /// (NaN included).
+    #[inline]
+    pub fn fast_units(x: f64) -> Option<i64> {
         let scaled = x * SCALE;
-        // Fast path for |x| < 2¹¹ (every relation, driver, share and price):
-        // adding and subtracting 1.5·2⁵² rounds to an integer, ties to even,
+        // Adding and subtracting 1.5·2⁵² rounds to an integer, ties to even,
         // exactly as `round_ties_even` does, and the result fits an `i64`.
         // Without SSE4.1 `round_ties_even` and the `f64 -> i128` conversion
         // are library calls, and this is the collector's innermost loop.
-        if scaled.abs() < FAST_LIMIT {
-            let units = (scaled + ROUNDER) - ROUNDER;
-            self.add_units(units as i64 as i128);
+        (scaled.abs() < FAST_LIMIT).then_some(((scaled + ROUNDER) - ROUNDER) as i64)
+    }
+
+    /// What [`add`](Self::add) does to the total, without counting the
+    /// value: for a caller that counts its values in bulk
+    /// ([`add_units_counted`](Self::add_units_counted)).
+    #[inline]
+    pub fn add_uncounted(&mut self, x: f64) {
+        // Every relation, driver, share and price takes the fast path.
+        if let Some(units) = Self::fast_units(x) {
+            self.add_units(units.into());
             return;
         }
-        let units = scaled.round_ties_even();
+        let units = (x * SCALE).round_ties_even();
         // NaN fails this comparison too.
         if units.abs() < FIXED_LIMIT {
             self.add_units(units as i128);
         } else {
             self.non_finite = self.non_finite.saturating_add(1);
         }
+    }
+
+    /// Adds `units`, the total of [`fast_units`](Self::fast_units) of some
+    /// values, and counts `values` values (those and any added with
+    /// [`add_uncounted`](Self::add_uncounted)).
+    #[inline]
+    pub fn add_units_counted(&mut self, units: i64, values: u64) {
+        self.add_units(units.into());
+        self.count = self.count.saturating_add(values);
     }
 
     /// Adds everything accumulated in `other`. Merging is exact, so the
