@@ -287,7 +287,10 @@ fn readers_wait_for_the_writer_or_are_refused() {
     ]);
     let folder = out.join("sweep-small");
     let started = Instant::now();
-    while !folder.join(".entente.lock").exists() {
+    // The writer creates the lock file, takes the lock, then writes who it
+    // is into it: a reader started before that could take the lock first.
+    let holder_written = || fs::metadata(folder.join(".entente.lock")).is_ok_and(|m| m.len() > 0);
+    while !holder_written() {
         assert!(started.elapsed() < Duration::from_secs(30), "never locked");
         sleep(Duration::from_millis(5));
     }
