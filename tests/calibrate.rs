@@ -11,6 +11,7 @@ use std::sync::atomic::AtomicBool;
 use entente::calibrate::abc::{self, Observed, Prior, Settings};
 use entente::calibrate::{choose_params, Problem};
 use entente::model::random::standard_normal;
+use entente::model::{Driver, ParamPath};
 use entente::scenario::distribution::Distribution;
 
 use common::{scratch, succeed};
@@ -225,12 +226,15 @@ fn calibration_recovers_the_weights_that_generated_its_targets() {
     // The interval's sd: (0.08 - -0.08) / 3.29.
     assert!(targets.contains(",0.04863222,"), "{targets}");
     let overlay = fs::read_to_string(folder.join("posterior.toml")).unwrap();
-    assert!(
-        overlay.contains("weights.identity = { normal = ["),
-        "{overlay}"
-    );
+    for line in [
+        "weights.identity = { posterior = \"weights.identity\" }  # median ",
+        "\n[posterior]\nfile = \"posterior.csv\"\ngeneration = 4\n",
+    ] {
+        assert!(overlay.contains(line), "{line}\n{overlay}");
+    }
     // The overlay is a valid scenario layer: a file extending the
-    // scenario and the posterior loads, with the posterior's priors.
+    // scenario and the posterior loads, and each run's calibrated
+    // parameters are one particle of the last generation.
     let user = dir.join("user.toml");
     fs::write(
         &user,
@@ -245,7 +249,20 @@ fn calibration_recovers_the_weights_that_generated_its_targets() {
     assert!(scenario
         .uncertain
         .iter()
-        .all(|u| matches!(u.distribution, Distribution::Normal { .. })));
+        .all(|u| matches!(u.distribution, Distribution::Posterior(_))));
+    let particles: Vec<(f64, f64)> = last_generation(&posterior, "weights.economy")
+        .into_iter()
+        .zip(last_generation(&posterior, "weights.identity"))
+        .map(|((economy, _), (identity, _))| (economy, identity))
+        .collect();
+    for run in 0..50 {
+        let params = scenario.sample_params(&mut entente::runner::seeding::run_rng(7, run));
+        let drawn = (
+            params.get(ParamPath::Weight(Driver::Economy)),
+            params.get(ParamPath::Weight(Driver::Identity)),
+        );
+        assert!(particles.contains(&drawn), "run {run}: {drawn:?}");
+    }
     assert!(folder.join("calibration.json").exists());
     // Another request does not replace the folder without --force.
     let again = common::entente(&[
@@ -345,7 +362,7 @@ fn the_command_refuses_what_it_cannot_calibrate() {
 
 /// posterior.toml puts each parameter in its table: settings and weights
 /// as dotted keys, an actor's values under its `[[actors]]` id, a dyad's
-/// under its pair; a scenario extending it loads with normal priors there.
+/// under its pair; a scenario extending it draws them from the posterior.
 #[test]
 fn the_posterior_overlay_reaches_actors_dyads_and_settings() {
     let dir = scratch("overlay");
@@ -389,11 +406,11 @@ relation = {{ uniform = [-0.5, 0.5] }}
     let posterior = out.join("paths-calibration").join("posterior.toml");
     let overlay = fs::read_to_string(&posterior).unwrap();
     for line in [
-        "model.noise = { normal = [",
+        "model.noise = { posterior = \"model.noise\" }",
         "[[actors]]\nid = \"CHN\"\n",
-        "identity.order = { normal = [",
-        "weights.balance = { normal = [",
-        "[[dyads]]\npair = [\"CHN\", \"RUS\"]\nrelation = { normal = [",
+        "identity.order = { posterior = \"actors.CHN.identity.order\" }",
+        "weights.balance = { posterior = \"actors.CHN.weights.balance\" }",
+        "[[dyads]]\npair = [\"CHN\", \"RUS\"]\nrelation = { posterior = \"dyads.CHN-RUS.relation\" }",
     ] {
         assert!(overlay.contains(line), "{line}\n{overlay}");
     }
@@ -424,6 +441,6 @@ relation = {{ uniform = [-0.5, 0.5] }}
     assert!(scenario
         .uncertain
         .iter()
-        .all(|u| matches!(u.distribution, Distribution::Normal { .. })));
+        .all(|u| matches!(u.distribution, Distribution::Posterior(_))));
     let _ = fs::remove_dir_all(&dir);
 }

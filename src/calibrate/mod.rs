@@ -15,7 +15,6 @@ pub mod abc;
 use rand_chacha::ChaCha8Rng;
 
 use crate::runner::{Collector, Experiment, RunPlan};
-use crate::scenario::distribution::Distribution;
 use crate::scenario::{Quantity, Scenario, SeriesMean, Target, Uncertain};
 use abc::{Observed, Prior};
 
@@ -39,13 +38,14 @@ pub struct ParamRefused {
 
 /// The uncertain parameters to calibrate: those named (each must be an
 /// uncertain parameter with a density), or, if none is named, every
-/// uncertain parameter with a density. A `choice` has no density: named,
-/// it is refused; not named, it stays drawn per run (returned second).
+/// uncertain parameter with a density. A `choice` or a `posterior` has no
+/// density: named, it is refused; not named, it stays drawn per run
+/// (returned second).
 pub fn choose_params(
     scenario: &Scenario,
     names: &[String],
 ) -> Result<(Vec<Uncertain>, Vec<Uncertain>), ParamRefused> {
-    let calibrable = |u: &Uncertain| !matches!(u.distribution, Distribution::Choice(_));
+    let calibrable = |u: &Uncertain| u.distribution.has_density();
     if names.is_empty() {
         let (chosen, left): (Vec<Uncertain>, Vec<Uncertain>) =
             scenario.uncertain.iter().cloned().partition(calibrable);
@@ -75,7 +75,8 @@ pub fn choose_params(
         if !calibrable(u) {
             return Err(ParamRefused {
                 message: format!(
-                    "--param `{name}`: a `choice` prior has no density, so it cannot be calibrated"
+                    "--param `{name}`: a `{}` prior has no density, so it cannot be calibrated",
+                    u.distribution.kind()
                 ),
                 help: "give it a uniform, normal or triangular prior, or leave it out \
                        (it is then drawn per run)"

@@ -10,8 +10,6 @@
 //! field of a multi-line record starts.)
 
 use std::fmt;
-use std::iter::Peekable;
-use std::str::Chars;
 
 /// One field, unquoted, with where it starts: 1-based line, and 1-based
 /// column counted in fields.
@@ -22,6 +20,10 @@ pub struct Cell {
     pub column: usize,
     /// Written in quotes: an empty quoted cell is a value, not a gap.
     pub quoted: bool,
+    /// The byte offset in the parsed text where the cell's text starts
+    /// (after leading blanks and an opening quote), so that a message can
+    /// underline it.
+    pub offset: usize,
 }
 
 /// One record (row) of cells.
@@ -83,13 +85,37 @@ enum End {
     File,
 }
 
+/// The text not yet read, which knows how far it has come (a peekable
+/// `Chars` would not say).
+struct Cursor<'a> {
+    rest: &'a str,
+}
+
+impl Cursor<'_> {
+    fn next(&mut self) -> Option<char> {
+        let c = self.rest.chars().next()?;
+        self.rest = &self.rest[c.len_utf8()..];
+        Some(c)
+    }
+
+    fn next_if(&mut self, take: impl Fn(char) -> bool) -> Option<char> {
+        let c = self.rest.chars().next().filter(|&c| take(c))?;
+        self.rest = &self.rest[c.len_utf8()..];
+        Some(c)
+    }
+
+    fn next_if_eq(&mut self, wanted: char) -> Option<char> {
+        self.next_if(|c| c == wanted)
+    }
+}
+
 /// The end of a field that `next` makes, if it makes one: a comma, a line
 /// end (a CR's LF is taken with it) or the end of the text.
-fn end_of_field(next: Option<char>, chars: &mut Peekable<Chars>) -> Option<End> {
+fn end_of_field(next: Option<char>, chars: &mut Cursor) -> Option<End> {
     match next {
         Some(',') => Some(End::Comma),
         Some('\r') => {
-            chars.next_if_eq(&'\n');
+            chars.next_if_eq('\n');
             Some(End::Line)
         }
         Some('\n') => Some(End::Line),
@@ -100,16 +126,18 @@ fn end_of_field(next: Option<char>, chars: &mut Peekable<Chars>) -> Option<End> 
 
 /// Every non-blank record of `text` (a leading byte-order mark is skipped).
 pub fn parse(text: &str) -> Result<Vec<Record>, CsvError> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut chars = text.chars().peekable();
+    let mut chars = Cursor {
+        rest: text.strip_prefix('\u{feff}').unwrap_or(text),
+    };
     let mut records = Vec::new();
     let mut cells: Vec<Cell> = Vec::new();
     let mut line = 1;
     loop {
         let (start, column) = (line, cells.len() + 1);
-        while chars.next_if(|&c| c == ' ' || c == '\t').is_some() {}
+        while chars.next_if(|c| c == ' ' || c == '\t').is_some() {}
         let mut value = String::new();
-        let quoted = chars.next_if_eq(&'"').is_some();
+        let quoted = chars.next_if_eq('"').is_some();
+        let offset = text.len() - chars.rest.len();
         let end = if quoted {
             loop {
                 match chars.next() {
@@ -119,10 +147,10 @@ pub fn parse(text: &str) -> Result<Vec<Record>, CsvError> {
                             column,
                         })
                     }
-                    Some('"') if chars.next_if_eq(&'"').is_some() => value.push('"'),
+                    Some('"') if chars.next_if_eq('"').is_some() => value.push('"'),
                     Some('"') => break,
                     Some('\r') => {
-                        chars.next_if_eq(&'\n');
+                        chars.next_if_eq('\n');
                         value.push('\n');
                         line += 1;
                     }
@@ -166,6 +194,7 @@ pub fn parse(text: &str) -> Result<Vec<Record>, CsvError> {
             line: start,
             column,
             quoted,
+            offset,
         });
         if let End::Line | End::File = end {
             let blank = matches!(&cells[..], [only] if only.text.is_empty() && !only.quoted);
@@ -250,6 +279,26 @@ mod tests {
         assert_eq!(cells("\"\""), vec![vec![s("", 1, 1)]]);
         assert_eq!(cells("\u{feff}a"), vec![vec![s("a", 1, 1)]]);
         assert!(cells("").is_empty());
+    }
+
+    #[test]
+    fn each_cell_knows_its_byte_offset() {
+        let text = "\u{feff}a, \"é\",\tc\n\"x\ny\",z";
+        let offsets: Vec<(String, usize)> = parse(text)
+            .unwrap()
+            .into_iter()
+            .flat_map(|r| r.cells)
+            .map(|c| (c.text, c.offset))
+            .collect();
+        let expected = ["a", "é", "c", "x\ny", "z"].map(|cell| {
+            let at = if cell == "x\ny" {
+                text.find("x\n")
+            } else {
+                text.find(cell)
+            };
+            (cell.to_string(), at.unwrap())
+        });
+        assert_eq!(offsets, expected);
     }
 
     #[test]

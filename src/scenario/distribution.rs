@@ -1,19 +1,112 @@
 //! Parameter uncertainty: distributions sampled once per run.
 
+use std::sync::Arc;
+
 use rand::Rng;
 
 use crate::model::random::{standard_normal, uniform};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Distribution {
-    Uniform { low: f64, high: f64 },
-    Normal { mean: f64, sd: f64 },
-    Triangular { low: f64, mode: f64, high: f64 },
+    Uniform {
+        low: f64,
+        high: f64,
+    },
+    Normal {
+        mean: f64,
+        sd: f64,
+    },
+    Triangular {
+        low: f64,
+        mode: f64,
+        high: f64,
+    },
     Choice(Vec<f64>),
+    /// One column of a weighted sample whose rows are drawn whole.
+    Posterior(PosteriorColumn),
+}
+
+/// The rows of a `[posterior]` file's generation and their weights: what
+/// every column drawn from it shares.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PosteriorRows {
+    /// The file as the scenario names it, for descriptions.
+    pub file: String,
+    /// The generation the rows are, if the file has generations.
+    pub generation: Option<i64>,
+    /// Running sums of the rows' weights; the last is the total, positive.
+    cumulative: Vec<f64>,
+}
+
+impl PosteriorRows {
+    /// `weights` are finite, non-negative and not all zero (validation
+    /// checks them).
+    pub fn new(file: String, generation: Option<i64>, weights: &[f64]) -> Self {
+        let cumulative = weights
+            .iter()
+            .scan(0.0, |sum, w| {
+                *sum += w;
+                Some(*sum)
+            })
+            .collect();
+        PosteriorRows {
+            file,
+            generation,
+            cumulative,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.cumulative.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.cumulative.is_empty()
+    }
+
+    /// Row `i`'s share of the total weight.
+    pub fn probability(&self, i: usize) -> f64 {
+        let before = if i == 0 { 0.0 } else { self.cumulative[i - 1] };
+        (self.cumulative[i] - before) / self.total()
+    }
+
+    fn total(&self) -> f64 {
+        self.cumulative.last().copied().unwrap_or(0.0)
+    }
+
+    /// A row index with probability proportional to its weight, from one
+    /// uniform variate: the first row whose running sum exceeds u × total
+    /// (so a row of weight zero is never drawn).
+    pub fn draw<R: Rng + ?Sized>(&self, rng: &mut R) -> usize {
+        let target = uniform(rng) * self.total();
+        match self.cumulative.partition_point(|&c| c <= target) {
+            // u × total rounded up to the total: the last row that has weight.
+            i if i == self.len() => self.cumulative.partition_point(|&c| c < self.total()),
+            i => i,
+        }
+    }
+}
+
+/// A parameter drawn from a posterior: its value in each row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PosteriorColumn {
+    pub rows: Arc<PosteriorRows>,
+    pub column: String,
+    /// The column's value in each row, row by row.
+    pub values: Vec<f64>,
 }
 
 impl Distribution {
+    /// One draw on its own (a posterior column draws its own row: the
+    /// marginal). [`Distribution::sample_joint`] shares the row.
     pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
+        self.sample_joint(rng, &mut None)
+    }
+
+    /// One draw, where the posterior columns of one run share `row`: the
+    /// first of them draws it, the others read their value in it, so that
+    /// the run's parameters come from the same particle.
+    pub fn sample_joint<R: Rng + ?Sized>(&self, rng: &mut R, row: &mut Option<usize>) -> f64 {
         match self {
             Distribution::Uniform { low, high } => low + (high - low) * uniform(rng),
             Distribution::Normal { mean, sd } => mean + sd * standard_normal(rng),
@@ -31,11 +124,28 @@ impl Distribution {
                 let index = ((uniform(rng) * values.len() as f64) as usize).min(values.len() - 1);
                 values[index]
             }
+            Distribution::Posterior(p) => p.values[*row.get_or_insert_with(|| p.rows.draw(rng))],
         }
     }
 
-    /// The probability density at `x`; `None` for a choice, which has
-    /// none (a discrete set of values).
+    /// Whether it has a density ([`Distribution::pdf`]), as a prior must.
+    pub fn has_density(&self) -> bool {
+        !matches!(self, Distribution::Choice(_) | Distribution::Posterior(_))
+    }
+
+    /// Its name as written (`uniform`, `choice`, `posterior`).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Distribution::Uniform { .. } => "uniform",
+            Distribution::Normal { .. } => "normal",
+            Distribution::Triangular { .. } => "triangular",
+            Distribution::Choice(_) => "choice",
+            Distribution::Posterior(_) => "posterior",
+        }
+    }
+
+    /// The probability density at `x`; `None` for a choice or a posterior,
+    /// which have none (discrete sets of values).
     pub fn pdf(&self, x: f64) -> Option<f64> {
         Some(match *self {
             Distribution::Uniform { low, high } => {
@@ -60,7 +170,7 @@ impl Distribution {
                     2.0 / (high - low)
                 }
             }
-            Distribution::Choice(_) => return None,
+            Distribution::Choice(_) | Distribution::Posterior(_) => return None,
         })
     }
 
@@ -70,6 +180,12 @@ impl Distribution {
             Distribution::Normal { mean, .. } => *mean,
             Distribution::Triangular { low, mode, high } => (low + mode + high) / 3.0,
             Distribution::Choice(values) => values.iter().sum::<f64>() / values.len() as f64,
+            Distribution::Posterior(p) => p
+                .values
+                .iter()
+                .enumerate()
+                .map(|(i, x)| p.rows.probability(i) * x)
+                .sum(),
         }
     }
 
@@ -82,7 +198,8 @@ impl Distribution {
                 (*low, *high)
             }
             Distribution::Normal { mean, sd } => (mean - 5.0 * sd, mean + 5.0 * sd),
-            Distribution::Choice(values) => values
+            Distribution::Choice(values)
+            | Distribution::Posterior(PosteriorColumn { values, .. }) => values
                 .iter()
                 .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
                     (lo.min(*v), hi.max(*v))
@@ -105,6 +222,10 @@ impl Distribution {
                     .collect::<Vec<_>>()
                     .join(", ")
             ),
+            Distribution::Posterior(p) => match p.rows.generation {
+                Some(g) => format!("posterior({}, generation {g}, `{}`)", p.rows.file, p.column),
+                None => format!("posterior({}, `{}`)", p.rows.file, p.column),
+            },
         }
     }
 }
@@ -155,6 +276,70 @@ mod tests {
             }
         }
         assert_eq!(Distribution::Choice(vec![1.0]).pdf(1.0), None);
+    }
+
+    /// 400,000 draws of six rows: each row's count lies within 4.5
+    /// binomial standard deviations of n × its weight's share (a miss has
+    /// probability below 1e-5 per row for a correct draw; the seed is
+    /// fixed, so the test is exact), rows of weight zero are never drawn,
+    /// and the shares' chi-square is below its 99.9% point for 3 degrees
+    /// of freedom (16.27).
+    #[test]
+    fn rows_are_drawn_in_proportion_to_their_weights() {
+        let weights = [0.0, 1.0, 0.0, 2.0, 3.0, 0.5, 0.0];
+        let rows = PosteriorRows::new("p.csv".into(), None, &weights);
+        let total: f64 = weights.iter().sum();
+        let n = 400_000;
+        let mut counts = [0u64; 7];
+        let mut rng = ChaCha8Rng::seed_from_u64(15);
+        for _ in 0..n {
+            counts[rows.draw(&mut rng)] += 1;
+        }
+        let mut chi_square = 0.0;
+        for (i, (&w, &count)) in weights.iter().zip(&counts).enumerate() {
+            let p = w / total;
+            assert_eq!(rows.probability(i), p);
+            if w == 0.0 {
+                assert_eq!(count, 0, "row {i} has weight zero");
+                continue;
+            }
+            let expected = n as f64 * p;
+            let sd = (expected * (1.0 - p)).sqrt();
+            assert!(
+                (count as f64 - expected).abs() < 4.5 * sd,
+                "row {i}: {count} draws, expected {expected} ± {sd}"
+            );
+            chi_square += (count as f64 - expected).powi(2) / expected;
+        }
+        assert!(chi_square < 16.27, "chi-square {chi_square}");
+    }
+
+    #[test]
+    fn posterior_columns_of_one_run_share_their_row() {
+        let rows = Arc::new(PosteriorRows::new(
+            "p.csv".into(),
+            Some(2),
+            &[1.0, 1.0, 2.0],
+        ));
+        let column = |values: Vec<f64>| {
+            Distribution::Posterior(PosteriorColumn {
+                rows: rows.clone(),
+                column: "c".into(),
+                values,
+            })
+        };
+        let (a, b) = (column(vec![1.0, 2.0, 3.0]), column(vec![10.0, 20.0, 30.0]));
+        let mut rng = ChaCha8Rng::seed_from_u64(4);
+        for _ in 0..1000 {
+            let mut row = None;
+            let x = a.sample_joint(&mut rng, &mut row);
+            assert_eq!(b.sample_joint(&mut rng, &mut row), 10.0 * x);
+        }
+        assert_eq!(a.mean(), 0.25 * 1.0 + 0.25 * 2.0 + 0.5 * 3.0);
+        assert_eq!(a.support(), (1.0, 3.0));
+        assert_eq!(a.pdf(2.0), None);
+        assert!(!a.has_density());
+        assert_eq!(a.describe(), "posterior(p.csv, generation 2, `c`)");
     }
 
     #[test]

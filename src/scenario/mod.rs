@@ -6,6 +6,7 @@ pub mod distribution;
 pub mod located;
 pub mod overlay;
 pub mod path;
+pub mod posterior;
 pub mod raw;
 pub mod schema;
 pub mod series;
@@ -27,6 +28,7 @@ use located::{with_file, Located};
 use path::PathNames;
 use raw::RawScenario;
 pub use validate::targets::{series_names, Quantity, SeriesMean, Target, INTERVAL_90_WIDTH};
+use validate::PosteriorInput;
 pub use validate::{sweep_param, ParamProblem, RangeClamp, SweepConfig, SweepParam};
 
 /// A parameter that each run samples from a distribution.
@@ -98,11 +100,15 @@ impl Scenario {
     }
 
     /// The parameters of one run: the base values with every uncertain
-    /// parameter drawn, in declaration order, from `rng`.
+    /// parameter drawn, in declaration order, from `rng`. The parameters
+    /// drawn from the `[posterior]` share one row, drawn where the first of
+    /// them comes in that order.
     pub fn sample_params<R: Rng + ?Sized>(&self, rng: &mut R) -> Params {
         let mut params = self.base.clone();
+        let mut posterior_row = None;
         for u in &self.uncertain {
-            params.set(u.path, u.clamp.apply(u.distribution.sample(rng)));
+            let x = u.distribution.sample_joint(rng, &mut posterior_row);
+            params.set(u.path, u.clamp.apply(x));
         }
         params
     }
@@ -158,7 +164,21 @@ pub fn load_with(path: &Path, read: &mut FileReader) -> Result<Scenario, Diagnos
             file: first_file,
             span: 0..0,
         };
-        validate::validate(raw, start)
+        // The posterior's file is read now, while the reader is at hand;
+        // its errors come first, then the rest of the scenario's.
+        let posterior = raw
+            .posterior
+            .as_ref()
+            .map(|table| posterior::load(table, &mut sources, read));
+        match posterior {
+            None => validate::validate(raw, start, PosteriorInput::Absent),
+            Some(Ok(file)) => validate::validate(raw, start, PosteriorInput::Read(&file)),
+            Some(Err(mut errors)) => {
+                let rest = validate::validate(raw, start, PosteriorInput::Unreadable);
+                errors.extend(rest.err().unwrap_or_default());
+                Err(errors)
+            }
+        }
     });
     match result {
         Ok(mut scenario) => {
@@ -193,14 +213,20 @@ pub fn from_str(name: &str, text: &str) -> Result<Scenario, Diagnostics> {
     let mut sources = SourceMap::default();
     let file = sources.add(PathBuf::from(name), text.to_string());
     let result = parse(&sources, file).and_then(|raw| {
-        if let Some(extends) = &raw.extends {
-            return Err(vec![Diagnostic::new(
-                "`extends` needs a scenario read from a file",
-            )
-            .at(extends.location.clone())
-            .with_help("load the scenario with `scenario::load`")]);
+        let from_files = [
+            ("`extends`", raw.extends.as_ref().map(|e| &e.location)),
+            ("`[posterior]`", raw.posterior.as_ref().map(|p| &p.location)),
+        ];
+        for (what, at) in from_files {
+            if let Some(at) = at {
+                return Err(vec![Diagnostic::new(format!(
+                    "{what} needs a scenario read from a file"
+                ))
+                .at(at.clone())
+                .with_help("load the scenario with `scenario::load`")]);
+            }
         }
-        validate::validate(raw, Location { file, span: 0..0 })
+        validate::validate(raw, Location { file, span: 0..0 }, PosteriorInput::Absent)
     });
     result.map_err(|diagnostics| Diagnostics {
         diagnostics,
@@ -333,7 +359,8 @@ fn parse(sources: &SourceMap, file: FileId) -> Result<RawScenario, Vec<Diagnosti
 
 const DISTRIBUTION_FORMS: &str =
     "distributions: { uniform = [low, high] }, { normal = [mean, sd] }, \
-     { triangular = [low, mode, high] }, { choice = [a, b, ...] }";
+     { triangular = [low, mode, high] }, { choice = [a, b, ...] }, \
+     { posterior = \"column\" } (with a [posterior] table)";
 
 fn toml_diagnostic(message: &str, text: &str, span: &Range<usize>, syntax: bool) -> Diagnostic {
     let message = message.trim();

@@ -1,7 +1,7 @@
 //! Overlay merge: an `extends` file is the base, the file that extends it
 //! the overlay. Tables merge key by key (the overlay wins), `events` and
 //! `outcomes` append, actors merge by id, dyads by pair, institutions and
-//! targets by name.
+//! targets by name, and `[posterior]` is replaced whole.
 
 use std::collections::BTreeMap;
 
@@ -35,6 +35,9 @@ pub fn overlay(base: RawScenario, top: RawScenario) -> RawScenario {
         // By name: an overlay's target of the same name replaces the
         // base's key by key; others are appended.
         targets: merge_by_key(base.targets, top.targets, target_key, |b, t| b.overlay(t)),
+        // Whole: a generation belongs to its file, so an overlay naming
+        // another file does not inherit the base's generation.
+        posterior: top.posterior.or(base.posterior),
     }
 }
 

@@ -20,9 +20,12 @@ pub enum ParamSpec {
     Normal(f64, f64),
     Triangular(f64, f64, f64),
     Choice(Vec<f64>),
+    /// `{ posterior = "column" }`: drawn with the scenario's other posterior
+    /// parameters from one row of the `[posterior]` file.
+    Posterior(String),
 }
 
-pub const DISTRIBUTIONS: &[&str] = &["uniform", "normal", "triangular", "choice"];
+pub const DISTRIBUTIONS: &[&str] = &["uniform", "normal", "triangular", "choice", "posterior"];
 
 impl<'de> Deserialize<'de> for ParamSpec {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -60,12 +63,19 @@ impl<'de> Visitor<'de> for ParamSpecVisitor {
                 "empty distribution: write e.g. `{ uniform = [0.2, 0.8] }`",
             ));
         };
-        let args: Vec<f64> = map.next_value()?;
-        if let Some(extra) = map.next_key::<String>()? {
-            return Err(de::Error::custom(format!(
+        let only_key = |extra: Option<String>| match extra {
+            Some(extra) => Err(de::Error::custom(format!(
                 "a distribution has exactly one key, found `{name}` and `{extra}`"
-            )));
+            ))),
+            None => Ok(()),
+        };
+        if name == "posterior" {
+            let column: String = map.next_value()?;
+            only_key(map.next_key::<String>()?)?;
+            return Ok(ParamSpec::Posterior(column));
         }
+        let args: Vec<f64> = map.next_value()?;
+        only_key(map.next_key::<String>()?)?;
         let arity = |n: usize, form: &str| {
             if args.len() == n {
                 Ok(())
@@ -358,6 +368,17 @@ raw_table! {
 }
 
 raw_table! {
+    /// `[posterior]`: the sample `{ posterior = "column" }` parameters are
+    /// drawn from, one whole row per run (`entente calibrate` writes one).
+    pub struct RawPosterior {
+        /// A CSV file, relative to the file that names it.
+        file: String,
+        /// The rows of this generation; default the file's last.
+        generation: i64,
+    }
+}
+
+raw_table! {
     /// `[[targets]]`: an observed quantity `entente calibrate` fits the
     /// uncertain parameters to (a recorded series at a tick or over ticks,
     /// optionally over another such mean, or an outcome's share).
@@ -425,6 +446,9 @@ pub struct RawScenario {
     /// `[[targets]]`, for `entente calibrate`.
     #[serde(default)]
     pub targets: Vec<Located<RawTarget>>,
+    /// Located so that errors about the file point at the table.
+    #[serde(default)]
+    pub posterior: Option<Located<RawPosterior>>,
 }
 
 pub const TOP_LEVEL_KEYS: &[&str] = &[
@@ -441,4 +465,5 @@ pub const TOP_LEVEL_KEYS: &[&str] = &[
     "outcomes",
     "sweep",
     "targets",
+    "posterior",
 ];

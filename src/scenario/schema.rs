@@ -82,6 +82,17 @@ fn param_definition() -> Value {
     };
     let mut forms = Map::new();
     for &name in DISTRIBUTIONS {
+        if name == "posterior" {
+            forms.insert(
+                name.to_string(),
+                json!({
+                    "type": "string",
+                    "description": "posterior = \"column\": the column of the [posterior] file, \
+                                    drawn jointly with the other posterior parameters",
+                }),
+            );
+            continue;
+        }
         let (min, max, form) = arity(name);
         let mut list = json!({
             "type": "array",
@@ -97,7 +108,8 @@ fn param_definition() -> Value {
     json!({
         "description": "A number, or a distribution each run samples from: \
                         { uniform = [low, high] }, { normal = [mean, sd] }, \
-                        { triangular = [low, mode, high] }, { choice = [a, b, ...] }",
+                        { triangular = [low, mode, high] }, { choice = [a, b, ...] }, \
+                        { posterior = \"column\" }",
         "oneOf": [
             { "type": "number" },
             {
@@ -202,6 +214,13 @@ impl Schema for RawScenario {
                     "[[targets]]: observations `entente calibrate` fits the uncertain parameters to",
                 ),
             ),
+            (
+                "posterior",
+                described(
+                    super::raw::RawPosterior::schema(),
+                    "The sample { posterior = \"column\" } parameters draw whole rows of",
+                ),
+            ),
         ])
     }
 }
@@ -232,8 +251,8 @@ pub fn scenario_schema_text() -> String {
 mod tests {
     use super::*;
     use crate::scenario::raw::{
-        RawActor, RawCondition, RawDyad, RawEvent, RawInstitution, RawTarget, RawTargetOutcome,
-        RawTargetOver, TOP_LEVEL_KEYS,
+        RawActor, RawCondition, RawDyad, RawEvent, RawInstitution, RawPosterior, RawTarget,
+        RawTargetOutcome, RawTargetOver, TOP_LEVEL_KEYS,
     };
 
     /// The keys serde accepts in a table, read from its "unknown field"
@@ -295,7 +314,8 @@ mod tests {
             RawCondition,
             RawTarget,
             RawTargetOver,
-            RawTargetOutcome
+            RawTargetOutcome,
+            RawPosterior
         );
     }
 

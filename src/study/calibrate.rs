@@ -7,9 +7,9 @@
 //!   size and model runs of each generation;
 //! * `targets.csv`: each target with the posterior predictive median and
 //!   5% / 95% quantiles of its simulated summary over the last generation;
-//! * `posterior.toml`: an overlay giving each calibrated parameter a normal
-//!   distribution of the posterior's weighted mean and sd (correlations
-//!   are lost);
+//! * `posterior.toml`: an overlay drawing the calibrated parameters jointly,
+//!   one whole row of posterior.csv's last generation per run (`[posterior]`),
+//!   so their correlations are kept;
 //! * `calibration.json`, written last: the request and its provenance.
 
 use std::fmt::Write as _;
@@ -336,10 +336,12 @@ fn quoted(text: &str) -> String {
     serde_json::Value::from(text).to_string()
 }
 
-/// posterior.toml: each calibrated parameter as `{ normal = [mean, sd] }`
-/// of the last generation's weighted particles, in the table its path
-/// lives in. Event and price-point parameters cannot be overlaid (events
-/// append rather than merge), so they are written as comments.
+/// posterior.toml: an overlay drawing every calibrated parameter jointly
+/// from the last generation's rows of posterior.csv (`[posterior]`, with
+/// `{ posterior = "column" }` in the table its path lives in), each with
+/// its median and 90% interval as a comment. Event and price-point
+/// parameters cannot be overlaid (events append rather than merge), so
+/// they are written as comments.
 fn posterior_toml(problem: &Problem, last: &Generation) -> String {
     let scenario = problem.scenario;
     let ids = &scenario.actor_ids;
@@ -355,12 +357,14 @@ fn posterior_toml(problem: &Problem, last: &Generation) -> String {
         }
     }
     for (k, u) in problem.params.iter().enumerate() {
-        let (mean, sd) = last.mean_sd(k);
-        let (mean, sd) = (
-            mean.clamp(u.low, u.high),
-            if sd > 0.0 { sd } else { f64::MIN_POSITIVE },
+        let q = |q: f64| number(last.quantile(|p| p.theta[k], q));
+        let value = format!(
+            "{{ posterior = {} }}  # median {}, 90% {} to {}",
+            quoted(&u.name),
+            q(0.5),
+            q(0.05),
+            q(0.95)
         );
-        let value = format!("{{ normal = [{mean:?}, {sd:?}] }}");
         let rest = |prefix: &str| u.name.strip_prefix(prefix).unwrap_or(&u.name).to_string();
         match u.path {
             ParamPath::Setting(_) | ParamPath::Weight(_) => {
@@ -388,10 +392,11 @@ fn posterior_toml(problem: &Problem, last: &Generation) -> String {
     let mut text = format!(
         "# The posterior of `entente calibrate` for scenario `{}`, as an overlay:\n\
          # a scenario that lists this file in `extends` after its base draws these\n\
-         # parameters from normal distributions of the posterior's weighted mean and\n\
-         # standard deviation. Correlations between parameters are lost; posterior.csv\n\
-         # holds the particles themselves.\n",
-        scenario.name
+         # parameters jointly: each run takes one whole row (particle) of\n\
+         # generation {} of posterior.csv, by weight, so the correlations between\n\
+         # the parameters are kept. The comments give each parameter's posterior\n\
+         # median and 90% interval.\n",
+        scenario.name, last.index
     );
     if !skipped.is_empty() {
         text.push_str("# Event and price-point parameters cannot be overlaid (events append):\n");
@@ -399,7 +404,13 @@ fn posterior_toml(problem: &Problem, last: &Generation) -> String {
             let _ = writeln!(text, "{line}");
         }
     }
+    // Top-level keys first: after a table header they would belong to it.
     text.push_str(&top);
+    let _ = writeln!(
+        text,
+        "\n[posterior]\nfile = \"posterior.csv\"\ngeneration = {}",
+        last.index
+    );
     for (a, lines) in actors {
         let _ = writeln!(text, "\n[[actors]]\nid = {}", quoted(&ids[a]));
         for line in lines {

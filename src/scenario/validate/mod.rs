@@ -21,9 +21,10 @@ mod settings;
 mod sweep_table;
 pub mod targets;
 
-use super::distribution::Distribution;
+use super::distribution::{Distribution, PosteriorColumn};
 use super::located::Located;
 use super::path::PathNames;
+use super::posterior::PosteriorFile;
 use super::raw::{ParamSpec, RawScenario};
 use super::{Scenario, Uncertain};
 use crate::diagnostic::{Diagnostic, Location};
@@ -38,8 +39,20 @@ pub use sweep_table::{sweep_param, ParamProblem, SweepConfig, SweepParam};
 pub const MAX_ACTORS: usize = 64;
 pub const MAX_TICKS: i64 = 100_000;
 
-struct Validator {
+/// The scenario's `[posterior]` file, read at load time.
+#[derive(Clone, Copy)]
+pub enum PosteriorInput<'a> {
+    Absent,
+    /// Its errors are reported; parameters that name it are not checked.
+    Unreadable,
+    Read(&'a PosteriorFile),
+}
+
+struct Validator<'a> {
     errors: Vec<Diagnostic>,
+    posterior: PosteriorInput<'a>,
+    /// Whether a parameter draws from the posterior.
+    posterior_used: bool,
     uncertain: Vec<(ParamPath, Distribution, Range)>,
     /// The valid range of every parameter validated, for sweeps.
     ranges: Vec<(ParamPath, RangeClamp)>,
@@ -49,9 +62,15 @@ struct Validator {
 
 /// Checks a merged scenario. On failure, every problem found, in the order
 /// of the checks (which is the order of the file's tables).
-pub fn validate(raw: RawScenario, file_start: Location) -> Result<Scenario, Vec<Diagnostic>> {
+pub fn validate(
+    raw: RawScenario,
+    file_start: Location,
+    posterior: PosteriorInput,
+) -> Result<Scenario, Vec<Diagnostic>> {
     let mut v = Validator {
         errors: Vec::new(),
+        posterior,
+        posterior_used: false,
         uncertain: Vec::new(),
         ranges: Vec::new(),
         file_start,
@@ -87,6 +106,17 @@ pub fn validate(raw: RawScenario, file_start: Location) -> Result<Scenario, Vec<
     let triangles = outcomes::triangles(&mut v, &raw, &actors);
     let outcomes = outcomes::custom_outcomes(&mut v, &raw, &actors);
     let sweep = sweep_table::sweep(&mut v, &raw, &path_names);
+    if let (PosteriorInput::Read(file), false) = (v.posterior, v.posterior_used) {
+        v.error(
+            &file.declared_at,
+            format!(
+                "[posterior] names `{}`, but no parameter draws from it",
+                file.name
+            ),
+            "write `key = { posterior = \"column\" }` for each parameter to draw jointly \
+             from the file, or remove [posterior]",
+        );
+    }
 
     if !v.errors.is_empty() {
         return Err(v.errors);
@@ -147,7 +177,7 @@ pub fn validate(raw: RawScenario, file_start: Location) -> Result<Scenario, Vec<
     Ok(scenario)
 }
 
-impl Validator {
+impl Validator<'_> {
     fn error(&mut self, location: &Location, message: impl Into<String>, help: impl Into<String>) {
         self.errors.push(
             Diagnostic::new(message)
@@ -197,6 +227,14 @@ impl Validator {
                 high: *high,
             },
             ParamSpec::Choice(values) => Distribution::Choice(values.clone()),
+            ParamSpec::Posterior(column) => {
+                let Some(drawn) = self.posterior_column(column, key, range, location) else {
+                    return default;
+                };
+                let base = drawn.mean();
+                self.uncertain.push((path, drawn, range));
+                return base;
+            }
         };
         if !self.distribution(&distribution, key, range, location) {
             return default;
@@ -204,6 +242,52 @@ impl Validator {
         let base = distribution.mean();
         self.uncertain.push((path, distribution, range));
         base
+    }
+
+    /// `column` of the `[posterior]` file as `key`'s distribution, every
+    /// value checked against `range` at its cell.
+    fn posterior_column(
+        &mut self,
+        column: &str,
+        key: &str,
+        range: Range,
+        location: &Location,
+    ) -> Option<Distribution> {
+        let file = match self.posterior {
+            PosteriorInput::Read(file) => file,
+            PosteriorInput::Unreadable => return None,
+            PosteriorInput::Absent => {
+                self.error(
+                    location,
+                    format!(
+                        "`{key}` draws from a posterior, but the scenario has no [posterior] table"
+                    ),
+                    "add `[posterior]` with `file = \"posterior.csv\"` (the CSV file, relative to \
+                     the file that names it), here or in a file this one extends",
+                );
+                return None;
+            }
+        };
+        self.posterior_used = true;
+        let cells = match file.column(column, location) {
+            Ok(cells) => cells,
+            Err(diagnostic) => {
+                self.errors.push(diagnostic);
+                return None;
+            }
+        };
+        // One message per column: its first value out of range.
+        if !cells
+            .iter()
+            .all(|cell| self.number(cell.value, key, range, &cell.location))
+        {
+            return None;
+        }
+        Some(Distribution::Posterior(PosteriorColumn {
+            rows: file.rows.clone(),
+            column: column.to_string(),
+            values: cells.iter().map(|cell| cell.value).collect(),
+        }))
     }
 
     fn number(&mut self, x: f64, key: &str, range: Range, location: &Location) -> bool {
