@@ -51,6 +51,7 @@ impl Plot for MarginalsPlot<'_> {
             let mut chart = ChartBuilder::on(&cell)
                 .caption(&m.name, style.small_heading())
                 .margin(style.px(10.0))
+                .margin_right(style.px(22.0))
                 .x_label_area_size(style.px(if rows > 1 { 62.0 } else { 76.0 }))
                 .y_label_area_size(style.px(6.0))
                 .build_cartesian_2d(lo..hi, 0f64..top)?;
