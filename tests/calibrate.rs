@@ -286,7 +286,7 @@ fn calibration_recovers_the_weights_that_generated_its_targets() {
 }
 
 #[test]
-fn the_posterior_does_not_depend_on_the_thread_count() {
+fn the_posterior_and_its_page_do_not_depend_on_the_thread_count() {
     let dir = scratch("threads");
     let file = generated_targets(&dir, [0.8, 1.0]);
     let read = |threads: &str| {
@@ -307,10 +307,15 @@ fn the_posterior_does_not_depend_on_the_thread_count() {
             out.to_str().unwrap(),
         ]);
         let folder = out.join("calibrate-small-calibration");
-        (
-            fs::read_to_string(folder.join("posterior.csv")).unwrap(),
-            fs::read_to_string(folder.join("generations.csv")).unwrap(),
-        )
+        [
+            "posterior.csv",
+            "generations.csv",
+            "briefing.html",
+            "prior-posterior.svg",
+            "posterior-pairs.svg",
+            "targets-fit.svg",
+        ]
+        .map(|file| fs::read_to_string(folder.join(file)).unwrap())
     };
     assert_eq!(read("1"), read("2"));
     let _ = fs::remove_dir_all(&dir);

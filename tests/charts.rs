@@ -250,3 +250,63 @@ fn twelve_actors_chart_each_dyad_once() {
     assert_eq!(panels("USA-CHN") + panels("CHN-USA"), 1);
     assert_eq!(panels("CHN-IND") + panels("IND-CHN"), 1);
 }
+
+/// `entente calibrate` draws prior against posterior, the informed pairs
+/// and observed against simulated, and embeds them in its briefing.html,
+/// which names every parameter and target; a briefing.html entente did
+/// not write is kept unless forced.
+#[test]
+fn calibrate_draws_its_charts_and_page() {
+    let out = scratch("calibrate");
+    let folder = out.join("calibrate-small-calibration");
+    std::fs::create_dir_all(&folder).unwrap();
+    let page = folder.join("briefing.html");
+    std::fs::write(&page, "<p>my notes</p>").unwrap();
+    let args = [
+        "calibrate",
+        "tests/data/calibrate_small.toml",
+        "--particles",
+        "30",
+        "--generations",
+        "2",
+        "--runs",
+        "3",
+        "--size",
+        "1200x675",
+        "--quiet",
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    let refused = entente(&args);
+    assert_eq!(refused.status.code(), Some(2));
+    assert_eq!(std::fs::read_to_string(&page).unwrap(), "<p>my notes</p>");
+    std::fs::remove_file(&page).unwrap();
+    succeed(&args);
+    for stem in ["prior-posterior", "posterior-pairs", "targets-fit"] {
+        check_chart(&folder, stem, (1200, 675));
+    }
+    let html = std::fs::read_to_string(&page).unwrap();
+    for name in [
+        "weights.economy",
+        "weights.identity",
+        "CHN-RUS late",
+        "USA-CHN late",
+        "USA-RUS late",
+    ] {
+        assert!(html.contains(name), "the page names {name}");
+    }
+    // Three charts inline, each as the SVG written beside its PNG; nothing
+    // links out or to a file.
+    assert_eq!(html.matches("<figure>").count(), 3);
+    for stem in ["prior-posterior", "posterior-pairs", "targets-fit"] {
+        let svg = std::fs::read_to_string(folder.join(format!("{stem}.svg"))).unwrap();
+        let first_text = svg.split("<text").nth(1).unwrap();
+        assert!(html.contains(first_text.split("</text>").next().unwrap()));
+    }
+    for link in ["<img", "src=", "href=", "<script"] {
+        assert!(!html.contains(link), "the page has no {link}");
+    }
+    // The tables: a row per generation (2), parameter (2) and target (3).
+    assert_eq!(html.matches("<tr><td>").count(), 2 + 2 + 3);
+    assert!(html.contains("<h2>Generations</h2>"), "{html}");
+}

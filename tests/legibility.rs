@@ -454,3 +454,25 @@ fn sweep_sensitivity_and_discovery_charts_are_legible() {
     assert!(checked >= 6, "only {checked} charts");
     let _ = std::fs::remove_dir_all(&out);
 }
+
+/// The hindcast's calibration charts: nineteen parameters over two
+/// figures of panels, six pairs, nine targets.
+#[test]
+fn calibration_charts_are_legible() {
+    let out = scratch("calibration");
+    succeed(&[
+        "calibrate",
+        "scenarios/history/hindcast_2014.toml",
+        "--particles",
+        "12",
+        "--generations",
+        "2",
+        "--runs",
+        "2",
+        "--quiet",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(check_folder(&out), 4);
+    let _ = std::fs::remove_dir_all(&out);
+}

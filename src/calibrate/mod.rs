@@ -2,6 +2,9 @@
 //! parameters, fitted to its `[[targets]]`.
 //!
 //! * `abc`: the ABC-SMC algorithm, generic over `simulate(theta, rng)`;
+//! * `posterior`: what the last generation says, for charts and pages
+//!   (prior against posterior intervals and densities, informed pairs,
+//!   target fits);
 //! * here: [`Problem`], a scenario as such a simulator. A particle fixes the
 //!   calibrated parameters at its values and runs the scenario `runs` times
 //!   on runs `0..runs` of the calibration seed (common random numbers: run
@@ -11,6 +14,7 @@
 //!   by their exact means.
 
 pub mod abc;
+pub mod posterior;
 
 use rand_chacha::ChaCha8Rng;
 

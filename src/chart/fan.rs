@@ -4,10 +4,9 @@
 use crate::diagnostic::Problem;
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::style::{house_mesh, palette, INK};
-use super::{render, ChartError, DrawResult, Figure, Frame, Plot, Size, Style};
+use super::{mark_legend, render, ChartError, DrawResult, Figure, Frame, Plot, Size, Style};
 use crate::results::folder::{RunResults, SeriesPoint};
 
 pub struct Panel<'a> {
@@ -24,7 +23,7 @@ pub struct FanPlot<'a> {
 }
 
 /// Rows and columns for `k` panels on a 16:9 figure.
-fn grid(k: usize) -> (usize, usize) {
+pub fn grid(k: usize) -> (usize, usize) {
     let cols = ((k as f64 * 1.8).sqrt().ceil() as usize).clamp(1, k.max(1));
     (k.div_ceil(cols), cols)
 }
@@ -59,29 +58,15 @@ impl FanPlot<'_> {
         DB::ErrorType: 'static,
     {
         let colour = palette(0);
-        let font = style.label().pos(Pos::new(HPos::Left, VPos::Center));
-        let swatch = style.px(34.0) as i32;
-        let y = area.dim_in_pixel().1 as i32 / 2;
-        let mut x = 0;
-        let items: [(&str, ShapeStyle); 3] = [
-            ("median", colour.stroke_width(style.px(3.0))),
-            ("middle 50% of runs", colour.mix(0.45).filled()),
-            ("middle 90% of runs", colour.mix(0.18).filled()),
-        ];
-        for (text, shape) in items {
-            if shape.filled {
-                area.draw(&Rectangle::new(
-                    [(x, y - swatch / 3), (x + swatch, y + swatch / 3)],
-                    shape,
-                ))?;
-            } else {
-                area.draw(&PathElement::new(vec![(x, y), (x + swatch, y)], shape))?;
-            }
-            x += swatch + style.px(10.0) as i32;
-            area.draw_text(text, &font, (x, y))?;
-            x += area.estimate_text_size(text, &font)?.0 as i32 + style.px(36.0) as i32;
-        }
-        Ok(())
+        mark_legend(
+            area,
+            &[
+                ("median", colour.stroke_width(style.px(3.0))),
+                ("middle 50% of runs", colour.mix(0.45).filled()),
+                ("middle 90% of runs", colour.mix(0.18).filled()),
+            ],
+            style,
+        )
     }
 }
 

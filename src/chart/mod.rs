@@ -11,9 +11,12 @@ pub mod fan;
 pub mod marks;
 pub mod matrix;
 pub mod network;
+pub mod pairs;
+pub mod posterior;
 pub mod shares;
 pub mod style;
 pub mod sweep;
+pub mod targets_fit;
 pub mod tornado;
 pub mod typeset;
 
@@ -330,6 +333,36 @@ where
     let first = f64::from(y) - step * (lines.len() as f64 - 1.0) / 2.0;
     for (i, line) in lines.iter().enumerate() {
         area.draw_text(line, font, (x, (first + step * i as f64).round() as i32))?;
+    }
+    Ok(())
+}
+
+/// One line of legend, left to right: each item's mark (a filled style
+/// as a swatch, a stroke as a line) and its words.
+pub fn mark_legend<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    items: &[(&str, ShapeStyle)],
+    style: &Style,
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    let font = style.label().pos(Pos::new(HPos::Left, VPos::Center));
+    let swatch = style.px(34.0) as i32;
+    let y = area.dim_in_pixel().1 as i32 / 2;
+    let mut x = 0;
+    for (text, shape) in items {
+        if shape.filled {
+            area.draw(&Rectangle::new(
+                [(x, y - swatch / 3), (x + swatch, y + swatch / 3)],
+                *shape,
+            ))?;
+        } else {
+            area.draw(&PathElement::new(vec![(x, y), (x + swatch, y)], *shape))?;
+        }
+        x += swatch + style.px(10.0) as i32;
+        area.draw_text(text, &font, (x, y))?;
+        x += area.estimate_text_size(text, &font)?.0 as i32 + style.px(36.0) as i32;
     }
     Ok(())
 }

@@ -203,6 +203,50 @@ where
         .build_cartesian_2d(x, -0.5f64..(rows as f64 - 0.5))?)
 }
 
+/// The words of a row chart with `labels.len()` rows, top to bottom: each
+/// row's label right-aligned before `left` (in data coordinates; fitted to
+/// `label_width` less `gap` by [`fit_labels`]) and its note in `note_font`
+/// after `right`.
+pub fn label_rows<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    chart: &ShareChart<DB>,
+    style: &Style,
+    (labels, notes): (&[String], &[String]),
+    (font, note_font): (&TextStyle<'static>, &TextStyle),
+    (label_width, gap): (u32, u32),
+    (left, right): (f64, f64),
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    let n = labels.len().max(1);
+    let (base_x, base_y) = area.get_base_pixel();
+    let right_edge = chart.backend_coord(&(right, 0.0)).0 - base_x;
+    let row_height = area.dim_in_pixel().1.saturating_sub(style.px(90.0)) / n as u32;
+    let (label_font, lines) = fit_labels(
+        area,
+        labels,
+        font,
+        (label_width.saturating_sub(gap), row_height),
+    );
+    for (i, note) in notes.iter().enumerate() {
+        let (x, y) = chart.backend_coord(&(left, (n - 1 - i) as f64));
+        let y = y - base_y;
+        draw_lines(
+            area,
+            &lines[i],
+            &label_font.pos(Pos::new(HPos::Right, VPos::Center)),
+            (x - base_x - gap as i32 / 2, y),
+        )?;
+        area.draw_text(
+            note,
+            &note_font.pos(Pos::new(HPos::Left, VPos::Center)),
+            (right_edge + gap as i32, y),
+        )?;
+    }
+    Ok(())
+}
+
 pub type ShareChart<'a, DB> = ChartContext<
     'a,
     DB,

@@ -7,14 +7,10 @@
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::shares::{row_chart, widest};
+use super::shares::{label_rows, row_chart, widest};
 use super::style::{house_mesh, palette, GRID, INK};
-use super::{
-    draw_lines, fit_labels, render, swatch_legend, ChartError, DrawResult, Figure, Frame, Plot,
-    Size, Style,
-};
+use super::{render, swatch_legend, ChartError, DrawResult, Figure, Frame, Plot, Size, Style};
 
 /// One parameter's bar.
 #[derive(Debug, Clone, PartialEq)]
@@ -108,31 +104,17 @@ impl Plot for TornadoPlot {
             vec![(0.0, -0.5), (0.0, n as f64 - 0.5)],
             GRID,
         )])?;
-        let (base_x, base_y) = body.get_base_pixel();
-        let right = chart.backend_coord(&(top, 0.0)).0 - base_x;
         let labels: Vec<String> = self.bars.iter().map(|b| b.label.clone()).collect();
-        let row_height = body.dim_in_pixel().1.saturating_sub(style.px(90.0)) / n.max(1) as u32;
-        let (label_font, labels) = fit_labels(
+        let notes: Vec<String> = self.bars.iter().map(|b| b.note.clone()).collect();
+        label_rows(
             &body,
-            &labels,
-            &font,
-            (label_width.saturating_sub(gap), row_height),
-        );
-        for (i, bar) in self.bars.iter().enumerate() {
-            let (left, y) = chart.backend_coord(&(low, row(i)));
-            let y = y - base_y;
-            draw_lines(
-                &body,
-                &labels[i],
-                &label_font.pos(Pos::new(HPos::Right, VPos::Center)),
-                (left - base_x - gap as i32 / 2, y),
-            )?;
-            body.draw_text(
-                &bar.note,
-                &font.pos(Pos::new(HPos::Left, VPos::Center)),
-                (right + gap as i32, y),
-            )?;
-        }
+            &chart,
+            style,
+            (&labels, &notes),
+            (&font, &font),
+            (label_width, gap),
+            (low, top),
+        )?;
         Ok(())
     }
 }

@@ -115,6 +115,27 @@ pub fn fixed(x: f64, decimals: usize) -> String {
     }
 }
 
+/// `x` to three significant digits, without trailing zeros: `1.23`,
+/// `0.0123`, `123`, `-0.5`; for parameters and targets of any scale.
+pub fn significant(x: f64) -> String {
+    if x == 0.0 || !x.is_finite() {
+        return fixed(x, 0);
+    }
+    let decimals = (2 - x.abs().log10().floor() as i64).clamp(0, 6) as usize;
+    let text = fixed(x, decimals);
+    if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        text
+    }
+}
+
+/// An interval as `[0.31, 0.82]`, each end by [`significant`] (a dash
+/// would run into a minus sign).
+pub fn interval(low: f64, high: f64) -> String {
+    format!("[{}, {}]", significant(low), significant(high))
+}
+
 pub fn signed(points: f64, decimals: usize) -> String {
     let text = fixed(points.abs(), decimals);
     if text.trim_start_matches(['0', '.']).is_empty() {
@@ -129,6 +150,18 @@ pub fn signed(points: f64, decimals: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn significant_keeps_three_digits() {
+        assert_eq!(significant(1.23456), "1.23");
+        assert_eq!(significant(0.012345), "0.0123");
+        assert_eq!(significant(123.456), "123");
+        assert_eq!(significant(1234.6), "1235");
+        assert_eq!(significant(0.0), "0");
+        assert_eq!(significant(-0.5), "-0.5");
+        assert_eq!(significant(2.0), "2");
+        assert_eq!(interval(-0.634, -0.3861), "[-0.634, -0.386]");
+    }
 
     #[test]
     fn thousands_are_grouped() {

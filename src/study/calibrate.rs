@@ -10,6 +10,7 @@
 //! * `posterior.toml`: an overlay drawing the calibrated parameters jointly,
 //!   one whole row of posterior.csv's last generation per run (`[posterior]`),
 //!   so their correlations are kept;
+//! * the charts and briefing.html (`calibrate_briefing`);
 //! * `calibration.json`, written last: the request and its provenance.
 
 use std::fmt::Write as _;
@@ -26,8 +27,7 @@ use crate::diagnostic::Problem as Message;
 use crate::format::csv::{field, number};
 use crate::model::params::{pair_index, ParamPath};
 use crate::output::files::Provenance;
-use crate::output::ResultDir;
-use crate::scenario::{self, path::pair_of, Quantity, Scenario, Uncertain};
+use crate::scenario::{self, path::pair_of, Scenario, Uncertain};
 use crate::study::options::CalibrateOptions;
 
 /// The file written last, whose presence marks a finished calibration.
@@ -124,7 +124,7 @@ pub fn execute(args: &CalibrateOptions) -> Result<(), Error> {
 
     let request = request_json(&problem, args, seed);
     let provenance = Provenance::current(request_hash(&scenario, &request), seed, args.runs);
-    let out = ResultDir::prepare_marked(&dir, MARKER, &provenance, args.common.claim())?;
+    let out = super::run::prepare_results(&dir, MARKER, &provenance, args.common.claim())?;
     // A bar over model runs: at least particles x generations x runs,
     // growing as acceptance falls.
     let planned = args.particles * u64::from(args.generations) * args.runs;
@@ -183,6 +183,14 @@ pub fn execute(args: &CalibrateOptions) -> Result<(), Error> {
         out.write("targets.csv", targets_csv(&scenario, last).as_bytes())?,
         out.write("posterior.toml", posterior_toml(&problem, last).as_bytes())?,
     ];
+    let drawn = super::calibrate_briefing::write(
+        &out,
+        &problem,
+        &run,
+        &left,
+        args,
+        &provenance.scenario_hash,
+    )?;
     let mut record = request;
     record["scenario_hash"] = provenance.scenario_hash.clone().into();
     record["tool_version"] = crate::VERSION.into();
@@ -229,7 +237,7 @@ pub fn execute(args: &CalibrateOptions) -> Result<(), Error> {
                 u.distribution.describe()
             );
         }
-        for path in written.iter().chain(std::iter::once(&marker_path)) {
+        for path in written.iter().chain(&drawn).chain([&marker_path]) {
             println!("  wrote {}", path.display());
         }
     }
@@ -474,26 +482,7 @@ fn dry_run(
         crate::format::elapsed(per_particle * least as f64 / threads as f64)
     );
     for t in &problem.scenario.targets {
-        let what = match &t.quantity {
-            Quantity::Series { mean, over } => {
-                let range = |m: &crate::scenario::SeriesMean| {
-                    if m.first == m.last {
-                        format!("{} at tick {}", m.series, m.first)
-                    } else {
-                        format!("{} over ticks {}..={}", m.series, m.first, m.last)
-                    }
-                };
-                match over {
-                    Some(o) => format!("{} / {}", range(mean), range(o)),
-                    None => range(mean),
-                }
-            }
-            Quantity::Outcome {
-                classifier_name,
-                label,
-                ..
-            } => format!("share of \"{label}\" ({classifier_name})"),
-        };
+        let what = t.quantity.describe();
         println!(
             "  target {}: {what} = {} (sd {})",
             t.name,

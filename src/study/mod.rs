@@ -7,6 +7,7 @@
 //! thin layer over them.
 
 pub mod calibrate;
+mod calibrate_briefing;
 pub mod compare;
 pub mod discover;
 mod error;

@@ -200,6 +200,8 @@ pub struct CalibrateOptions {
     pub dry_run: bool,
     #[cfg_attr(feature = "cli", command(flatten))]
     pub common: CommonOptions,
+    #[cfg_attr(feature = "cli", command(flatten))]
+    pub charts: SizeOptions,
 }
 
 #[derive(Debug)]
@@ -337,7 +339,7 @@ pub struct BriefingOptions {
 }
 
 /// The charts of commands that draw no relations (sweep, sensitivity,
-/// discover): their size only, so that no flag is accepted and ignored.
+/// discover, calibrate): their size only, so that no flag is accepted and ignored.
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "cli", derive(clap::Args))]
 pub struct SizeOptions {

@@ -76,6 +76,32 @@ impl Quantity {
             Quantity::Outcome { .. } => Vec::new(),
         }
     }
+
+    /// What is observed, in words: `relation CHN-RUS over ticks 24..=26`,
+    /// `trade A-B at tick 12 / trade A-B at tick 0`, `share of "loose
+    /// triangle" (triangle A-B-C)`.
+    pub fn describe(&self) -> String {
+        match self {
+            Quantity::Series { mean, over } => {
+                let range = |m: &SeriesMean| {
+                    if m.first == m.last {
+                        format!("{} at tick {}", m.series, m.first)
+                    } else {
+                        format!("{} over ticks {}..={}", m.series, m.first, m.last)
+                    }
+                };
+                match over {
+                    Some(o) => format!("{} / {}", range(mean), range(o)),
+                    None => range(mean),
+                }
+            }
+            Quantity::Outcome {
+                classifier_name,
+                label,
+                ..
+            } => format!("share of \"{label}\" ({classifier_name})"),
+        }
+    }
 }
 
 /// The names of every series a run of `scenario` can record, in output

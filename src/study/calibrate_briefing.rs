@@ -1,0 +1,87 @@
+//! The charts and the page of `entente calibrate`, drawn from the same
+//! last generation that posterior.csv, generations.csv and targets.csv are
+//! written from: prior against posterior for each parameter, the most
+//! informed pairs, observed against simulated for each target, and
+//! briefing.html in the calibration folder.
+
+use std::path::PathBuf;
+
+use super::run::write_figures;
+use super::Error;
+use crate::calibrate::abc::{self, Run};
+use crate::calibrate::posterior;
+use crate::calibrate::Problem;
+use crate::chart::{pairs, posterior as marginals, targets_fit, Figure};
+use crate::html::briefing;
+use crate::html::calibration::{calibration_html, CalibrationPage};
+use crate::html::page::FigureSection;
+use crate::output::ResultDir;
+use crate::scenario::Uncertain;
+use crate::study::options::CalibrateOptions;
+
+/// Writes the charts (PNG and SVG) and briefing.html of a finished
+/// calibration into `out`; returns the PNGs' and the page's paths.
+/// `left` are the uncertain parameters left drawn per run, `hash` the one
+/// calibration.json records.
+pub fn write(
+    out: &ResultDir,
+    problem: &Problem,
+    run: &Run,
+    left: &[Uncertain],
+    args: &CalibrateOptions,
+    hash: &str,
+) -> Result<Vec<PathBuf>, Error> {
+    let Some(last) = run.generations.last() else {
+        return Ok(Vec::new());
+    };
+    let summary = posterior::summarise(problem, last);
+    let size = args.charts.size;
+    let caption = format!(
+        "Calibration of {} · {} particles, generation {} · {} runs per particle · seed {} · \
+         entente {}",
+        problem.scenario.name,
+        crate::format::thousands(args.particles),
+        last.index,
+        crate::format::thousands(problem.runs),
+        problem.seed,
+        crate::VERSION
+    );
+    let section = |heading: &str, figures: Vec<Figure>| FigureSection {
+        heading: heading.to_string(),
+        figures,
+    };
+    let sections = vec![
+        section(
+            "Prior and posterior",
+            marginals::figures(&summary.marginals, &caption, size)?,
+        ),
+        section(
+            "Pairs of parameters",
+            pairs::figure(&summary, &caption, size)?
+                .into_iter()
+                .collect(),
+        ),
+        section(
+            "Targets",
+            vec![targets_fit::figure(&summary.fits, &caption, size)?],
+        ),
+    ];
+    let figures: Vec<Figure> = sections.iter().flat_map(|s| s.figures.clone()).collect();
+    let mut written = write_figures(out, &figures)?;
+    let html = calibration_html(&CalibrationPage {
+        scenario: problem.scenario,
+        hash,
+        seed: problem.seed,
+        particles: args.particles,
+        runs: problem.runs,
+        generations_asked: args.generations,
+        alpha: abc::ALPHA,
+        generations: &run.generations,
+        capped: run.capped,
+        left: left.iter().map(|u| u.name.clone()).collect(),
+        summary: &summary,
+        sections,
+    });
+    written.push(out.write(briefing::FILE, html.as_bytes())?);
+    Ok(written)
+}
