@@ -11,6 +11,7 @@
 //!   by their exact means.
 
 pub mod abc;
+mod exact;
 
 use rand_chacha::ChaCha8Rng;
 

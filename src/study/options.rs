@@ -181,9 +181,15 @@ pub struct CalibrateOptions {
     /// Particles per generation (accepted parameter vectors).
     #[cfg_attr(feature = "cli", arg(long, default_value_t = 200))]
     pub particles: u64,
-    /// Generations of ABC-SMC (the first samples the priors).
-    #[cfg_attr(feature = "cli", arg(long, default_value_t = 5))]
-    pub generations: u32,
+    /// Generations of ABC-SMC (the first samples the priors); with
+    /// --until-epsilon, the most to run. Default: 5, or 20 with
+    /// --until-epsilon.
+    #[cfg_attr(feature = "cli", arg(long, value_name = "G"))]
+    pub generations: Option<u32>,
+    /// Stop after the first generation whose epsilon (the distance a
+    /// particle must be within) is E or less.
+    #[cfg_attr(feature = "cli", arg(long, value_name = "E"))]
+    pub until_epsilon: Option<f64>,
     /// Runs per particle: each target is compared as its mean over the runs
     /// (common random numbers: run r of every particle draws from the same
     /// stream).
@@ -198,6 +204,13 @@ pub struct CalibrateOptions {
     /// nothing.
     #[cfg_attr(feature = "cli", arg(long))]
     pub dry_run: bool,
+    /// Evaluate only shard K of N of the next round of proposals of the
+    /// calibration in `<out>/<name>-calibration/` (its checkpoint), into
+    /// `<out>/<name>-calibration.shard-K-of-N/`; `entente merge` of the N
+    /// shards takes them into the calibration. Repeat both until the
+    /// calibration is complete (README, Calibration on a cluster).
+    #[cfg_attr(feature = "cli", arg(long, value_name = "K/N"))]
+    pub shard: Option<Shard>,
     #[cfg_attr(feature = "cli", command(flatten))]
     pub common: CommonOptions,
 }
