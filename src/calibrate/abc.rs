@@ -747,6 +747,52 @@ mod tests {
     }
 
     #[test]
+    fn the_stopping_rule_ends_a_run_at_the_first_generation_it_allows() {
+        let generation = |index: u32, epsilon: f64| Generation {
+            index,
+            epsilon,
+            proposals: 1,
+            simulations: 1,
+            particles: Vec::new(),
+        };
+        let run = Run {
+            generations: [f64::INFINITY, 3.0, 2.0, 1.0]
+                .iter()
+                .zip(0..)
+                .map(|(e, i)| generation(i, *e))
+                .collect(),
+            ..Run::default()
+        };
+        let settings = |generations, until_epsilon| Settings {
+            particles: 2,
+            generations,
+            until_epsilon,
+            alpha: ALPHA,
+            seed: 0,
+            threads: 1,
+            max_proposals: 100,
+        };
+        assert_eq!(run.end(&settings(4, None)), Some((4, Ending::Generations)));
+        assert_eq!(run.end(&settings(2, None)), Some((2, Ending::Generations)));
+        assert_eq!(run.end(&settings(5, None)), None);
+        assert_eq!(run.end(&settings(9, Some(2.5))), Some((3, Ending::Epsilon)));
+        assert_eq!(run.end(&settings(9, Some(2.0))), Some((3, Ending::Epsilon)));
+        assert_eq!(
+            run.end(&settings(2, Some(2.0))),
+            Some((2, Ending::Generations))
+        );
+        assert_eq!(run.end(&settings(9, Some(0.5))), None);
+        let capped = Run {
+            capped: Some(4),
+            ..run
+        };
+        assert_eq!(
+            capped.end(&settings(9, Some(0.5))),
+            Some((4, Ending::Capped(4)))
+        );
+    }
+
+    #[test]
     fn quantiles() {
         assert_eq!(quantile(&[3.0, 1.0, 2.0], 0.5), 2.0);
         assert_eq!(quantile(&[1.0, 2.0], 0.5), 1.5);

@@ -391,11 +391,17 @@ pub fn execute(args: &CalibrateOptions) -> Result<(), Error> {
         Ok(run) => run,
         Err(abc::Stop::Saving(error)) => return Err(error),
         Err(abc::Stop::Cancelled) => {
-            return Err(Error::Interrupted(format!(
-                "calibration stopped; the generations finished are kept in `{}`: run the \
-                 same command again to go on from there",
-                out.path(CHECKPOINT).display()
-            )))
+            let checkpoint = out.path(CHECKPOINT);
+            return Err(Error::Interrupted(if checkpoint.exists() {
+                format!(
+                    "calibration stopped; the generations finished are kept in `{}`: run the \
+                     same command again to go on from there",
+                    checkpoint.display()
+                )
+            } else {
+                "calibration stopped before its first generation finished; nothing was written"
+                    .to_string()
+            }));
         }
     };
     calibration.finish(&out, &run, started.elapsed().as_secs_f64(), quiet)
@@ -773,7 +779,8 @@ fn dry_run(calibration: &Calibration) -> Result<(), Error> {
     let size = |generations: u64| {
         let least = request.particles * generations;
         format!(
-            "at least {} particles x {} runs = {} model runs, {} on {threads} threads",
+            "at least {} particles x {} runs = {} model runs; estimated time: at least {} \
+             on {threads} threads",
             crate::format::thousands(least),
             request.runs,
             crate::format::thousands(least * request.runs),
