@@ -30,6 +30,12 @@ fn calibrate(out: &Path, extra: &[&str]) -> String {
     succeed(&args)
 }
 
+/// The calibrations under `a` and `b` wrote the same files, byte for
+/// byte, but the timed ones.
+fn assert_same_calibration(a: &Path, b: &Path) {
+    assert_same_files(&a.join(FOLDER), &b.join(FOLDER), &TIMED, "posterior.csv");
+}
+
 fn json(path: &Path) -> serde_json::Value {
     serde_json::from_str(&fs::read_to_string(path).unwrap()).unwrap()
 }
@@ -47,21 +53,11 @@ fn an_extended_calibration_writes_the_files_of_a_straight_one() {
         stdout.contains("going on from the checkpoint: 2 generations done"),
         "{stdout}"
     );
-    assert_same_files(
-        &straight.join(FOLDER),
-        &extended.join(FOLDER),
-        &TIMED,
-        "posterior.csv",
-    );
+    assert_same_calibration(&straight, &extended);
     // Fewer generations than the checkpoint holds: the first ones, and
     // the checkpoint keeps the rest for later.
     calibrate(&extended, &["--generations", "2"]);
-    assert_same_files(
-        &two.join(FOLDER),
-        &extended.join(FOLDER),
-        &TIMED,
-        "posterior.csv",
-    );
+    assert_same_calibration(&two, &extended);
     let checkpoint = json(&extended.join(FOLDER).join("checkpoint.json"));
     assert_eq!(
         checkpoint["run"]["generations"].as_array().unwrap().len(),
@@ -115,12 +111,7 @@ fn a_calibration_stopped_by_ctrl_c_goes_on_to_the_same_files() {
 
     let stdout = calibrate(&out, &request);
     assert!(stdout.contains("going on from the checkpoint"), "{stdout}");
-    assert_same_files(
-        &straight.join(FOLDER),
-        &out.join(FOLDER),
-        &TIMED,
-        "posterior.csv",
-    );
+    assert_same_calibration(&straight, &out);
     let _ = fs::remove_dir_all(straight);
     let _ = fs::remove_dir_all(out);
 }
@@ -162,12 +153,7 @@ fn a_checkpoint_of_another_calibration_is_refused_until_forced() {
     calibrate(&out, &["--generations", "3", "--seed", "5", "--force"]);
     let fresh = scratch("other-fresh");
     calibrate(&fresh, &["--generations", "3", "--seed", "5"]);
-    assert_same_files(
-        &fresh.join(FOLDER),
-        &out.join(FOLDER),
-        &TIMED,
-        "posterior.csv",
-    );
+    assert_same_calibration(&fresh, &out);
     let _ = fs::remove_dir_all(out);
     let _ = fs::remove_dir_all(fresh);
 }
@@ -313,12 +299,7 @@ fn sharded_rounds_merged_write_the_files_of_the_unsharded_calibration() {
         }
     }
     assert!(rounds >= 4, "{rounds} rounds for 4 generations");
-    assert_same_files(
-        &straight.join(FOLDER),
-        &out.join(FOLDER),
-        &TIMED,
-        "posterior.csv",
-    );
+    assert_same_calibration(&straight, &out);
     // Once complete, a shard has nothing left to do.
     let stdout = calibrate(&out, &[&request[..], &["--shard", "1/3"]].concat());
     assert!(
@@ -365,12 +346,7 @@ fn an_incomplete_round_is_finished_by_the_unsharded_command() {
         ),
         "{stdout}"
     );
-    assert_same_files(
-        &straight.join(FOLDER),
-        &out.join(FOLDER),
-        &TIMED,
-        "posterior.csv",
-    );
+    assert_same_calibration(&straight, &out);
     let _ = fs::remove_dir_all(straight);
     let _ = fs::remove_dir_all(out);
 }

@@ -11,7 +11,6 @@ use sha2::{Digest, Sha256};
 
 use super::checks::{check_set, check_shard, refuse, Member};
 use super::folder::read_description;
-use crate::calibrate::abc::Step;
 use crate::scenario;
 use crate::study::calibrate::{epsilon_text, Calibration, ShardRound, SHARD_FILE, SHARD_FORMAT};
 use crate::study::options::MergeOptions;
@@ -110,15 +109,8 @@ pub fn merge(args: &MergeOptions) -> Result<(), Error> {
             first.generation
         )));
     }
-    let priors = calibration.problem.priors();
-    let observed = calibration.problem.observed();
-    let step = Step::new(
-        &priors,
-        &observed,
-        &calibration.settings,
-        run.generations.last(),
-    );
     let mut tally = std::mem::take(&mut run.partial);
+    let step = calibration.step(&run.generations);
     step.take(
         &mut tally,
         rounds.into_iter().flat_map(|(_, round)| round.proposals),

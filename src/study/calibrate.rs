@@ -27,7 +27,9 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::{watch, Error};
-use crate::calibrate::abc::{self, Ending, Generation, Run, Settings, Step, Tally};
+use crate::calibrate::abc::{
+    self, Ending, Generation, Observed, Prior, Run, Settings, Step, Tally,
+};
 use crate::calibrate::{choose_params, Problem};
 use crate::diagnostic::Problem as Message;
 use crate::format::csv::{field, number};
@@ -78,6 +80,8 @@ pub struct Calibration<'s> {
     pub threads: usize,
     pub problem: Problem<'s>,
     pub settings: Settings,
+    priors: Vec<Prior>,
+    observed: Vec<Observed>,
     /// The parameters left drawn per run (choices).
     pub left: Vec<Uncertain>,
     /// What the calibration computes, but for the stopping rule: the same
@@ -194,6 +198,8 @@ impl<'s> Calibration<'s> {
         Ok(Calibration {
             request,
             threads,
+            priors: problem.priors(),
+            observed: problem.observed(),
             problem,
             settings,
             left,
@@ -282,6 +288,16 @@ impl<'s> Calibration<'s> {
             out.check_claim(&self.provenance(), claim)?;
         }
         Ok((out, run, checkpoint))
+    }
+
+    /// The generation after `generations`.
+    pub fn step<'a>(&'a self, generations: &'a [Generation]) -> Step<'a> {
+        Step::new(
+            &self.priors,
+            &self.observed,
+            &self.settings,
+            generations.last(),
+        )
     }
 
     /// Where the stopping rule ends `run`, if it does: its generations as
@@ -377,8 +393,8 @@ pub fn execute(args: &CalibrateOptions) -> Result<(), Error> {
     let started = Instant::now();
     let simulate = calibration.problem.simulator();
     let run = abc::resume(
-        &calibration.problem.priors(),
-        &calibration.problem.observed(),
+        &calibration.priors,
+        &calibration.observed,
         settings,
         start,
         &simulate,
@@ -916,14 +932,7 @@ fn run_shard(
         }
         return Ok(());
     }
-    let priors = calibration.problem.priors();
-    let observed = calibration.problem.observed();
-    let step = Step::new(
-        &priors,
-        &observed,
-        &calibration.settings,
-        run.generations.last(),
-    );
+    let step = calibration.step(&run.generations);
     let round = step.round(&run.partial);
     let (a, b) = shard.range(round.end - round.start);
     let mine = round.start + a..round.start + b;
