@@ -332,17 +332,17 @@ fn an_incomplete_round_is_finished_by_the_unsharded_command() {
         merged.push(succeed(&args));
     }
     // Generation 0's round is its 2 particles; generation 1's first round
-    // (5 proposals, from generation 0's acceptance times alpha, with a
-    // margin) accepts only one.
+    // (6 proposals: 2 particles at an expected acceptance of alpha = 0.5,
+    // times the margin of 1.5) accepts only one.
     assert!(merged[0].contains("generation 0 is complete"), "{merged:?}");
     assert!(
-        merged[1].contains("generation 1 has 1 of its 2 particles after 5 proposals"),
+        merged[1].contains("generation 1 has 1 of its 2 particles after 6 proposals"),
         "{merged:?}"
     );
     let stdout = calibrate(&out, &request);
     assert!(
         stdout.contains(
-            "going on from the checkpoint: generation 1 has 1 of its particles after 5 proposals"
+            "going on from the checkpoint: generation 1 has 1 of its particles after 6 proposals"
         ),
         "{stdout}"
     );

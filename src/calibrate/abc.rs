@@ -371,8 +371,9 @@ pub struct Proposal {
 
 /// A sharded round's proposals, in multiples of what the acceptance so far
 /// predicts the generation needs: a margin, so that one round usually
-/// completes it.
-const ROUND_MARGIN: f64 = 1.25;
+/// completes it (acceptance falls by a few points a generation), without
+/// evaluating many proposals that are not taken.
+const ROUND_MARGIN: f64 = 1.5;
 
 /// One generation's proposal distribution: its epsilon, and the kernel
 /// and particles of the generation before it that proposals move.
@@ -543,22 +544,31 @@ impl<'a> Step<'a> {
     }
 
     /// The proposals of the next sharded round after `tally`: as many as
-    /// the acceptance so far predicts the generation still needs (the
-    /// previous generation's rate times `alpha` before any), with a
-    /// margin, at least one per missing particle, within the cap.
+    /// the acceptance so far predicts the generation still needs (before
+    /// any, the previous generation's rate; `alpha` for generation 1),
+    /// with a margin, at least one per missing particle, within the cap.
     pub fn round(&self, tally: &Tally) -> Range<u64> {
         let missing = self
             .settings
             .particles
             .max(1)
             .saturating_sub(tally.accepted.len());
-        let rate = if tally.proposals > 0 {
-            tally.accepted.len().max(1) as f64 / tally.proposals as f64
-        } else {
-            self.previous
-                .map_or(1.0, |p| p.acceptance_rate() * self.settings.alpha)
+        let rate = match self.previous {
+            _ if tally.proposals > 0 => tally.accepted.len().max(1) as f64 / tally.proposals as f64,
+            None => 1.0,
+            // Generation 0 accepts every proposal, which says nothing of
+            // generation 1's rate: about `alpha` (epsilon is the alpha-
+            // quantile of distances that the kernel's moves resemble).
+            Some(p) if p.index == 0 => self.settings.alpha,
+            Some(p) => p.acceptance_rate(),
         };
-        let size = (missing as f64 / rate * ROUND_MARGIN).ceil() as u64;
+        // Generation 0 accepts every proposal: no margin is needed.
+        let margin = if self.previous.is_some() {
+            ROUND_MARGIN
+        } else {
+            1.0
+        };
+        let size = (missing as f64 / rate * margin).ceil() as u64;
         let start = tally.proposals;
         let end = start
             .saturating_add(size.max(missing as u64))
