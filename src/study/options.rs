@@ -33,13 +33,15 @@ pub struct RunOptions {
 #[cfg_attr(feature = "cli", derive(clap::Args))]
 pub struct MergeOptions {
     /// Shard folders of one study, written by `entente run`, `compare`,
-    /// `sweep` or `sensitivity` with `--shard K/N`, in any order.
+    /// `sweep`, `sensitivity` or `calibrate` with `--shard K/N`, in any
+    /// order.
     #[cfg_attr(feature = "cli", arg(required = true, value_name = "DIR"))]
     pub dirs: Vec<PathBuf>,
     /// Result folder to write [default: output/<scenario name>; for compare
     /// shards output/<comparison name>; for sweep shards
     /// output/<scenario name>-sweep; for sensitivity shards
-    /// output/<scenario name>-<method>].
+    /// output/<scenario name>-<method>; calibration shards go on with the
+    /// calibration folder they read, and take no --out].
     #[cfg_attr(feature = "cli", arg(long, value_name = "DIR"))]
     pub out: Option<PathBuf>,
     /// Sweep shards: the outcome a Latin hypercube's scatter chart shows
@@ -208,7 +210,7 @@ pub struct CalibrateOptions {
     /// calibration in `<out>/<name>-calibration/` (its checkpoint), into
     /// `<out>/<name>-calibration.shard-K-of-N/`; `entente merge` of the N
     /// shards takes them into the calibration. Repeat both until the
-    /// calibration is complete (README, Calibration on a cluster).
+    /// calibration is complete (README, "Calibration in shards").
     #[cfg_attr(feature = "cli", arg(long, value_name = "K/N"))]
     pub shard: Option<Shard>,
     #[cfg_attr(feature = "cli", command(flatten))]
