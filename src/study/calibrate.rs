@@ -460,11 +460,13 @@ impl Calibration<'_> {
         }
     }
 
-    /// The progress bar's message: the generation, its epsilon, its
-    /// particles accepted so far and the acceptance rate.
+    /// The progress bar's message: the generation (numbered from 0, as in
+    /// generations.csv), its epsilon, its particles accepted so far and
+    /// the acceptance rate.
     fn describe_progress(&self, step: &Step, tally: &Tally) -> String {
         format!(
-            "generation {}/{} (epsilon {}): {}/{} particles, acceptance {}",
+            "generation {} ({} of at most {}; epsilon {}): {}/{} particles, acceptance {}",
+            step.index,
             step.index + 1,
             self.request.generations,
             epsilon_text(step.epsilon),
