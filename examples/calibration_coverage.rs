@@ -43,6 +43,7 @@ fn main() {
         let settings = Settings {
             particles: 150,
             generations: 5,
+            until_epsilon: None,
             alpha: abc::ALPHA,
             seed: 1 + repetition,
             threads: 2,
@@ -53,7 +54,7 @@ fn main() {
             &observed,
             &settings,
             &problem.simulator(),
-            &|_, _, _, _| {},
+            &|_, _, _| {},
             &AtomicBool::new(false),
         )
         .expect("the calibration is not cancelled");

@@ -32,7 +32,8 @@ pub enum Command {
     /// Combine the shard folders of `run`, `compare`, `sweep` or
     /// `sensitivity --shard K/N` into the folder the unsharded command writes
     /// (byte for byte, but for each run's timing.json; sensitivity then
-    /// computes its indices from it).
+    /// computes its indices from it); take a round of `calibrate --shard
+    /// K/N` into the calibration's checkpoint.
     Merge(MergeOptions),
     /// Sweep parameters over a design and write each point's outcome shares.
     Sweep(SweepOptions),

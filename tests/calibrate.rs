@@ -43,6 +43,7 @@ fn normal_model(particles: usize, generations: u32, threads: usize) -> abc::Run 
     let settings = Settings {
         particles,
         generations,
+        until_epsilon: None,
         alpha: abc::ALPHA,
         seed: 2024,
         threads,
@@ -56,7 +57,7 @@ fn normal_model(particles: usize, generations: u32, threads: usize) -> abc::Run 
         &observed,
         &settings,
         &simulate,
-        &|_, _, _, _| {},
+        &|_, _, _| {},
         &AtomicBool::new(false),
     )
     .expect("not cancelled")

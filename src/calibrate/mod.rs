@@ -14,6 +14,7 @@
 //!   by their exact means.
 
 pub mod abc;
+mod exact;
 pub mod posterior;
 
 use rand_chacha::ChaCha8Rng;

@@ -136,15 +136,25 @@ impl ResultDir {
         // Checked under the lock, so that two commands cannot both find
         // the folder free.
         let result = Self::create_marked(dir, marker, claim.wait)?;
-        if !claim.force {
-            if let Some(reason) = conflict(dir, marker, provenance) {
-                return Err(OutputError::Occupied {
-                    dir: dir.to_path_buf(),
-                    reason,
-                });
-            }
-        }
+        result.check_claim(provenance, claim)?;
         Ok(result)
+    }
+
+    /// Refuses, unless `claim.force`, to replace what the folder holds if
+    /// it is not results of `provenance` (see [`prepare`](Self::prepare)).
+    /// For a command that first looks for a state of its own to resume
+    /// (a calibration's checkpoint) under the lock.
+    pub fn check_claim(&self, provenance: &Provenance, claim: Claim) -> Result<(), OutputError> {
+        if claim.force {
+            return Ok(());
+        }
+        match conflict(&self.dir, self.marker, provenance) {
+            Some(reason) => Err(OutputError::Occupied {
+                dir: self.dir.clone(),
+                reason,
+            }),
+            None => Ok(()),
+        }
     }
 
     /// Creates and locks `dir`, without checking what it holds (callers
@@ -153,9 +163,14 @@ impl ResultDir {
         Self::create_marked(dir, SUMMARY, wait)
     }
 
-    /// Dropped without writing (a stopped run), the folders it created
-    /// are removed again if still empty.
-    fn create_marked(dir: &Path, marker: &'static str, wait: bool) -> Result<Self, OutputError> {
+    /// Creates and locks `dir`, whose completeness `marker` marks, without
+    /// checking what it holds. Dropped without writing (a stopped run), the
+    /// folders it created are removed again if still empty.
+    pub fn create_marked(
+        dir: &Path,
+        marker: &'static str,
+        wait: bool,
+    ) -> Result<Self, OutputError> {
         let lock = FolderLock::acquire(dir, Mode::Exclusive, wait)?;
         remove_stale_temporaries(dir)?;
         Ok(ResultDir {

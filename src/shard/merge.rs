@@ -10,6 +10,7 @@ use super::folder::RUN_SHARD_FILE;
 use super::run::{merge_runs, write_merged};
 use crate::diagnostic::Problem;
 use crate::output::lock::{FolderLock, Mode};
+use crate::study::calibrate::SHARD_FILE as CALIBRATION_SHARD_FILE;
 use crate::study::options::MergeOptions;
 use crate::study::Error;
 use crate::sweep::MANIFEST;
@@ -22,6 +23,8 @@ enum Kind {
     Sweep,
     /// Sweep-store folders of a Morris or Sobol design.
     Sensitivity,
+    /// A round of a calibration's proposals.
+    Calibration,
 }
 
 impl Kind {
@@ -31,6 +34,8 @@ impl Kind {
             Ok(Kind::Run)
         } else if dir.join(super::compare::COMPARE_SHARD_FILE).exists() {
             Ok(Kind::Compare)
+        } else if dir.join(CALIBRATION_SHARD_FILE).exists() {
+            Ok(Kind::Calibration)
         } else if dir.join(MANIFEST).exists() {
             // Also an unfinished shard, which sweep's merge names; an
             // unreadable manifest is its to report, too.
@@ -44,8 +49,9 @@ impl Kind {
             })
         } else if dir.is_dir() {
             Err(refuse(format!(
-                "`{}` is not a complete shard folder (it has no {RUN_SHARD_FILE}, {} or {MANIFEST}): \
-                 its shard was interrupted or failed; run that shard again",
+                "`{}` is not a complete shard folder (it has no {RUN_SHARD_FILE}, {}, \
+                 {CALIBRATION_SHARD_FILE} or {MANIFEST}): its shard was interrupted or failed; \
+                 run that shard again",
                 dir.display(),
                 super::compare::COMPARE_SHARD_FILE
             )))
@@ -60,6 +66,7 @@ impl Kind {
             Kind::Compare => "compare",
             Kind::Sweep => "sweep",
             Kind::Sensitivity => "sensitivity",
+            Kind::Calibration => "calibrate",
         }
     }
 }
@@ -90,7 +97,7 @@ pub fn execute(args: &MergeOptions) -> Result<(), Error> {
     let outcome = args.outcome.is_some().then_some("--outcome");
     let unused = match kinds[0] {
         Kind::Sweep => dyads,
-        Kind::Sensitivity => dyads.or(outcome),
+        Kind::Sensitivity | Kind::Calibration => dyads.or(outcome),
         Kind::Run | Kind::Compare => outcome,
     };
     if let Some(flag) = unused {
@@ -108,6 +115,7 @@ pub fn execute(args: &MergeOptions) -> Result<(), Error> {
     match kinds[0] {
         Kind::Sweep | Kind::Sensitivity => return super::sweep::merge(args),
         Kind::Compare => return super::compare::merge(args),
+        Kind::Calibration => return super::calibrate::merge(args),
         Kind::Run => {}
     }
     let run = merge_runs(&args.dirs, &args.charts)?;

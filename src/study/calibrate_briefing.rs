@@ -6,41 +6,38 @@
 
 use std::path::PathBuf;
 
+use super::calibrate::Calibration;
 use super::run::write_figures;
 use super::Error;
-use crate::calibrate::abc::{self, Run};
+use crate::calibrate::abc::{self, Generation};
 use crate::calibrate::posterior;
-use crate::calibrate::Problem;
-use crate::chart::{pairs, posterior as marginals, targets_fit, Figure};
+use crate::chart::{pairs, posterior as marginals, targets_fit, Figure, Size};
 use crate::html::briefing;
 use crate::html::calibration::{calibration_html, CalibrationPage};
 use crate::html::page::FigureSection;
 use crate::output::ResultDir;
-use crate::scenario::Uncertain;
-use crate::study::options::CalibrateOptions;
 
-/// Writes the charts (PNG and SVG) and briefing.html of a finished
-/// calibration into `out`; returns the PNGs' and the page's paths.
-/// `left` are the uncertain parameters left drawn per run, `hash` the one
-/// calibration.json records.
+/// Writes the charts (PNG and SVG) and briefing.html of `calibration`,
+/// ended after `generations` (`capped`: the generation the proposal cap
+/// stopped, if it did), into `out`; returns the PNGs' and the page's paths.
 pub fn write(
     out: &ResultDir,
-    problem: &Problem,
-    run: &Run,
-    left: &[Uncertain],
-    args: &CalibrateOptions,
-    hash: &str,
+    calibration: &Calibration,
+    generations: &[Generation],
+    capped: Option<u32>,
+    size: Size,
 ) -> Result<Vec<PathBuf>, Error> {
-    let Some(last) = run.generations.last() else {
+    let Some(last) = generations.last() else {
         return Ok(Vec::new());
     };
+    let problem = &calibration.problem;
+    let request = &calibration.request;
     let summary = posterior::summarise(problem, last);
-    let size = args.charts.size;
     let caption = format!(
         "Calibration of {} · {} particles, generation {} · {} runs per particle · seed {} · \
          entente {}",
         problem.scenario.name,
-        crate::format::thousands(args.particles),
+        crate::format::thousands(request.particles),
         last.index,
         crate::format::thousands(problem.runs),
         problem.seed,
@@ -70,15 +67,15 @@ pub fn write(
     let mut written = write_figures(out, &figures)?;
     let html = calibration_html(&CalibrationPage {
         scenario: problem.scenario,
-        hash,
+        hash: &calibration.provenance().scenario_hash,
         seed: problem.seed,
-        particles: args.particles,
+        particles: request.particles,
         runs: problem.runs,
-        generations_asked: args.generations,
+        generations_asked: request.generations,
         alpha: abc::ALPHA,
-        generations: &run.generations,
-        capped: run.capped,
-        left: left.iter().map(|u| u.name.clone()).collect(),
+        generations,
+        capped,
+        left: calibration.left.iter().map(|u| u.name.clone()).collect(),
         summary: &summary,
         sections,
     });

@@ -33,13 +33,15 @@ pub struct RunOptions {
 #[cfg_attr(feature = "cli", derive(clap::Args))]
 pub struct MergeOptions {
     /// Shard folders of one study, written by `entente run`, `compare`,
-    /// `sweep` or `sensitivity` with `--shard K/N`, in any order.
+    /// `sweep`, `sensitivity` or `calibrate` with `--shard K/N`, in any
+    /// order.
     #[cfg_attr(feature = "cli", arg(required = true, value_name = "DIR"))]
     pub dirs: Vec<PathBuf>,
     /// Result folder to write [default: output/<scenario name>; for compare
     /// shards output/<comparison name>; for sweep shards
     /// output/<scenario name>-sweep; for sensitivity shards
-    /// output/<scenario name>-<method>].
+    /// output/<scenario name>-<method>; calibration shards go on with the
+    /// calibration folder they read, and take no --out].
     #[cfg_attr(feature = "cli", arg(long, value_name = "DIR"))]
     pub out: Option<PathBuf>,
     /// Sweep shards: the outcome a Latin hypercube's scatter chart shows
@@ -181,9 +183,15 @@ pub struct CalibrateOptions {
     /// Particles per generation (accepted parameter vectors).
     #[cfg_attr(feature = "cli", arg(long, default_value_t = 200))]
     pub particles: u64,
-    /// Generations of ABC-SMC (the first samples the priors).
-    #[cfg_attr(feature = "cli", arg(long, default_value_t = 5))]
-    pub generations: u32,
+    /// Generations of ABC-SMC (the first samples the priors); with
+    /// --until-epsilon, the most to run. Default: 5, or 20 with
+    /// --until-epsilon.
+    #[cfg_attr(feature = "cli", arg(long, value_name = "G"))]
+    pub generations: Option<u32>,
+    /// Stop after the first generation whose epsilon (the distance a
+    /// particle must be within) is E or less.
+    #[cfg_attr(feature = "cli", arg(long, value_name = "E"))]
+    pub until_epsilon: Option<f64>,
     /// Runs per particle: each target is compared as its mean over the runs
     /// (common random numbers: run r of every particle draws from the same
     /// stream).
@@ -198,6 +206,13 @@ pub struct CalibrateOptions {
     /// nothing.
     #[cfg_attr(feature = "cli", arg(long))]
     pub dry_run: bool,
+    /// Evaluate only shard K of N of the next round of proposals of the
+    /// calibration in `<out>/<name>-calibration/` (its checkpoint), into
+    /// `<out>/<name>-calibration.shard-K-of-N/`; `entente merge` of the N
+    /// shards takes them into the calibration. Repeat both until the
+    /// calibration is complete (README, "Calibration in shards").
+    #[cfg_attr(feature = "cli", arg(long, value_name = "K/N"))]
+    pub shard: Option<Shard>,
     #[cfg_attr(feature = "cli", command(flatten))]
     pub common: CommonOptions,
     #[cfg_attr(feature = "cli", command(flatten))]
