@@ -4,18 +4,27 @@
 //! particles, 5 generations, 16 runs per particle), and the share of
 //! repetitions whose 90% interval covers the truth.
 //!
-//! cargo run --release --example calibration_coverage [REPETITIONS]
+//! With `noisy`, each observed value is the model's (a mean over 400 runs)
+//! plus a normal error of the target's stated sd, as the distance assumes
+//! observations are made; without it the observations are the model's own
+//! means, more precise than the sd says, so the intervals over-cover.
+//!
+//! cargo run --release --example calibration_coverage [REPETITIONS] [noisy]
 
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
 
 use entente::calibrate::abc::{self, Observed, Settings};
 use entente::calibrate::{choose_params, Problem};
+use entente::model::random::standard_normal;
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
 
 fn main() {
     let repetitions: u64 = std::env::args()
         .nth(1)
         .map_or(20, |n| n.parse().expect("REPETITIONS is a whole number"));
+    let noisy = std::env::args().nth(2).is_some_and(|a| a == "noisy");
     let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/calibrate_small.toml");
     let scenario = entente::scenario::load(&file).expect("the small scenario loads");
     let (params, _) = choose_params(&scenario, &[]).expect("its priors can be calibrated");
@@ -34,11 +43,22 @@ fn main() {
             seed: 1 + repetition,
             ..generator.clone()
         };
+        let mut errors = ChaCha8Rng::seed_from_u64(7001 + repetition);
         let observed: Vec<Observed> = generator
             .simulate(&truth)
             .into_iter()
             .zip(problem.observed())
-            .map(|(value, target)| Observed { value, ..target })
+            .map(|(value, target)| {
+                let error = if noisy {
+                    target.sd * standard_normal(&mut errors)
+                } else {
+                    0.0
+                };
+                Observed {
+                    value: value + error,
+                    ..target
+                }
+            })
             .collect();
         let settings = Settings {
             particles: 150,
@@ -68,7 +88,14 @@ fn main() {
             widths[k] += high - low;
         }
     }
-    println!("{repetitions} repetitions, truth {truth:?}");
+    println!(
+        "{repetitions} repetitions, truth {truth:?}, observations {}",
+        if noisy {
+            "with their stated error"
+        } else {
+            "the model's means"
+        }
+    );
     for (k, name) in names.iter().enumerate() {
         println!(
             "  {name}: 90% interval covered the truth {} times of {repetitions}, mean width {:.2}",
