@@ -270,11 +270,22 @@ fn commands_started_together_end_with_one_success_and_one_refusal() {
     }
 }
 
+/// Kills and reaps the child however the test ends: a failed assertion
+/// must not leave a hundred-million-run writer behind.
+struct KilledOnDrop(std::process::Child);
+
+impl Drop for KilledOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 #[test]
 fn readers_wait_for_the_writer_or_are_refused() {
     let out = scratch("reader");
     let out_text = out.to_string_lossy().into_owned();
-    let mut writer = start(&[
+    let writer = KilledOnDrop(start(&[
         "run",
         SWEEP_SMALL,
         "--runs",
@@ -284,7 +295,7 @@ fn readers_wait_for_the_writer_or_are_refused() {
         "--quiet",
         "--out",
         &out_text,
-    ]);
+    ]));
     let folder = out.join("sweep-small");
     let started = Instant::now();
     // The writer creates the lock file, takes the lock, then writes who it
@@ -305,8 +316,7 @@ fn readers_wait_for_the_writer_or_are_refused() {
         );
         assert!(stderr.contains("--runs 100000000"), "{reader}: {stderr}");
     }
-    writer.kill().unwrap();
-    finish(writer);
+    drop(writer);
     // The writer is gone, so is its lock (its file stays, and no longer counts).
     let (code, stderr) = finish(start(&["report", &folder_text]));
     assert_eq!(code, Some(2), "{stderr}");
