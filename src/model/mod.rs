@@ -2,6 +2,7 @@
 //! knows nothing of files, threads or charts.
 
 pub mod events;
+pub mod fast_math;
 pub mod params;
 pub mod random;
 pub mod world;

@@ -185,3 +185,68 @@ impl Seeded {
         self.next_u64() % n
     }
 }
+
+/// One outcome's count in a reference run: a previous engine or model
+/// version's outcomes.csv.
+pub struct ReferenceCount {
+    pub classifier: String,
+    pub outcome: String,
+    pub count: u64,
+    pub runs: u64,
+}
+
+/// The outcomes whose share in `summary` (from `runs` runs) differs from
+/// the reference's by more than `z` standard errors of a difference of two
+/// independent proportions (pooled share), as sentences; and how many
+/// outcomes were compared. Every outcome of the summary must be in the
+/// reference and the other way round.
+pub fn differing_shares(
+    reference: &[ReferenceCount],
+    summary: &entente::results::Summary,
+    runs: u64,
+    z: f64,
+) -> (Vec<String>, usize) {
+    let mut failures = Vec::new();
+    for r in reference {
+        let got = summary
+            .share(&r.classifier, &r.outcome)
+            .unwrap_or_else(|| panic!("no outcome {} / {} now", r.classifier, r.outcome));
+        let (before, now) = (
+            r.count as f64 / r.runs as f64,
+            got.count as f64 / runs as f64,
+        );
+        let pooled = (r.count + got.count) as f64 / (r.runs + runs) as f64;
+        let se = (pooled * (1.0 - pooled) * (1.0 / r.runs as f64 + 1.0 / runs as f64)).sqrt();
+        // With a pooled share of 0 the interval is empty: both must be 0.
+        if (before - now).abs() > z * se {
+            failures.push(format!(
+                "{} / {}: {} of {} before, {} of {runs} now (|Δ| {:.4} > {:.4})",
+                r.classifier,
+                r.outcome,
+                r.count,
+                r.runs,
+                got.count,
+                (before - now).abs(),
+                z * se
+            ));
+        }
+    }
+    let outcomes: usize = summary.classifiers.iter().map(|c| c.outcomes.len()).sum();
+    assert_eq!(
+        reference.len(),
+        outcomes,
+        "the reference and the summary list the same outcomes"
+    );
+    (failures, reference.len())
+}
+
+/// The records of a CSV file of the repository, header first, each as its
+/// unquoted fields.
+pub fn csv_records(path: &str) -> Vec<Vec<String>> {
+    let text = fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    entente::format::csv::parse(&text)
+        .unwrap_or_else(|e| panic!("{path}: {e}"))
+        .iter()
+        .map(|record| record.texts().into_iter().map(str::to_string).collect())
+        .collect()
+}

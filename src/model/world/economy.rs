@@ -4,6 +4,7 @@
 
 use super::World;
 use crate::model::events::EventKind;
+use crate::model::fast_math;
 use crate::model::params::pair_index;
 
 /// GDP cannot fall below this share of its starting value through the
@@ -25,11 +26,19 @@ impl World<'_> {
         };
         let mut given_size = 0.0;
         let (mut total_gdp, mut total_military) = (0.0, 0.0);
+        let beta = self.params.settings.gdp_elasticity;
+        // P/P̄ raised to k_i + k_j is the product of each side's P/P̄ to its
+        // own k: one exp per actor instead of one power per pair.
+        let log_compression = fast_math::ln(relative_price / self.adjusted_price);
         for (a, actor) in self.params.actors.iter().enumerate() {
-            let growth = (1.0 + actor.gdp_growth).powf(years);
+            let log_growth = years * fast_math::ln(1.0 + actor.gdp_growth);
             let energy = (1.0 + actor.energy_rent * (relative_price - 1.0)).max(GDP_FLOOR);
+            let growth = fast_math::exp(log_growth);
             self.gdp[a] = actor.gdp * growth * energy;
             self.military[a] = actor.military * growth;
+            // (Y_i / Y_i0)^β, the actor's side of the gravity term.
+            self.gravity[a] = fast_math::exp(beta * (log_growth + fast_math::ln(energy)));
+            self.compression[a] = fast_math::exp(actor.import_compression * log_compression);
             match actor.size {
                 Some(size) => given_size += size,
                 None => {
@@ -62,37 +71,20 @@ impl World<'_> {
     }
 
     /// TR_ij = T_ij · (Y_i·Y_j / Y_i0·Y_j0)^β · [(1 − e_ij)·(P/P̄)^(k_i + k_j) + e_ij·P]
-    /// · exp(γ·(x̄_ij − x_ij(0))) · Φ_ij, before diversion.
+    /// · exp(γ·(x̄_ij − x_ij(0))) · Φ_ij, before diversion; the powers are
+    /// each side's factor, found once per actor in `update_economy`.
     fn update_trade(&mut self, relative_price: f64) {
         let n = self.n;
-        let settings = &self.params.settings;
-        let (beta, gamma) = (settings.gdp_elasticity, settings.trade_follows_flag);
+        let gamma = self.params.settings.trade_follows_flag;
         let mut p = 0;
         for i in 0..n {
             for j in (i + 1)..n {
                 let dyad = &self.params.dyads[p];
-                let (actor_i, actor_j) = (&self.params.actors[i], &self.params.actors[j]);
-                let gdp_ratio = self.gdp[i] * self.gdp[j] / (actor_i.gdp * actor_j.gdp);
-                // sqrt is exact where powf(0.5) may miss the last bit:
-                // version 1's trade, with β = 0.5, keeps its bits.
-                let gravity = if beta == 0.5 {
-                    gdp_ratio.sqrt()
-                } else {
-                    gdp_ratio.powf(beta)
-                };
-                let exponent = actor_i.import_compression + actor_j.import_compression;
-                let compression = if exponent == 0.0 {
-                    1.0
-                } else {
-                    (relative_price / self.adjusted_price).powf(exponent)
-                };
+                let gravity = self.gravity[i] * self.gravity[j];
+                let compression = self.compression[i] * self.compression[j];
                 let prices =
                     (1.0 - dyad.energy_share) * compression + dyad.energy_share * relative_price;
-                let flag = if gamma == 0.0 {
-                    1.0
-                } else {
-                    (gamma * (self.flag_relation[p] - self.start_relation[p])).exp()
-                };
+                let flag = fast_math::exp(gamma * (self.flag_relation[p] - self.start_relation[p]));
                 self.unsanctioned[p] = dyad.trade * prices * gravity * flag * self.trade_factor[p];
                 self.trade[p] = self.unsanctioned[p] * self.sanction_factor[p];
                 p += 1;

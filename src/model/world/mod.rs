@@ -11,6 +11,7 @@ mod stocks;
 use rand::Rng;
 
 use super::events::{EventKind, EventSpec, EventState, Transition};
+use super::fast_math;
 use super::params::{pair_count, pair_index, DependenceMeasure, Driver, Params, DRIVERS};
 use super::random::{standard_normal, uniform};
 pub use economy::price_path;
@@ -54,6 +55,10 @@ pub struct World<'s> {
     price_walk: f64,
     gdp: Vec<f64>,
     military: Vec<f64>,
+    /// Per actor: (Y_i / Y_i0)^β and (P/P̄)^k_i, its sides of the pairs'
+    /// gravity and import compression.
+    gravity: Vec<f64>,
+    compression: Vec<f64>,
     sizes: Vec<f64>,
     /// Per pair: trade after every factor, sanctions and diversion.
     trade: Vec<f64>,
@@ -128,6 +133,8 @@ impl<'s> World<'s> {
             price_walk: 1.0,
             gdp: vec![0.0; n],
             military: vec![0.0; n],
+            gravity: vec![0.0; n],
+            compression: vec![0.0; n],
             sizes: vec![0.0; n],
             trade: vec![0.0; pairs],
             unsanctioned: vec![0.0; pairs],
@@ -183,7 +190,7 @@ impl<'s> World<'s> {
         let volatility = self.params.settings.volatility;
         if volatility > 0.0 {
             self.price_walk *=
-                (volatility * standard_normal(rng) - 0.5 * volatility * volatility).exp();
+                fast_math::exp(volatility * standard_normal(rng) - 0.5 * volatility * volatility);
         }
         self.update_stocks();
         self.update_economy(t);
@@ -295,7 +302,8 @@ impl<'s> World<'s> {
     fn update_stances<R: Rng + ?Sized>(&mut self, rng: &mut R) {
         let n = self.n;
         let settings = &self.params.settings;
-        let (eta, noise, temperature) = (settings.eta, settings.noise, settings.temperature);
+        let (eta, noise) = (settings.eta, settings.noise);
+        let inverse_temperature = 1.0 / settings.temperature;
         let economy_rate = 1.0 / settings.economy_scale;
         let asymmetry_rate = 1.0 / settings.asymmetry_scale;
         let imposer_sanctions = settings.imposer_sanctions;
@@ -327,15 +335,14 @@ impl<'s> World<'s> {
                         (economic, trade / self.gdp[to])
                     };
                     // -tanh of the dependence gap, nonzero for the more
-                    // dependent side only; tanh(±0) is ±0, so skipping the
-                    // call there changes no bit.
+                    // dependent side only.
                     let gap = (dependence - reverse_dependence).max(0.0) * asymmetry_rate;
-                    let asymmetry = if gap == 0.0 { gap } else { gap.tanh() };
+                    let asymmetry = fast_math::tanh(gap);
                     let sanctions =
                         self.sanctioned[at].max(imposer_sanctions * self.sanctioned[back]);
                     let drivers = [
                         self.balance[p],
-                        1.0 - (-economic * economy_rate).exp(),
+                        1.0 - fast_math::exp(-economic * economy_rate),
                         -asymmetry,
                         self.identity_affinity[p],
                         dyad.alliance,
@@ -358,7 +365,7 @@ impl<'s> World<'s> {
                     }
                     let current = stances[at];
                     let shock = if noise > 0.0 { self.shocks[at] } else { 0.0 };
-                    let best = (field / temperature).tanh();
+                    let best = fast_math::tanh(field * inverse_temperature);
                     self.next_stances[at] =
                         (current + eta * (best - current) + shock).clamp(-1.0, 1.0);
                 }

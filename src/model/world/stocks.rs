@@ -2,7 +2,10 @@
 //! trade follows, grievance, institutions and identity. Each moves from
 //! the relations of the previous tick, before the economy and the stances.
 
+use std::f64::consts::LN_2;
+
 use super::World;
+use crate::model::fast_math;
 use crate::model::params::pair_index;
 
 impl World<'_> {
@@ -45,7 +48,7 @@ impl World<'_> {
         }
         // g ← λ·g + (1 − λ)·(max(0, −x) + sanctions suffered): the steady
         // state is the input, reached with a half-life of `grievance_half_life` years.
-        let keep = 0.5f64.powf(1.0 / (settings.grievance_half_life * ticks_per_year));
+        let keep = fast_math::exp(-LN_2 / (settings.grievance_half_life * ticks_per_year));
         for i in 0..n {
             for j in 0..n {
                 if i != j {
