@@ -9,9 +9,11 @@
 #   4. peak memory (maximum resident set) of `entente run` for 10^4, 10^5
 #      and 10^6 runs, measured with GNU time (Debian package `time`),
 #   5. versus: `entente run` of the baseline on one core for each
-#      --trajectories mode against the NumPy reference implementation
-#      (../shared/reference/batch_numpy.py) in the same session, interleaved,
-#      best of VERSUS_REPEATS; not part of `all` (it installs NumPy if missing).
+#      --trajectories mode against two NumPy implementations vectorized over
+#      runs (../shared/reference/batch_numpy.py, model v1, and
+#      scripts/model_check/numpy_v2.py, model v2) in the same session,
+#      interleaved, best of VERSUS_REPEATS; not part of `all` (it installs
+#      NumPy if missing).
 #
 # Usage: scripts/bench.sh [throughput|pairs|landscape|memory|versus]   (default: all but versus)
 # Environment:
@@ -150,7 +152,12 @@ fi
 # the wall time of the whole command, start-up and (for entente) every file
 # and chart included.
 if [ "$which" = versus ]; then
+    # Two NumPy programs, both vectorized over runs with a Python loop over
+    # ticks: the yardstick of issue 16 (model v1, fewer mechanisms, so
+    # cheaper per run) and scripts/model_check's independent implementation
+    # of model v2 (the model entente runs).
     reference="${REFERENCE:-../shared/reference/batch_numpy.py}"
+    references=(numpy_v1:"$reference" numpy_v2:scripts/model_check/numpy_v2.py)
     runs="${VERSUS_RUNS:-20000}"
     repeats="${VERSUS_REPEATS:-3}"
     if ! python3 -c 'import numpy' 2>/dev/null; then
@@ -179,24 +186,32 @@ if [ "$which" = versus ]; then
             keep_best "$mode" "$secs" "$wall"
             rm -rf "$tmp_versus/out"
         done
-        start=$(date +%s.%N)
-        line=$(python3 "$reference" scenarios/baseline_2016.toml --runs "$runs" --time | grep -m1 ' runs/s')
-        wall=$(awk "BEGIN {print $(date +%s.%N) - $start}")
-        # "# <name>: <runs> runs, chunk <c>, <secs> s, <rate> runs/s"
-        secs=$(echo "$line" | sed -E 's/.*, ([0-9.]+) s, .*/\1/')
-        keep_best numpy "$secs" "$wall"
+        for entry in "${references[@]}"; do
+            name="${entry%%:*}" script="${entry#*:}"
+            start=$(date +%s.%N)
+            line=$(python3 "$script" scenarios/baseline_2016.toml --runs "$runs" --time | grep -m1 ' runs/s')
+            wall=$(awk "BEGIN {print $(date +%s.%N) - $start}")
+            # "# <name>: <runs> runs, [chunk <c>, ]<secs> s, <rate> runs/s..."
+            secs=$(echo "$line" | sed -E 's/.*, ([0-9.]+) s, .*/\1/')
+            keep_best "$name" "$secs" "$wall"
+        done
     done
     rate() { awk "BEGIN {printf \"%.0f\", $runs / $1}"; }
-    ratio() { awk "BEGIN {printf \"%.2f\", $2 / $1}"; }
+    ratio() { awk "BEGIN {printf \"%.1f\", $2 / $1}"; }
     echo "## Baseline, $runs runs, one core: entente against NumPy (best of $repeats, interleaved)"
     echo
-    echo "| program | runs/s, simulation | runs/s, command | × NumPy, simulation | × NumPy, command |"
-    echo "|---|---|---|---|---|"
-    for name in "${modes[@]}" numpy; do
+    echo "Simulation: the time the program reports for its runs; command: wall time of the whole"
+    echo "command (reading, charts, files; Python's start and imports)."
+    echo
+    echo "| program | runs/s, simulation | runs/s, command | × NumPy v1, simulation | × NumPy v2, simulation | × NumPy v1, command | × NumPy v2, command |"
+    echo "|---|---|---|---|---|---|---|"
+    for name in "${modes[@]}" numpy_v1 numpy_v2; do
         label="entente run --trajectories $name"
-        [ "$name" = numpy ] && label="batch_numpy.py (vectorized over runs)"
+        [ "$name" = numpy_v1 ] && label="batch_numpy.py (model v1)"
+        [ "$name" = numpy_v2 ] && label="numpy_v2.py (model v2)"
         echo "| $label | $(rate "${best_sim[$name]}") | $(rate "${best_wall[$name]}") |" \
-            "$(ratio "${best_sim[$name]}" "${best_sim[numpy]}") | $(ratio "${best_wall[$name]}" "${best_wall[numpy]}") |"
+            "$(ratio "${best_sim[$name]}" "${best_sim[numpy_v1]}") | $(ratio "${best_sim[$name]}" "${best_sim[numpy_v2]}") |" \
+            "$(ratio "${best_wall[$name]}" "${best_wall[numpy_v1]}") | $(ratio "${best_wall[$name]}" "${best_wall[numpy_v2]}") |"
     done
     echo
 fi

@@ -314,7 +314,7 @@ fn sharded_rounds_merged_write_the_files_of_the_unsharded_calibration() {
 /// unsharded command, with the same particles.
 #[test]
 fn an_incomplete_round_is_finished_by_the_unsharded_command() {
-    let request = ["--generations", "4", "--particles", "2"];
+    let request = ["--generations", "4", "--particles", "4"];
     let straight = scratch("partial-straight");
     calibrate(&straight, &request);
     let out = scratch("partial");
@@ -331,18 +331,18 @@ fn an_incomplete_round_is_finished_by_the_unsharded_command() {
         args.retain(|a| *a != "--quiet");
         merged.push(succeed(&args));
     }
-    // Generation 0's round is its 2 particles; generation 1's first round
-    // (6 proposals: 2 particles at an expected acceptance of alpha = 0.5,
-    // times the margin of 1.5) accepts only one.
+    // Generation 0's round is its 4 particles; generation 1's first round
+    // (12 proposals: 4 particles at an expected acceptance of alpha = 0.5,
+    // times the margin of 1.5) accepts only three.
     assert!(merged[0].contains("generation 0 is complete"), "{merged:?}");
     assert!(
-        merged[1].contains("generation 1 has 1 of its 2 particles after 6 proposals"),
+        merged[1].contains("generation 1 has 3 of its 4 particles after 12 proposals"),
         "{merged:?}"
     );
     let stdout = calibrate(&out, &request);
     assert!(
         stdout.contains(
-            "going on from the checkpoint: generation 1 has 1 of its particles after 6 proposals"
+            "going on from the checkpoint: generation 1 has 3 of its particles after 12 proposals"
         ),
         "{stdout}"
     );

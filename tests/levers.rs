@@ -173,9 +173,14 @@ fn a_swing_power_courted_by_japan_pivots_between_china_and_japan() {
     );
 }
 
+/// The overtures add US-Japan strain runs (over the baseline, same seeds)
+/// mostly through the patron's alliance management: measured with
+/// entente 0.2.0, 23 of 1,000 runs with management and 6 without (99 and
+/// 19 of 3,000). 400 runs, this test's size until 0.1.0, gave 7 and 2:
+/// too few to tell the two apart.
 #[test]
 fn japans_overtures_strain_us_japan_ties_only_through_alliance_management() {
-    let runs = 400;
+    let runs = 1000;
     let strain = |r: &Ran| r.share("US-Japan strain", "yes").1 as i64;
     let with_management = |file: &str, weight: f64| {
         let text = format!(
@@ -190,7 +195,7 @@ fn japans_overtures_strain_us_japan_ties_only_through_alliance_management() {
     };
     let (moved_on, moved_off) = (moved(1.0), moved(0.0));
     assert!(
-        moved_on >= 8 && moved_on > moved_off + 4,
+        moved_on >= 15 && moved_on > 2 * moved_off,
         "strain runs added by the overtures: {moved_on} with management, {moved_off} without"
     );
 }
