@@ -31,7 +31,7 @@ impl World<'_> {
         // own k: one exp per actor instead of one power per pair.
         let log_compression = fast_math::ln(relative_price / self.adjusted_price);
         for (a, actor) in self.params.actors.iter().enumerate() {
-            let log_growth = years * fast_math::ln(1.0 + actor.gdp_growth);
+            let log_growth = years * self.log_growth_rates[a];
             let energy = (1.0 + actor.energy_rent * (relative_price - 1.0)).max(GDP_FLOOR);
             let growth = fast_math::exp(log_growth);
             self.gdp[a] = actor.gdp * growth * energy;
@@ -155,7 +155,6 @@ impl World<'_> {
     /// v_ij = (TR_ij / Σ_k TR_ik) · (e_ij·energy_lock + (1 − e_ij)·goods_lock).
     fn update_vulnerability(&mut self) {
         let n = self.n;
-        let settings = &self.params.settings;
         for i in 0..n {
             let total: f64 = (0..n)
                 .filter(|&k| k != i)
@@ -166,10 +165,8 @@ impl World<'_> {
                     continue;
                 }
                 let p = pair_index(n, i, j);
-                let energy = self.params.dyads[p].energy_share;
-                let lock = energy * settings.energy_lock + (1.0 - energy) * settings.goods_lock;
                 self.vulnerability[i * n + j] = if total > 0.0 {
-                    self.trade[p] / total * lock
+                    self.trade[p] / total * self.locks[p]
                 } else {
                     0.0
                 };

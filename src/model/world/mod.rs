@@ -105,6 +105,11 @@ pub struct World<'s> {
     // Derived from parameters; recomputed when an event or a stock changes one.
     identity_affinity: Vec<f64>,
     weights: Vec<[f64; DRIVERS]>,
+    /// Per actor: ln(1 + g_i), the log of its yearly growth factor.
+    log_growth_rates: Vec<f64>,
+    /// Per pair: e_ij·energy_lock + (1 − e_ij)·goods_lock, how hard its
+    /// trade is to replace.
+    locks: Vec<f64>,
     /// Per actor, this tick: its warmest partner and that partner's lead
     /// over the next warmest (`None` with fewer than two partners).
     leads: Vec<Option<(usize, f64)>>,
@@ -158,6 +163,8 @@ impl<'s> World<'s> {
             identity_before: vec![0.0; n * structure.identity.len()],
             identity_affinity: vec![0.0; pairs],
             weights: vec![[0.0; DRIVERS]; n],
+            log_growth_rates: vec![0.0; n],
+            locks: vec![0.0; pairs],
             leads: vec![None; n],
             weighed: [false; DRIVERS],
             params,
@@ -251,9 +258,9 @@ impl<'s> World<'s> {
     }
 
     /// Recomputes what depends only on parameters: effective weights,
-    /// identity affinities and institutional ties. Called at the start and
-    /// after an event changes a parameter; the stocks call the parts they
-    /// change.
+    /// growth rates, trade locks, identity affinities and institutional
+    /// ties. Called at the start and after an event changes a parameter;
+    /// the stocks call the parts they change.
     fn refresh_derived(&mut self) {
         let n = self.n;
         self.weighed = [false; DRIVERS];
@@ -263,6 +270,12 @@ impl<'s> World<'s> {
                 self.weights[a][driver.index()] = weight;
                 self.weighed[driver.index()] |= weight != 0.0;
             }
+            self.log_growth_rates[a] = fast_math::ln(1.0 + self.params.actors[a].gdp_growth);
+        }
+        let settings = &self.params.settings;
+        for (lock, dyad) in self.locks.iter_mut().zip(&self.params.dyads) {
+            let energy = dyad.energy_share;
+            *lock = energy * settings.energy_lock + (1.0 - energy) * settings.goods_lock;
         }
         self.update_identity_affinity();
         self.update_institution_ties();

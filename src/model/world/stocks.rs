@@ -117,20 +117,23 @@ impl World<'_> {
     }
 
     /// τ_ij = 1 − Π_k (1 − depth_k) over the institutions k with both i and j
-    /// as members, in [0, 1].
+    /// as members, in [0, 1]. Each body multiplies into its member pairs,
+    /// in declaration order: the same products as per pair, without
+    /// testing every body for every pair.
     pub(super) fn update_institution_ties(&mut self) {
         let n = self.n;
-        for i in 0..n {
-            for j in (i + 1)..n {
-                let apart: f64 = self
-                    .params
-                    .institutions
-                    .iter()
-                    .filter(|body| body.members[i] && body.members[j])
-                    .map(|body| 1.0 - body.depth)
-                    .product();
-                self.institution_ties[pair_index(n, i, j)] = 1.0 - apart;
+        let apart = &mut self.institution_ties;
+        apart.fill(1.0);
+        for body in &self.params.institutions {
+            let keep = 1.0 - body.depth;
+            for i in (0..n).filter(|&i| body.members[i]) {
+                for j in ((i + 1)..n).filter(|&j| body.members[j]) {
+                    apart[pair_index(n, i, j)] *= keep;
+                }
             }
+        }
+        for tie in apart.iter_mut() {
+            *tie = 1.0 - *tie;
         }
     }
 }
