@@ -173,12 +173,12 @@ fn last_generation(csv: &str, name: &str) -> Vec<(f64, f64)> {
 /// repeats it on fresh seeds. With observations drawn as the distance
 /// assumes (the model's mean plus a normal error of the stated sd,
 /// `calibration_coverage 100 noisy`), the 90% intervals covered the truth
-/// 83 (economy) and 84 (identity) times of 100 (binomial 95% intervals
-/// about 74-90%), mean widths 0.53 and 0.62 against the prior's 1.8: near
-/// nominal, slightly under, as ABC's uniform acceptance at the last
-/// epsilon and 16 runs per particle leave it. With the model's own means
-/// as observations (more precise than their sd says) they covered it 50
-/// times of 50.
+/// 81 (economy) and 73 (identity) times of 100 (binomial 95% intervals
+/// 72-87% and 64-81%; 83 and 84 on the 0.1.0 engine), mean widths 0.53 and
+/// 0.61 against the prior's 1.8: under nominal, as ABC's uniform acceptance
+/// at the last epsilon and 16 runs per particle leave it. With the model's
+/// own means as observations (more precise than their sd says) they covered
+/// it 50 times of 50.
 #[test]
 fn calibration_recovers_the_weights_that_generated_its_targets() {
     let dir = scratch("recovery");
