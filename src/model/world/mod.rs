@@ -13,7 +13,7 @@ use rand::Rng;
 use super::events::{EventKind, EventSpec, EventState, Transition};
 use super::fast_math;
 use super::params::{pair_count, pair_index, DependenceMeasure, Driver, Params, DRIVERS};
-use super::random::{standard_normal, uniform};
+use super::random::{fill_standard_normals, standard_normal, uniform};
 pub use economy::price_path;
 
 /// One declared identity dimension: its range (to normalise distances) and
@@ -91,6 +91,13 @@ pub struct World<'s> {
     weighted_hostility: Vec<f64>,
     /// This tick's stance shocks, drawn row-major before any stance moves.
     shocks: Vec<f64>,
+    /// Scratch: the shocks as drawn, n·(n − 1) standard normals.
+    drawn: Vec<f64>,
+    /// Per directed pair, this tick: the economy and asymmetry drivers, and
+    /// the field over the temperature, F_ij/ϑ.
+    economy_drivers: Vec<f64>,
+    asymmetry_drivers: Vec<f64>,
+    scaled_fields: Vec<f64>,
     // Slow stocks that carry the past (see `stocks`).
     /// Per pair: the relation trade follows, averaged over `flag_lag`.
     flag_relation: Vec<f64>,
@@ -156,6 +163,10 @@ impl<'s> World<'s> {
             weighted_relations: vec![0.0; n * n],
             weighted_hostility: vec![0.0; n * n],
             shocks: vec![0.0; n * n],
+            drawn: vec![0.0; n * n],
+            economy_drivers: vec![0.0; n * n],
+            asymmetry_drivers: vec![0.0; n * n],
+            scaled_fields: vec![0.0; n * n],
             flag_relation: vec![0.0; pairs],
             start_relation: vec![0.0; pairs],
             grievance: vec![0.0; n * n],
@@ -322,26 +333,29 @@ impl<'s> World<'s> {
         let imposer_sanctions = settings.imposer_sanctions;
         let by_trade_share = settings.dependence == DependenceMeasure::TradeShare;
         if noise > 0.0 {
+            // Row-major without the diagonal, then spread to [i * n + j].
+            let drawn = &mut self.drawn[..n * n - n];
+            fill_standard_normals(rng, drawn);
+            let mut drawn = drawn.iter();
             for i in 0..n {
                 for j in 0..n {
                     if i != j {
-                        self.shocks[i * n + j] = noise * standard_normal(rng);
+                        self.shocks[i * n + j] = noise * drawn.next().unwrap();
                     }
                 }
             }
         }
         self.update_balance_and_threat();
         self.update_leads();
-        let stances = &self.stances;
+        // The economy and asymmetry drivers first, in a loop of their own
+        // whose exp and tanh the processor can overlap pair after pair.
         let mut p = 0;
         for i in 0..n {
             for j in (i + 1)..n {
-                let dyad = &self.params.dyads[p];
                 let trade = self.trade[p];
-                let (economic_i, economic_j) = (trade / self.gdp[i], trade / self.gdp[j]);
-                for (from, to, economic) in [(i, j, economic_i), (j, i, economic_j)] {
-                    let at = from * n + to;
-                    let back = to * n + from;
+                for (from, to) in [(i, j), (j, i)] {
+                    let (at, back) = (from * n + to, to * n + from);
+                    let economic = trade / self.gdp[from];
                     let (dependence, reverse_dependence) = if by_trade_share {
                         (self.vulnerability[at], self.vulnerability[back])
                     } else {
@@ -350,13 +364,25 @@ impl<'s> World<'s> {
                     // -tanh of the dependence gap, nonzero for the more
                     // dependent side only.
                     let gap = (dependence - reverse_dependence).max(0.0) * asymmetry_rate;
-                    let asymmetry = fast_math::tanh(gap);
+                    self.economy_drivers[at] = 1.0 - fast_math::exp(-economic * economy_rate);
+                    self.asymmetry_drivers[at] = -fast_math::tanh(gap);
+                }
+                p += 1;
+            }
+        }
+        let stances = &self.stances;
+        let mut p = 0;
+        for i in 0..n {
+            for j in (i + 1)..n {
+                let dyad = &self.params.dyads[p];
+                for (from, to) in [(i, j), (j, i)] {
+                    let (at, back) = (from * n + to, to * n + from);
                     let sanctions =
                         self.sanctioned[at].max(imposer_sanctions * self.sanctioned[back]);
                     let drivers = [
                         self.balance[p],
-                        1.0 - fast_math::exp(-economic * economy_rate),
-                        -asymmetry,
+                        self.economy_drivers[at],
+                        self.asymmetry_drivers[at],
                         self.identity_affinity[p],
                         dyad.alliance,
                         -dyad.dispute,
@@ -376,14 +402,18 @@ impl<'s> World<'s> {
                         contributions[c] = weights[c] * drivers[c];
                         field += contributions[c];
                     }
-                    let current = stances[at];
-                    let shock = if noise > 0.0 { self.shocks[at] } else { 0.0 };
-                    let best = fast_math::tanh(field * inverse_temperature);
-                    self.next_stances[at] =
-                        (current + eta * (best - current) + shock).clamp(-1.0, 1.0);
+                    self.scaled_fields[at] = field * inverse_temperature;
                 }
                 p += 1;
             }
+        }
+        // The best responses in a loop of their own, free of the drivers'
+        // branches, so that the processor overlaps the tanh of many pairs.
+        for at in (0..n * n).filter(|at| at / n != at % n) {
+            let current = stances[at];
+            let shock = if noise > 0.0 { self.shocks[at] } else { 0.0 };
+            let best = fast_math::tanh(self.scaled_fields[at]);
+            self.next_stances[at] = (current + eta * (best - current) + shock).clamp(-1.0, 1.0);
         }
         std::mem::swap(&mut self.stances, &mut self.next_stances);
     }
