@@ -307,8 +307,7 @@ pub struct SeriesBank {
     /// Counts per tick: the sum of all series' bin counts.
     stride: usize,
     counts: Vec<u32>,
-    /// Settled exact sums, index `tick * series.len() + series` (as for
-    /// `extremes`).
+    /// Settled exact sums, index `tick * series.len() + series`.
     sums: Vec<ExactSum>,
     /// Narrow totals (`ExactSum::add_narrow_row`) of the values recorded by
     /// `record_tick` since the tick was last settled, index `tick ×
@@ -319,6 +318,9 @@ pub struct SeriesBank {
     /// of values each of its cells has not yet counted in `sums` and
     /// `counts`.
     unsettled: Vec<usize>,
+    /// The binned cells' extremes, index `tick × plan.binned.len() + slot`
+    /// (a mean-only cell's are empty): a tick's are all `record_tick`
+    /// widens, in the order it reads them.
     extremes: Vec<Extremes>,
     /// Bins not yet counted, index `(tick × SETTLE_EVERY + run) ×
     /// plan.binned.len() + slot`, run counting from the tick's last
@@ -371,6 +373,7 @@ impl SeriesBank {
             .width()
             .checked_mul(ticks)
             .ok_or(HistogramError::TooLarge)?;
+        let binned_cells = plan.binned.len() * ticks;
         let staged = (plan.binned.len() * SETTLE_EVERY)
             .checked_mul(ticks)
             .ok_or(HistogramError::TooLarge)?;
@@ -382,7 +385,7 @@ impl SeriesBank {
             sums: filled(cells, ExactSum::new())?,
             narrow: filled(narrow, 0)?,
             unsettled: filled(ticks, 0)?,
-            extremes: filled(cells, Extremes::EMPTY)?,
+            extremes: filled(binned_cells, Extremes::EMPTY)?,
             staged: filled(staged, NO_BIN)?,
             scalars: Vec::with_capacity(plan.scalars),
             plan,
@@ -397,10 +400,11 @@ impl SeriesBank {
             .get(series)
             .filter(|_| tick < self.ticks)
             .ok_or(HistogramError::OutOfBounds)?;
-        let cell = tick * self.series.len() + series;
-        self.sums[cell].add(value);
-        if let (Some(binning), true) = (&layout.binning, value.is_finite()) {
-            self.extremes[cell].widen(Extremes {
+        self.sums[tick * self.series.len() + series].add(value);
+        if let (Some(binning), Some(slot), true) =
+            (&layout.binning, self.plan.slot[series], value.is_finite())
+        {
+            self.extremes[tick * self.plan.binned.len() + slot].widen(Extremes {
                 min: value,
                 max: value,
             });
@@ -460,14 +464,15 @@ impl SeriesBank {
         let binned = plan.binned.len();
         let run = self.unsettled[tick];
         let staged = &mut self.staged[(tick * SETTLE_EVERY + run) * binned..][..binned];
-        let extremes = &mut self.extremes[tick * series..][..series];
+        let extremes = &mut self.extremes[tick * binned..][..binned];
         for (k, slots) in &plan.binned_inputs {
             let values = input(*k);
-            for (bin, slot) in staged[slots.clone()]
+            for ((bin, extremes), slot) in staged[slots.clone()]
                 .iter_mut()
+                .zip(&mut extremes[slots.clone()])
                 .zip(&plan.binned[slots.clone()])
             {
-                *bin = slot.bin(&mut extremes[slot.series], values[slot.index]);
+                *bin = slot.bin(extremes, values[slot.index]);
             }
         }
         self.unsettled[tick] += 1;
@@ -528,6 +533,14 @@ impl SeriesBank {
         sum
     }
 
+    /// The extremes of the cell at index `cell` (empty if it is mean-only).
+    fn extremes_of(&self, cell: usize) -> Extremes {
+        let (tick, series) = (cell / self.series.len(), cell % self.series.len());
+        self.plan.slot[series].map_or(Extremes::EMPTY, |slot| {
+            self.extremes[tick * self.plan.binned.len() + slot]
+        })
+    }
+
     /// Adds all of `other`'s observations. Fails, leaving `self` unchanged,
     /// unless both banks were built with the same ticks and series scales.
     pub fn merge(&mut self, other: &Self) -> Result<(), HistogramError> {
@@ -537,9 +550,16 @@ impl SeriesBank {
         for (a, b) in self.counts.iter_mut().zip(other.all_counts()) {
             *a = a.saturating_add(b);
         }
-        for (cell, (sum, extremes)) in self.sums.iter_mut().zip(&mut self.extremes).enumerate() {
+        for (cell, sum) in self.sums.iter_mut().enumerate() {
             sum.merge(&other.total(cell));
-            extremes.widen(other.extremes[cell]);
+        }
+        // By series, as two banks may read their series in different orders.
+        let (series, binned) = (self.series.len(), self.plan.binned.len());
+        for tick in 0..self.ticks {
+            for (slot, binned_slot) in self.plan.binned.iter().enumerate() {
+                let theirs = other.extremes_of(tick * series + binned_slot.series);
+                self.extremes[tick * binned + slot].widen(theirs);
+            }
         }
         Ok(())
     }
@@ -559,7 +579,7 @@ impl SeriesBank {
         let total = counts
             .iter()
             .fold(0u64, |sum, &c| sum.saturating_add(c.into()));
-        let Extremes { min, max } = self.extremes[cell];
+        let Extremes { min, max } = self.extremes_of(cell);
         binning.quantile(&counts, total, min, max, q)
     }
 
@@ -590,7 +610,8 @@ impl SeriesBank {
         for c in self.all_counts() {
             out.extend_from_slice(&c.to_le_bytes());
         }
-        for (cell, extremes) in self.extremes.iter().enumerate() {
+        for cell in 0..self.sums.len() {
+            let extremes = self.extremes_of(cell);
             let (fixed, wraps, count, non_finite) = self.total(cell).to_parts();
             out.extend_from_slice(&fixed.to_le_bytes());
             out.extend_from_slice(&wraps.to_le_bytes());
@@ -622,15 +643,23 @@ impl SeriesBank {
             counts.push(u32::from_le_bytes(r.bytes()?));
         }
         let mut sums = Vec::with_capacity(self.sums.len());
-        let mut extremes = Vec::with_capacity(self.sums.len());
-        for _ in 0..self.sums.len() {
+        let binned = self.plan.binned.len();
+        let mut extremes = vec![Extremes::EMPTY; self.extremes.len()];
+        for cell in 0..self.sums.len() {
             let fixed = i128::from_le_bytes(r.bytes()?);
             let wraps = i64::from_le_bytes(r.bytes()?);
             sums.push(ExactSum::from_parts((fixed, wraps, r.u64()?, r.u64()?)));
-            extremes.push(Extremes {
+            let read = Extremes {
                 min: f64::from_bits(r.u64()?),
                 max: f64::from_bits(r.u64()?),
-            });
+            };
+            let (tick, series) = (cell / self.series.len(), cell % self.series.len());
+            match self.plan.slot[series] {
+                Some(slot) => extremes[tick * binned + slot] = read,
+                // A mean-only cell has none: these bytes are of another layout.
+                None if read != Extremes::EMPTY => return None,
+                None => {}
+            }
         }
         self.counts = counts;
         self.sums = sums;
@@ -654,7 +683,7 @@ impl PartialEq for SeriesBank {
         self.ticks == other.ticks
             && self.series == other.series
             && self.all_counts() == other.all_counts()
-            && self.extremes == other.extremes
+            && (0..self.sums.len()).all(|cell| self.extremes_of(cell) == other.extremes_of(cell))
             && (0..self.sums.len()).all(|cell| self.total(cell) == other.total(cell))
     }
 }
@@ -874,6 +903,13 @@ mod tests {
         bank.write_state(&mut bytes);
         let mut read = SeriesBank::new(ticks, &specs).unwrap();
         assert_eq!(read.read_state(&bytes), Some(&[][..]));
+        assert_eq!(read, bank);
+        // Bytes that give the mean-only series' first cell a minimum are
+        // not this layout's.
+        let counts = 4 * (100 + 10) * ticks;
+        let min_of_cell_1 = 32 + counts + 56 + 40;
+        bytes[min_of_cell_1..][..8].copy_from_slice(&0.5f64.to_bits().to_le_bytes());
+        assert_eq!(read.read_state(&bytes), None);
         assert_eq!(read, bank);
     }
 
