@@ -286,10 +286,12 @@ fn count_staged(staged: &[u16], runs: usize, binned: usize, slot: usize, bins: &
 /// are exactly those of counting every value at once.
 ///
 /// **Memory**: `4 × bins + 200` bytes per binned cell (`u32` counts, the
-/// exact sum, the narrow total, min and max, and 64 staged bins), 72 for a
-/// mean-only one, and 8 per tick for each unread element inside a span;
-/// e.g. 100 series × 1000 ticks × 100 bins ≈ 60 MB. Bins per series are
-/// at most 65,534.
+/// exact sum, the narrow total, min and max, and 64 staged bins), 56 for a
+/// mean-only one (the exact sum and the narrow total), and 8 per tick for
+/// each unread element inside a span (`bytes_per_tick` budgets 72 per
+/// mean-only cell, which covers them on a world's arrays); e.g. 100
+/// series × 1000 ticks × 100 bins ≈ 60 MB. Bins per series are at most
+/// 65,534.
 ///
 /// **Counts** are `u32`: exact up to 4 294 967 295 values in one bin of one
 /// cell. A cell receives one value per run, so this only binds beyond ~4.3
