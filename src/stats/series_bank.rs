@@ -20,9 +20,17 @@ impl Extremes {
         max: f64::NEG_INFINITY,
     };
 
+    /// By the total order, in which -0 lies below +0: `f64::min` of two
+    /// zeros may return either, so banks merged in another grouping (two
+    /// threads' shares of the runs) kept another zero, and a shard's bytes
+    /// depended on the threads' timing.
     fn widen(&mut self, other: Self) {
-        self.min = self.min.min(other.min);
-        self.max = self.max.max(other.max);
+        if other.min.total_cmp(&self.min).is_lt() {
+            self.min = other.min;
+        }
+        if other.max.total_cmp(&self.max).is_gt() {
+            self.max = other.max;
+        }
     }
 }
 
@@ -802,6 +810,30 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn signed_zeros_widen_the_extremes_alike_in_any_order() {
+        let spec = [quantiles(linear(-1.0, 1.0), 4)];
+        let bits = |bank: &SeriesBank| {
+            let Extremes { min, max } = bank.extremes_of(0);
+            (min.to_bits(), max.to_bits())
+        };
+        let mut seen = Vec::new();
+        for order in [[0.0, -0.0], [-0.0, 0.0]] {
+            let mut one = SeriesBank::new(1, &spec).unwrap();
+            order.iter().for_each(|&v| one.record(0, 0, v).unwrap());
+            let mut merged = SeriesBank::new(1, &spec).unwrap();
+            for &v in &order {
+                let mut part = SeriesBank::new(1, &spec).unwrap();
+                part.record(0, 0, v).unwrap();
+                merged.merge(&part).unwrap();
+            }
+            seen.extend([bits(&one), bits(&merged)]);
+        }
+        assert!(seen
+            .iter()
+            .all(|&b| b == ((-0.0f64).to_bits(), 0.0f64.to_bits())));
     }
 
     #[test]
