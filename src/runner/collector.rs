@@ -8,7 +8,7 @@ use crate::model::{Driver, World};
 use crate::scenario::series::series_kinds;
 pub use crate::scenario::series::SeriesKind;
 use crate::scenario::Scenario;
-use crate::stats::{BinScale, SeriesBank, SeriesSpec};
+use crate::stats::{BinScale, SeriesBank, SeriesSource, SeriesSpec};
 
 /// Bins per series: 200 gives a relation quantile to within 0.01 before
 /// interpolation inside the bin.
@@ -52,44 +52,54 @@ fn binned(scale: BinScale) -> SeriesSpec {
     SeriesSpec::Quantiles { scale, bins: BINS }
 }
 
-/// Where a series' value lies in the world: the index into the array its
-/// kind reads. Eight bytes, where a [`Series`] is a hundred: recording
-/// streams these once per tick and is bound by memory traffic.
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum Source {
-    Relation(u32),
-    Trade(u32),
-    EnergyPrice,
-    Size(u32),
-    Contribution(u32),
-    Dependence(u32),
-    Grievance(u32),
-    InstitutionDepth(u32),
-    Identity { actor: u16, dimension: u16 },
+/// The world's arrays a tick is recorded from, in the order
+/// [`Collector::record`] passes them: each is read whole, in a straight
+/// loop, by the series that lie in it.
+#[derive(Debug, Clone, Copy)]
+enum WorldArray {
+    Relations,
+    Trade,
+    Sizes,
+    Contributions,
+    Dependence,
+    Grievance,
 }
 
-impl Source {
-    fn of(kind: SeriesKind, n: usize) -> Self {
-        let index = |i: usize| u32::try_from(i).expect("a world's arrays fit u32 indices");
-        let small = |i: usize| u16::try_from(i).expect("actors and dimensions fit u16");
-        match kind {
-            SeriesKind::Relation { a, b } => Source::Relation(index(a * n + b)),
-            SeriesKind::Trade { a, b } => Source::Trade(index(pair_index(n, a, b))),
-            SeriesKind::EnergyPrice => Source::EnergyPrice,
-            SeriesKind::Size { actor } => Source::Size(index(actor)),
-            SeriesKind::Driver { from, to, driver } => {
-                Source::Contribution(index((from * n + to) * DRIVERS + driver.index()))
-            }
-            SeriesKind::Dependence { from, to } => Source::Dependence(index(from * n + to)),
-            SeriesKind::Grievance { from, to } => Source::Grievance(index(from * n + to)),
-            SeriesKind::InstitutionDepth { institution } => {
-                Source::InstitutionDepth(index(institution))
-            }
-            SeriesKind::Identity { actor, dimension } => Source::Identity {
-                actor: small(actor),
-                dimension: small(dimension),
-            },
+/// A value recorded that lies in no array of the world: read one by one,
+/// so only a handful of series are.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Scalar {
+    EnergyPrice,
+    InstitutionDepth(usize),
+    Identity { actor: usize, dimension: usize },
+}
+
+/// Where `kind`'s value lies in a world of `n` actors, adding it to
+/// `scalars` if in none of its arrays.
+fn source(kind: SeriesKind, n: usize, scalars: &mut Vec<Scalar>) -> SeriesSource {
+    let array = |array: WorldArray, index: usize| SeriesSource::Array {
+        array: array as usize,
+        index,
+    };
+    let mut scalar = |value: Scalar| {
+        scalars.push(value);
+        SeriesSource::Scalar(scalars.len() - 1)
+    };
+    match kind {
+        SeriesKind::Relation { a, b } => array(WorldArray::Relations, a * n + b),
+        SeriesKind::Trade { a, b } => array(WorldArray::Trade, pair_index(n, a, b)),
+        SeriesKind::Size { actor } => array(WorldArray::Sizes, actor),
+        SeriesKind::Driver { from, to, driver } => array(
+            WorldArray::Contributions,
+            (from * n + to) * DRIVERS + driver.index(),
+        ),
+        SeriesKind::Dependence { from, to } => array(WorldArray::Dependence, from * n + to),
+        SeriesKind::Grievance { from, to } => array(WorldArray::Grievance, from * n + to),
+        SeriesKind::EnergyPrice => scalar(Scalar::EnergyPrice),
+        SeriesKind::InstitutionDepth { institution } => {
+            scalar(Scalar::InstitutionDepth(institution))
         }
+        SeriesKind::Identity { actor, dimension } => scalar(Scalar::Identity { actor, dimension }),
     }
 }
 
@@ -97,8 +107,10 @@ impl Source {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Collector {
     pub series: Vec<Series>,
-    /// Each series' [`Source`], in the same order.
-    sources: Vec<Source>,
+    /// Each series' [`SeriesSource`], in the same order.
+    sources: Vec<SeriesSource>,
+    /// The values of [`SeriesSource::Scalar`] sources, by index.
+    scalars: Vec<Scalar>,
     ticks: usize,
     pub trajectories: Trajectories,
 }
@@ -121,8 +133,13 @@ impl Collector {
 
     fn of(scenario: &Scenario, series: Vec<Series>, trajectories: Trajectories) -> Self {
         let n = scenario.actor_ids.len();
+        let mut scalars = Vec::new();
         Collector {
-            sources: series.iter().map(|s| Source::of(s.kind, n)).collect(),
+            sources: series
+                .iter()
+                .map(|s| source(s.kind, n, &mut scalars))
+                .collect(),
+            scalars,
             series,
             ticks: scenario.ticks as usize + 1,
             trajectories,
@@ -148,7 +165,8 @@ impl Collector {
     /// An empty bank for these series over ticks 0..=T.
     pub fn bank(&self) -> SeriesBank {
         let layout: Vec<SeriesSpec> = self.series.iter().map(|s| s.spec).collect();
-        SeriesBank::new(self.ticks, &layout).expect("series scales are valid by construction")
+        SeriesBank::with_sources(self.ticks, &layout, &self.sources)
+            .expect("series scales are valid by construction")
     }
 
     /// The bytes of [`bank`](Self::bank), without allocating it (`None` if
@@ -164,25 +182,24 @@ impl Collector {
 
     /// Records the world's state at `tick`.
     pub fn record(&self, world: &World, tick: usize, bank: &mut SeriesBank) {
-        let (relations, trade, sizes) = (world.relations(), world.trade(), world.sizes());
-        let contributions = world.all_contributions();
-        let (dependence, grievance) = (world.vulnerability(), world.grievance());
+        let mut arrays = [&[][..]; 6];
+        for (array, values) in [
+            (WorldArray::Relations, world.relations()),
+            (WorldArray::Trade, world.trade()),
+            (WorldArray::Sizes, world.sizes()),
+            (WorldArray::Contributions, world.all_contributions()),
+            (WorldArray::Dependence, world.vulnerability()),
+            (WorldArray::Grievance, world.grievance()),
+        ] {
+            arrays[array as usize] = values;
+        }
         let params = world.params();
-        // The bank was made by `bank()`, so it has one series per entry of
-        // `self.sources` and `ticks` covers every tick a run records.
-        let _ = bank.record_tick(tick, |index| match self.sources[index] {
-            Source::Relation(i) => relations[i as usize],
-            Source::Trade(i) => trade[i as usize],
-            Source::EnergyPrice => world.energy_price(),
-            Source::Size(i) => sizes[i as usize],
-            Source::Contribution(i) => contributions[i as usize],
-            Source::Dependence(i) => dependence[i as usize],
-            Source::Grievance(i) => grievance[i as usize],
-            Source::InstitutionDepth(i) => params.institutions[i as usize].depth,
-            Source::Identity { actor, dimension } => {
-                params.actors[actor as usize].identity[dimension as usize]
-            }
-        });
+        bank.record_tick(tick, &arrays, |k| match self.scalars[k] {
+            Scalar::EnergyPrice => world.energy_price(),
+            Scalar::InstitutionDepth(i) => params.institutions[i].depth,
+            Scalar::Identity { actor, dimension } => params.actors[actor].identity[dimension],
+        })
+        .expect("the bank was made by `bank()`, for this scenario's world");
     }
 }
 
@@ -278,9 +295,51 @@ fn weight_bound(scenario: &Scenario, a: usize, driver: Driver) -> f64 {
 mod tests {
     use super::*;
 
+    /// `kind`'s value in `world`, read as its name says.
+    fn value_of(kind: SeriesKind, world: &World) -> f64 {
+        let n = world.sizes().len();
+        let params = world.params();
+        match kind {
+            SeriesKind::Relation { a, b } => world.relations()[a * n + b],
+            SeriesKind::Trade { a, b } => world.trade()[pair_index(n, a, b)],
+            SeriesKind::EnergyPrice => world.energy_price(),
+            SeriesKind::Size { actor } => world.sizes()[actor],
+            SeriesKind::Dependence { from, to } => world.vulnerability()[from * n + to],
+            SeriesKind::Grievance { from, to } => world.grievance()[from * n + to],
+            SeriesKind::InstitutionDepth { institution } => params.institutions[institution].depth,
+            SeriesKind::Identity { actor, dimension } => params.actors[actor].identity[dimension],
+            SeriesKind::Driver { from, to, driver } => {
+                world.contributions(from, to)[driver.index()]
+            }
+        }
+    }
+
     #[test]
-    fn a_source_is_eight_bytes() {
-        assert_eq!(std::mem::size_of::<Source>(), 8);
+    fn recording_a_world_equals_recording_each_series() {
+        let scenario =
+            crate::scenario::load(std::path::Path::new("scenarios/baseline_2016.toml")).unwrap();
+        for trajectories in [Trajectories::All, Trajectories::Charts] {
+            let collector = Collector::new(&scenario, trajectories);
+            assert!(collector.scalars.len() > 1, "identities and depths drift");
+            let mut bank = collector.bank();
+            let specs: Vec<SeriesSpec> = collector.series.iter().map(|s| s.spec).collect();
+            let mut each = SeriesBank::new(collector.ticks, &specs).unwrap();
+            for run in 0..70 {
+                let mut rng = crate::runner::seeding::run_rng(5, run);
+                let params = scenario.sample_params(&mut rng);
+                let mut world = World::new(&scenario.structure, params, &mut rng);
+                for tick in 0..collector.ticks {
+                    if tick > 0 {
+                        world.step(tick as u32, &mut rng);
+                    }
+                    collector.record(&world, tick, &mut bank);
+                    for (s, series) in collector.series.iter().enumerate() {
+                        each.record(s, tick, value_of(series.kind, &world)).unwrap();
+                    }
+                }
+            }
+            assert_eq!(bank, each, "{trajectories:?}");
+        }
     }
 
     #[test]

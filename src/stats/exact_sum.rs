@@ -20,6 +20,11 @@ const FIXED_LIMIT: f64 = 1.7014118346046923e38;
 const FAST_LIMIT: f64 = 2251799813685248.0;
 /// 1.5·2⁵²: adding it leaves no fractional bits in the sum's mantissa.
 const ROUNDER: f64 = 6755399441055744.0;
+/// The bits of `ROUNDER`: a narrow total's bias per value.
+const BIAS: i64 = ROUNDER.to_bits() as i64;
+/// The bits of 2¹¹, the bound on |x| of the fast path.
+const FAST_BOUND_BITS: u64 = 2048f64.to_bits();
+const SIGN_BIT: u64 = 1 << 63;
 /// Weight of one wrap of the `i128` accumulator, 2¹²⁸ units = 2⁸⁸.
 const WRAP_VALUE: f64 = 3.094850098213451e26;
 
@@ -69,17 +74,66 @@ impl ExactSum {
 
     /// The fixed-point units of `x` (the value `add` sums) if |x| < 2¹¹,
     /// the fast path: a sum of up to 2¹² of them fits an `i64`, so a caller
-    /// can keep a narrow running total and hand it over with
-    /// [`add_units_counted`](Self::add_units_counted). `None` otherwise
-    /// (NaN included).
+    /// can keep narrow running totals ([`add_narrow_row`](Self::add_narrow_row)).
+    /// `None` otherwise (NaN included).
     #[inline]
-    pub fn fast_units(x: f64) -> Option<i64> {
+    fn fast_units(x: f64) -> Option<i64> {
         let scaled = x * SCALE;
         // Adding and subtracting 1.5·2⁵² rounds to an integer, ties to even,
         // exactly as `round_ties_even` does, and the result fits an `i64`.
         // Without SSE4.1 `round_ties_even` and the `f64 -> i128` conversion
         // are library calls, and this is the collector's innermost loop.
         (scaled.abs() < FAST_LIMIT).then_some(((scaled + ROUNDER) - ROUNDER) as i64)
+    }
+
+    /// Adds to each narrow total in `totals` the units of the value at the
+    /// same place in `values`, for cells that receive one value per call:
+    /// [`add_narrow`](Self::add_narrow) later moves a total into a sum.
+    /// A value off the fast path (|x| ≥ 2¹¹, or not finite) adds nothing
+    /// to its total and is handed to `off_path` with its place, for the
+    /// caller to [`add_uncounted`](Self::add_uncounted).
+    ///
+    /// Why the totals are biased: for |x| < 2¹¹, `x·2⁴⁰ + 1.5·2⁵²` lies in
+    /// [2⁵², 2⁵³], where the spacing of doubles is 1, so its bits are those
+    /// of 1.5·2⁵² plus the units rounded ties to even (what `fast_units`
+    /// computes), and going up to 2⁵³ carries into the exponent bits as
+    /// the integer would. Summing the bits is then a multiply, an add and
+    /// an integer add per value, with no conversion to an integer, which
+    /// SSE2 does two values at a time; the bias, a constant per value,
+    /// comes off once (`add_narrow`). Wrapping arithmetic is exact here:
+    /// the units themselves stay far inside an `i64` (see `fast_units`).
+    #[inline]
+    pub fn add_narrow_row(
+        totals: &mut [i64],
+        values: &[f64],
+        mut off_path: impl FnMut(usize, f64),
+    ) {
+        // The top bit of `off` is set once some |x| ≥ 2¹¹ or x is NaN:
+        // absolute values' bits order as the values do, and both operands
+        // are below 2⁶³. Integer operations SSE2 has, unlike a comparison.
+        let mut off = 0u64;
+        for (total, &x) in totals.iter_mut().zip(values) {
+            *total = total.wrapping_add(biased_units(x));
+            off |= (FAST_BOUND_BITS - 1).wrapping_sub(x.to_bits() & !SIGN_BIT);
+        }
+        if off >> 63 == 0 {
+            return;
+        }
+        for (place, (total, &x)) in totals.iter_mut().zip(values).enumerate() {
+            if Self::fast_units(x).is_none() {
+                *total = total.wrapping_sub(biased_units(x)).wrapping_add(BIAS);
+                off_path(place, x);
+            }
+        }
+    }
+
+    /// Adds a narrow total that [`add_narrow_row`](Self::add_narrow_row)
+    /// kept over `values` calls, and counts them.
+    #[inline]
+    pub fn add_narrow(&mut self, total: i64, values: u64) {
+        // Exact modulo 2⁶⁴, and the true units fit an `i64`.
+        let units = total.wrapping_sub(BIAS.wrapping_mul(values as i64));
+        self.add_units_counted(units, values);
     }
 
     /// What [`add`](Self::add) does to the total, without counting the
@@ -105,7 +159,7 @@ impl ExactSum {
     /// values, and counts `values` values (those and any added with
     /// [`add_uncounted`](Self::add_uncounted)).
     #[inline]
-    pub fn add_units_counted(&mut self, units: i64, values: u64) {
+    fn add_units_counted(&mut self, units: i64, values: u64) {
         self.add_units(units.into());
         self.count = self.count.saturating_add(values);
     }
@@ -176,6 +230,13 @@ impl ExactSum {
     }
 }
 
+/// The bits `add_narrow_row` sums for `x`: its fast units plus `BIAS` when
+/// |x| < 2¹¹.
+#[inline]
+fn biased_units(x: f64) -> i64 {
+    (x * SCALE + ROUNDER).to_bits() as i64
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -208,6 +269,55 @@ mod tests {
                 assert_eq!(fast.fixed, units as i128, "{x:e}");
             }
         }
+    }
+
+    #[test]
+    fn narrow_rows_sum_what_add_sums() {
+        let mut rng = Rng::new(4);
+        let edge = 2048.0 * (1.0 - f64::EPSILON);
+        let specials = [
+            f64::NAN,
+            -f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            2048.0,
+            -2048.0,
+            edge,
+            -edge,
+            1e30,
+            -0.0,
+            f64::MIN_POSITIVE,
+        ];
+        let width = 37;
+        let mut totals = vec![0i64; width];
+        let mut narrow = vec![ExactSum::new(); width];
+        let mut reference = vec![ExactSum::new(); width];
+        for call in 0..300u64 {
+            let values: Vec<f64> = (0..width)
+                .map(|place| match rng.below(9) {
+                    0 => specials[(place + call as usize) % specials.len()],
+                    1 => edge * (2.0 * rng.unit() - 1.0),
+                    _ => 2.0 * rng.unit() - 1.0,
+                })
+                .collect();
+            ExactSum::add_narrow_row(&mut totals, &values, |place, x| {
+                narrow[place].add_uncounted(x)
+            });
+            values
+                .iter()
+                .zip(&mut reference)
+                .for_each(|(&x, sum)| sum.add(x));
+            // Settled at uneven intervals, as a bank does every 64 calls.
+            if call % 41 == 40 || call == 299 {
+                let calls = if call == 299 { 299 % 41 + 1 } else { 41 };
+                for (sum, total) in narrow.iter_mut().zip(&mut totals) {
+                    sum.add_narrow(*total, calls);
+                    *total = 0;
+                }
+            }
+        }
+        assert_eq!(narrow, reference);
+        assert!(reference.iter().all(|s| s.non_finite() > 0));
     }
 
     /// Values spanning many magnitudes and both signs, so that naive `f64`

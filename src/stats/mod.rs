@@ -13,7 +13,7 @@ mod wilson;
 pub use codec::LeReader;
 pub use exact_sum::ExactSum;
 pub use histogram::{BinScale, Histogram, HistogramError};
-pub use series_bank::{SeriesBank, SeriesSpec};
+pub use series_bank::{SeriesBank, SeriesSource, SeriesSpec};
 pub use wilson::{newcombe_difference, wilson, Interval, Z95};
 
 /// Deterministic PRNG for property tests, so failures reproduce exactly

@@ -20,9 +20,17 @@ impl Extremes {
         max: f64::NEG_INFINITY,
     };
 
+    /// By the total order, in which -0 lies below +0: `f64::min` of two
+    /// zeros may return either, so banks merged in another grouping (two
+    /// threads' shares of the runs) kept another zero, and a shard's bytes
+    /// depended on the threads' timing.
     fn widen(&mut self, other: Self) {
-        self.min = self.min.min(other.min);
-        self.max = self.max.max(other.max);
+        if other.min.total_cmp(&self.min).is_lt() {
+            self.min = other.min;
+        }
+        if other.max.total_cmp(&self.max).is_gt() {
+            self.max = other.max;
+        }
     }
 }
 
@@ -30,12 +38,41 @@ impl Extremes {
 /// bins are counted and its narrow totals added to the exact sums. The
 /// staged bins of a settlement's runs stay in cache while each series'
 /// counts are walked once; and a fast-path value is under 2⁵¹ units
-/// (`ExactSum::fast_units`), so up to 2¹¹ of them could not overflow the
-/// narrow `i64`.
+/// (see `ExactSum::add_narrow_row`), so up to 2¹¹ of them could not
+/// overflow the narrow `i64`.
 const SETTLE_EVERY: usize = 64;
 
 /// A staged value that has no bin (not finite).
 const NO_BIN: u16 = u16::MAX;
+
+/// Elements of an input that no series reads but that a span of narrow
+/// totals may cover, to stay one loop: a span costs a loop's set-up, an
+/// element a few instructions (a world's driver contributions are one
+/// span, its own pairs' gaps of 14 included).
+const MAX_GAP: usize = 16;
+
+/// No series: a narrow total kept only to keep its span contiguous.
+const UNREAD: usize = usize::MAX;
+
+/// Where a series' value comes from at each
+/// [`record_tick`](SeriesBank::record_tick): element `index` of one of its
+/// arrays, or its `scalar(index)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum SeriesSource {
+    Array { array: usize, index: usize },
+    Scalar(usize),
+}
+
+impl SeriesSource {
+    /// The input it reads, the scalars being input `arrays`, and the index
+    /// in it.
+    fn place(self, arrays: usize) -> (usize, usize) {
+        match self {
+            SeriesSource::Array { array, index } => (array, index),
+            SeriesSource::Scalar(index) => (arrays, index),
+        }
+    }
+}
 
 #[derive(Debug, Clone, PartialEq)]
 struct SeriesLayout {
@@ -47,23 +84,6 @@ struct SeriesLayout {
 }
 
 impl SeriesLayout {
-    /// The bin of `value` ([`NO_BIN`] if it is not finite or the series
-    /// keeps no bins), widening the cell's `extremes` by it.
-    #[inline]
-    fn bin(&self, extremes: &mut Extremes, value: f64) -> u16 {
-        match &self.binning {
-            Some(binning) if value.is_finite() => {
-                extremes.widen(Extremes {
-                    min: value,
-                    max: value,
-                });
-                // `SeriesBank::new` keeps bin indices below `NO_BIN`.
-                binning.index(value) as u16
-            }
-            _ => NO_BIN,
-        }
-    }
-
     /// This series' bins within one tick's block of counts.
     fn bins<'c>(&self, block: &'c mut [u32]) -> &'c mut [u32] {
         let bins = self.binning.as_ref().map_or(0, |b| b.last + 1);
@@ -71,15 +91,143 @@ impl SeriesLayout {
     }
 }
 
-/// Counts into `bins` the staged bins of binned series `slot` (of
-/// `binned`) in `staged`, one tick's staging area holding `runs` runs.
-fn count_staged(staged: &[u16], runs: usize, binned: usize, slot: usize, bins: &mut [u32]) {
-    for run in 0..runs {
-        let bin = staged[run * binned + slot];
-        if bin != NO_BIN {
-            let count = &mut bins[usize::from(bin)];
-            *count = count.saturating_add(1);
+/// A binned series as `record_tick` stages it: everything it needs in one
+/// place, in the order the inputs are read.
+#[derive(Debug, Clone)]
+struct BinnedSlot {
+    series: usize,
+    /// Index of its value in its input.
+    index: usize,
+    binning: Binning,
+}
+
+impl BinnedSlot {
+    /// The bin of `value` ([`NO_BIN`] if it is not finite), widening the
+    /// cell's `extremes` by it.
+    #[inline]
+    fn bin(&self, extremes: &mut Extremes, value: f64) -> u16 {
+        if !value.is_finite() {
+            return NO_BIN;
         }
+        extremes.widen(Extremes {
+            min: value,
+            max: value,
+        });
+        // `SeriesBank::new` keeps bin indices below `NO_BIN`.
+        self.binning.index(value) as u16
+    }
+}
+
+/// Consecutive elements `start..start + len` of one input, whose narrow
+/// totals are consecutive too: recording them is one straight loop.
+#[derive(Debug, Clone, Copy)]
+struct Span {
+    input: usize,
+    start: usize,
+    len: usize,
+}
+
+/// What `record_tick` reads and where it puts it, worked out once from the
+/// series' sources: the spans of narrow totals, and the binned series
+/// grouped by input.
+#[derive(Debug, Clone)]
+struct Plan {
+    arrays: usize,
+    /// The length each array must at least have (its largest index + 1).
+    array_lens: Vec<usize>,
+    scalars: usize,
+    spans: Vec<Span>,
+    /// Each series' narrow total within a tick's row of them.
+    position: Vec<usize>,
+    /// The series of each narrow total ([`UNREAD`] for a gap).
+    reader: Vec<usize>,
+    /// The binned series, ordered by source: a binned series' slot is its
+    /// position here.
+    binned: Vec<BinnedSlot>,
+    /// Each series' slot (`None` if it keeps no bins).
+    slot: Vec<Option<usize>>,
+    /// The input of each run of slots, `(input, slots)`.
+    binned_inputs: Vec<(usize, std::ops::Range<usize>)>,
+}
+
+impl Plan {
+    fn new(layouts: &[SeriesLayout], sources: &[SeriesSource]) -> Self {
+        let arrays = sources
+            .iter()
+            .filter_map(|s| match *s {
+                SeriesSource::Array { array, .. } => Some(array + 1),
+                SeriesSource::Scalar(_) => None,
+            })
+            .max()
+            .unwrap_or(0);
+        let mut lens = vec![0; arrays + 1];
+        let mut by_source: Vec<usize> = (0..sources.len()).collect();
+        by_source.sort_by_key(|&s| sources[s].place(arrays));
+        let mut spans: Vec<Span> = Vec::new();
+        let mut position = vec![0; sources.len()];
+        let mut reader = Vec::new();
+        for &s in &by_source {
+            let (input, index) = sources[s].place(arrays);
+            lens[input] = lens[input].max(index + 1);
+            // A repeated source starts a span of its own.
+            match spans.last_mut() {
+                Some(span)
+                    if span.input == input
+                        && index >= span.start + span.len
+                        && index - (span.start + span.len) <= MAX_GAP =>
+                {
+                    let grown = index + 1 - span.start;
+                    reader.resize(reader.len() + grown - span.len, UNREAD);
+                    span.len = grown;
+                }
+                _ => {
+                    spans.push(Span {
+                        input,
+                        start: index,
+                        len: 1,
+                    });
+                    reader.push(UNREAD);
+                }
+            }
+            position[s] = reader.len() - 1;
+            reader[position[s]] = s;
+        }
+        let mut binned: Vec<BinnedSlot> = Vec::new();
+        let mut slot = vec![None; sources.len()];
+        let mut binned_inputs: Vec<(usize, std::ops::Range<usize>)> = Vec::new();
+        for &s in &by_source {
+            let Some(binning) = &layouts[s].binning else {
+                continue;
+            };
+            let (input, index) = sources[s].place(arrays);
+            slot[s] = Some(binned.len());
+            match binned_inputs.last_mut() {
+                Some((last, slots)) if *last == input => slots.end += 1,
+                _ => binned_inputs.push((input, binned.len()..binned.len() + 1)),
+            }
+            binned.push(BinnedSlot {
+                series: s,
+                index,
+                binning: binning.clone(),
+            });
+        }
+        let scalars = lens.pop().unwrap_or(0);
+        Plan {
+            arrays,
+            array_lens: lens,
+            scalars,
+            spans,
+            position,
+            reader,
+            binned,
+            slot,
+            binned_inputs,
+        }
+    }
+
+    /// Narrow totals per tick.
+    fn width(&self) -> usize {
+        self.reader.len()
     }
 }
 
@@ -106,6 +254,18 @@ impl SeriesSpec {
 /// running total and the extremes (72 bytes).
 const CELL_BYTES: u64 = (size_of::<ExactSum>() + size_of::<i64>() + size_of::<Extremes>()) as u64;
 
+/// Counts into `bins` the staged bins of binned series `slot` (of
+/// `binned`) in `staged`, one tick's staging area holding `runs` runs.
+fn count_staged(staged: &[u16], runs: usize, binned: usize, slot: usize, bins: &mut [u32]) {
+    for run in 0..runs {
+        let bin = staged[run * binned + slot];
+        if bin != NO_BIN {
+            let count = &mut bins[usize::from(bin)];
+            *count = count.saturating_add(1);
+        }
+    }
+}
+
 /// A `series × ticks` grid of histograms (plus an exact mean per cell), with
 /// all bin counts in one contiguous vector.
 ///
@@ -116,22 +276,30 @@ const CELL_BYTES: u64 = (size_of::<ExactSum>() + size_of::<i64>() + size_of::<Ex
 /// per-cell state likewise, so recording every series at one tick walks
 /// memory forwards.
 ///
-/// **Recording is bound by memory traffic**, so
-/// [`record_tick`](Self::record_tick) touches as few bytes as it can: each
-/// value's fixed-point units (those of [`ExactSum`], resolution 2⁻⁴⁰) go
-/// into a narrow `i64` total per cell, 8 bytes; a binned value's bin index
-/// is staged as a `u16` in a small area written in order, and its cell's
-/// min and max widened. Every 64 runs a tick is settled: the narrow totals
-/// are added to the exact sums, and each series' bins are counted from the
+/// **Recording** a tick ([`record_tick`](Self::record_tick)) reads each
+/// series' value where its [`SeriesSource`] says, from arrays the caller
+/// passes whole (a world's relations, its driver contributions) and a few
+/// scalars, in loops worked out once when the bank is made: each value's
+/// fixed-point units (those of [`ExactSum`], resolution 2⁻⁴⁰) go into a
+/// narrow `i64` total, 8 bytes, the totals laid out as the arrays are so
+/// that a run of them (a span, gaps of up to 16 unread elements included)
+/// is one straight loop the compiler vectorizes
+/// (`ExactSum::add_narrow_row`); then each binned series' bin index is
+/// staged as a `u16` in a small area written in order, and its cell's min
+/// and max widened. Every 64 runs a tick is settled: the narrow totals are
+/// added to the exact sums, and each series' bins are counted from the
 /// staging area in one walk over its counts (a bin increment per value
 /// would miss the cache: a 24-actor world's counts are 40 MB). Settling
 /// adds integers, so the state, the means, the quantiles and the merges
 /// are exactly those of counting every value at once.
 ///
 /// **Memory**: `4 × bins + 200` bytes per binned cell (`u32` counts, the
-/// exact sum, the narrow total, min and max, and 64 staged bins), 72 for a
-/// mean-only one; e.g. 100 series × 1000 ticks × 100 bins ≈ 60 MB. Bins per
-/// series are at most 65,534.
+/// exact sum, the narrow total, min and max, and 64 staged bins), 56 for a
+/// mean-only one (the exact sum and the narrow total), and 8 per tick for
+/// each unread element inside a span (`bytes_per_tick` budgets 72 per
+/// mean-only cell, which covers them on a world's arrays); e.g. 100
+/// series × 1000 ticks × 100 bins ≈ 60 MB. Bins per series are at most
+/// 65,534.
 ///
 /// **Counts** are `u32`: exact up to 4 294 967 295 values in one bin of one
 /// cell. A cell receives one value per run, so this only binds beyond ~4.3
@@ -145,34 +313,50 @@ const CELL_BYTES: u64 = (size_of::<ExactSum>() + size_of::<i64>() + size_of::<Ex
 pub struct SeriesBank {
     ticks: usize,
     series: Vec<SeriesLayout>,
+    plan: Plan,
     /// Counts per tick: the sum of all series' bin counts.
     stride: usize,
     counts: Vec<u32>,
-    /// Settled exact sums, index `tick * series.len() + series` (as for
-    /// `narrow` and `extremes`).
+    /// Settled exact sums, index `tick * series.len() + series`.
     sums: Vec<ExactSum>,
-    /// Fast-path units recorded by `record_tick` since the tick was last
-    /// settled (values off the fast path go straight into `sums`,
-    /// uncounted).
+    /// Narrow totals (`ExactSum::add_narrow_row`) of the values recorded by
+    /// `record_tick` since the tick was last settled, index `tick ×
+    /// plan.width() + position` (values off the fast path go straight into
+    /// `sums`, uncounted).
     narrow: Vec<i64>,
     /// `record_tick` calls per tick since its last settlement: the number
     /// of values each of its cells has not yet counted in `sums` and
     /// `counts`.
     unsettled: Vec<usize>,
+    /// The binned cells' extremes, index `tick × plan.binned.len() + slot`
+    /// (a mean-only cell's are empty): a tick's are all `record_tick`
+    /// widens, in the order it reads them.
     extremes: Vec<Extremes>,
-    /// The series that keep quantiles, in order: a binned series' slot is
-    /// its position here.
-    binned: Vec<usize>,
     /// Bins not yet counted, index `(tick × SETTLE_EVERY + run) ×
-    /// binned.len() + slot`, run counting from the tick's last settlement.
+    /// plan.binned.len() + slot`, run counting from the tick's last
+    /// settlement.
     staged: Vec<u16>,
-    /// `record_tick`'s values of one tick: scratch, not state.
-    values: Vec<f64>,
+    /// `record_tick`'s scalars of one tick: scratch, not state.
+    scalars: Vec<f64>,
 }
 
 impl SeriesBank {
-    /// A bank for `ticks` ticks and one series per entry of `series`.
+    /// A bank for `ticks` ticks and one series per entry of `series`,
+    /// series `s`'s value being [`record_tick`](Self::record_tick)'s
+    /// `scalar(s)`.
     pub fn new(ticks: usize, series: &[SeriesSpec]) -> Result<Self, HistogramError> {
+        let sources: Vec<SeriesSource> = (0..series.len()).map(SeriesSource::Scalar).collect();
+        Self::with_sources(ticks, series, &sources)
+    }
+
+    /// A bank for `ticks` ticks and one series per entry of `series`, each
+    /// read from its entry of `sources`.
+    pub fn with_sources(
+        ticks: usize,
+        series: &[SeriesSpec],
+        sources: &[SeriesSource],
+    ) -> Result<Self, HistogramError> {
+        assert_eq!(series.len(), sources.len(), "one source per series");
         let mut layouts = Vec::with_capacity(series.len());
         let mut stride = 0usize;
         for spec in series {
@@ -189,15 +373,18 @@ impl SeriesBank {
             });
             stride = stride.checked_add(bins).ok_or(HistogramError::TooLarge)?;
         }
+        let plan = Plan::new(&layouts, sources);
         let counts = stride.checked_mul(ticks).ok_or(HistogramError::TooLarge)?;
         let cells = series
             .len()
             .checked_mul(ticks)
             .ok_or(HistogramError::TooLarge)?;
-        let binned: Vec<usize> = (0..series.len())
-            .filter(|&s| matches!(series[s], SeriesSpec::Quantiles { .. }))
-            .collect();
-        let staged = (binned.len() * SETTLE_EVERY)
+        let narrow = plan
+            .width()
+            .checked_mul(ticks)
+            .ok_or(HistogramError::TooLarge)?;
+        let binned_cells = plan.binned.len() * ticks;
+        let staged = (plan.binned.len() * SETTLE_EVERY)
             .checked_mul(ticks)
             .ok_or(HistogramError::TooLarge)?;
         Ok(Self {
@@ -206,12 +393,12 @@ impl SeriesBank {
             stride,
             counts: filled(counts, 0)?,
             sums: filled(cells, ExactSum::new())?,
-            narrow: filled(cells, 0)?,
+            narrow: filled(narrow, 0)?,
             unsettled: filled(ticks, 0)?,
-            extremes: filled(cells, Extremes::EMPTY)?,
-            binned,
+            extremes: filled(binned_cells, Extremes::EMPTY)?,
             staged: filled(staged, NO_BIN)?,
-            values: Vec::with_capacity(series.len()),
+            scalars: Vec::with_capacity(plan.scalars),
+            plan,
         })
     }
 
@@ -223,51 +410,80 @@ impl SeriesBank {
             .get(series)
             .filter(|_| tick < self.ticks)
             .ok_or(HistogramError::OutOfBounds)?;
-        let cell = tick * self.series.len() + series;
-        self.sums[cell].add(value);
-        let bin = layout.bin(&mut self.extremes[cell], value);
-        if bin != NO_BIN {
-            let count = &mut layout.bins(&mut self.counts[tick * self.stride..])[usize::from(bin)];
+        self.sums[tick * self.series.len() + series].add(value);
+        if let (Some(binning), Some(slot), true) =
+            (&layout.binning, self.plan.slot[series], value.is_finite())
+        {
+            self.extremes[tick * self.plan.binned.len() + slot].widen(Extremes {
+                min: value,
+                max: value,
+            });
+            let count =
+                &mut layout.bins(&mut self.counts[tick * self.stride..])[binning.index(value)];
             *count = count.saturating_add(1);
         }
         Ok(())
     }
 
-    /// Records one value for every series at `tick`, `value(s)` giving
-    /// series `s`'s, in series order: what [`record`](Self::record) does
-    /// for each, into the narrow totals (see the type's docs). `OutOfBounds`
-    /// (recording nothing) if `tick` is outside the bank.
+    /// Records one value for every series at `tick`, read as its
+    /// [`SeriesSource`] says from `arrays` or `scalar(i)` (called once for
+    /// each scalar a series reads, in order): what
+    /// [`record`](Self::record) does for each, through the narrow totals
+    /// and staged bins (see the type's docs). `OutOfBounds` (recording
+    /// nothing) if `tick` is outside the bank or an array is shorter than
+    /// a source's index needs.
     #[inline]
     pub fn record_tick(
         &mut self,
         tick: usize,
-        value: impl FnMut(usize) -> f64,
+        arrays: &[&[f64]],
+        scalar: impl FnMut(usize) -> f64,
     ) -> Result<(), HistogramError> {
-        if tick >= self.ticks {
+        let plan = &self.plan;
+        let short = arrays.len() < plan.arrays
+            || arrays
+                .iter()
+                .zip(&plan.array_lens)
+                .any(|(a, &len)| a.len() < len);
+        if tick >= self.ticks || short {
             return Err(HistogramError::OutOfBounds);
         }
-        let series = self.series.len();
-        let cells = tick * series..(tick + 1) * series;
-        // The values once, then a pass over every cell's narrow total and
-        // one over the binned series only: a mean-only series costs no
-        // look at its layout.
-        self.values.clear();
-        self.values.extend((0..series).map(value));
-        for ((narrow, sum), &v) in self.narrow[cells.clone()]
-            .iter_mut()
-            .zip(&mut self.sums[cells])
-            .zip(&self.values)
-        {
-            match ExactSum::fast_units(v) {
-                Some(units) => *narrow += units,
-                None => sum.add_uncounted(v),
+        self.scalars.clear();
+        self.scalars.extend((0..plan.scalars).map(scalar));
+        let input = |k: usize| {
+            if k < plan.arrays {
+                arrays[k]
+            } else {
+                &self.scalars[..]
             }
+        };
+        let series = self.series.len();
+        let sums = &mut self.sums[tick * series..][..series];
+        let row = &mut self.narrow[tick * plan.width()..][..plan.width()];
+        let mut at = 0;
+        for span in &plan.spans {
+            let values = &input(span.input)[span.start..][..span.len];
+            let reader = &plan.reader[at..][..span.len];
+            ExactSum::add_narrow_row(&mut row[at..][..span.len], values, |place, x| {
+                if let Some(sum) = sums.get_mut(reader[place]) {
+                    sum.add_uncounted(x);
+                }
+            });
+            at += span.len;
         }
+        let binned = plan.binned.len();
         let run = self.unsettled[tick];
-        let staged = &mut self.staged[(tick * SETTLE_EVERY + run) * self.binned.len()..]
-            [..self.binned.len()];
-        for (bin, &s) in staged.iter_mut().zip(&self.binned) {
-            *bin = self.series[s].bin(&mut self.extremes[tick * series + s], self.values[s]);
+        let staged = &mut self.staged[(tick * SETTLE_EVERY + run) * binned..][..binned];
+        let extremes = &mut self.extremes[tick * binned..][..binned];
+        for (k, slots) in &plan.binned_inputs {
+            let values = input(*k);
+            for ((bin, extremes), slot) in staged[slots.clone()]
+                .iter_mut()
+                .zip(&mut extremes[slots.clone()])
+                .zip(&plan.binned[slots.clone()])
+            {
+                *bin = slot.bin(extremes, values[slot.index]);
+            }
         }
         self.unsettled[tick] += 1;
         if self.unsettled[tick] == SETTLE_EVERY {
@@ -279,15 +495,17 @@ impl SeriesBank {
     /// Moves `tick`'s narrow totals and their count into the exact sums,
     /// and its staged bins into the counts.
     fn settle(&mut self, tick: usize) {
-        let cells = tick * self.series.len()..(tick + 1) * self.series.len();
+        let series = self.series.len();
+        let width = self.plan.width();
         let values = self.unsettled[tick] as u64;
-        for (sum, narrow) in self.sums[cells.clone()]
+        let row = &mut self.narrow[tick * width..][..width];
+        for (sum, &position) in self.sums[tick * series..][..series]
             .iter_mut()
-            .zip(&mut self.narrow[cells])
+            .zip(&self.plan.position)
         {
-            sum.add_units_counted(*narrow, values);
-            *narrow = 0;
+            sum.add_narrow(row[position], values);
         }
+        row.fill(0);
         // Taken out for the call, which reads the rest of the bank.
         let mut counts = std::mem::take(&mut self.counts);
         self.add_staged(tick, &mut counts[tick * self.stride..][..self.stride]);
@@ -297,11 +515,12 @@ impl SeriesBank {
 
     /// Counts `tick`'s staged bins into `block`, a tick's block of counts.
     fn add_staged(&self, tick: usize, block: &mut [u32]) {
-        let staged = &self.staged[tick * SETTLE_EVERY * self.binned.len()..]
-            [..self.unsettled[tick] * self.binned.len()];
-        for (slot, &s) in self.binned.iter().enumerate() {
-            let bins = self.series[s].bins(block);
-            count_staged(staged, self.unsettled[tick], self.binned.len(), slot, bins);
+        let binned = self.plan.binned.len();
+        let runs = self.unsettled[tick];
+        let staged = &self.staged[tick * SETTLE_EVERY * binned..][..runs * binned];
+        for (slot, binned_slot) in self.plan.binned.iter().enumerate() {
+            let bins = self.series[binned_slot.series].bins(block);
+            count_staged(staged, runs, binned, slot, bins);
         }
     }
 
@@ -318,9 +537,18 @@ impl SeriesBank {
     /// settled or not.
     fn total(&self, cell: usize) -> ExactSum {
         let mut sum = self.sums[cell].clone();
-        let tick = cell / self.series.len();
-        sum.add_units_counted(self.narrow[cell], self.unsettled[tick] as u64);
+        let (tick, series) = (cell / self.series.len(), cell % self.series.len());
+        let narrow = self.narrow[tick * self.plan.width() + self.plan.position[series]];
+        sum.add_narrow(narrow, self.unsettled[tick] as u64);
         sum
+    }
+
+    /// The extremes of the cell at index `cell` (empty if it is mean-only).
+    fn extremes_of(&self, cell: usize) -> Extremes {
+        let (tick, series) = (cell / self.series.len(), cell % self.series.len());
+        self.plan.slot[series].map_or(Extremes::EMPTY, |slot| {
+            self.extremes[tick * self.plan.binned.len() + slot]
+        })
     }
 
     /// Adds all of `other`'s observations. Fails, leaving `self` unchanged,
@@ -332,9 +560,16 @@ impl SeriesBank {
         for (a, b) in self.counts.iter_mut().zip(other.all_counts()) {
             *a = a.saturating_add(b);
         }
-        for (cell, (sum, extremes)) in self.sums.iter_mut().zip(&mut self.extremes).enumerate() {
+        for (cell, sum) in self.sums.iter_mut().enumerate() {
             sum.merge(&other.total(cell));
-            extremes.widen(other.extremes[cell]);
+        }
+        // By series, as two banks may read their series in different orders.
+        let (series, binned) = (self.series.len(), self.plan.binned.len());
+        for tick in 0..self.ticks {
+            for (slot, binned_slot) in self.plan.binned.iter().enumerate() {
+                let theirs = other.extremes_of(tick * series + binned_slot.series);
+                self.extremes[tick * binned + slot].widen(theirs);
+            }
         }
         Ok(())
     }
@@ -347,19 +582,14 @@ impl SeriesBank {
         let binning = layout.binning.as_ref()?;
         let start = tick * self.stride + layout.offset;
         let mut counts = self.counts[start..=start + binning.last].to_vec();
-        let slot = self.binned.binary_search(&series).ok()?;
-        let staged = &self.staged[tick * SETTLE_EVERY * self.binned.len()..];
-        count_staged(
-            staged,
-            self.unsettled[tick],
-            self.binned.len(),
-            slot,
-            &mut counts,
-        );
+        let slot = self.plan.slot[series]?;
+        let binned = self.plan.binned.len();
+        let staged = &self.staged[tick * SETTLE_EVERY * binned..];
+        count_staged(staged, self.unsettled[tick], binned, slot, &mut counts);
         let total = counts
             .iter()
             .fold(0u64, |sum, &c| sum.saturating_add(c.into()));
-        let Extremes { min, max } = self.extremes[cell];
+        let Extremes { min, max } = self.extremes_of(cell);
         binning.quantile(&counts, total, min, max, q)
     }
 
@@ -390,7 +620,8 @@ impl SeriesBank {
         for c in self.all_counts() {
             out.extend_from_slice(&c.to_le_bytes());
         }
-        for (cell, extremes) in self.extremes.iter().enumerate() {
+        for cell in 0..self.sums.len() {
+            let extremes = self.extremes_of(cell);
             let (fixed, wraps, count, non_finite) = self.total(cell).to_parts();
             out.extend_from_slice(&fixed.to_le_bytes());
             out.extend_from_slice(&wraps.to_le_bytes());
@@ -422,15 +653,23 @@ impl SeriesBank {
             counts.push(u32::from_le_bytes(r.bytes()?));
         }
         let mut sums = Vec::with_capacity(self.sums.len());
-        let mut extremes = Vec::with_capacity(self.sums.len());
-        for _ in 0..self.sums.len() {
+        let binned = self.plan.binned.len();
+        let mut extremes = vec![Extremes::EMPTY; self.extremes.len()];
+        for cell in 0..self.sums.len() {
             let fixed = i128::from_le_bytes(r.bytes()?);
             let wraps = i64::from_le_bytes(r.bytes()?);
             sums.push(ExactSum::from_parts((fixed, wraps, r.u64()?, r.u64()?)));
-            extremes.push(Extremes {
+            let read = Extremes {
                 min: f64::from_bits(r.u64()?),
                 max: f64::from_bits(r.u64()?),
-            });
+            };
+            let (tick, series) = (cell / self.series.len(), cell % self.series.len());
+            match self.plan.slot[series] {
+                Some(slot) => extremes[tick * binned + slot] = read,
+                // A mean-only cell has none: these bytes are of another layout.
+                None if read != Extremes::EMPTY => return None,
+                None => {}
+            }
         }
         self.counts = counts;
         self.sums = sums;
@@ -454,7 +693,7 @@ impl PartialEq for SeriesBank {
         self.ticks == other.ticks
             && self.series == other.series
             && self.all_counts() == other.all_counts()
-            && self.extremes == other.extremes
+            && (0..self.sums.len()).all(|cell| self.extremes_of(cell) == other.extremes_of(cell))
             && (0..self.sums.len()).all(|cell| self.total(cell) == other.total(cell))
     }
 }
@@ -574,6 +813,30 @@ mod tests {
     }
 
     #[test]
+    fn signed_zeros_widen_the_extremes_alike_in_any_order() {
+        let spec = [quantiles(linear(-1.0, 1.0), 4)];
+        let bits = |bank: &SeriesBank| {
+            let Extremes { min, max } = bank.extremes_of(0);
+            (min.to_bits(), max.to_bits())
+        };
+        let mut seen = Vec::new();
+        for order in [[0.0, -0.0], [-0.0, 0.0]] {
+            let mut one = SeriesBank::new(1, &spec).unwrap();
+            order.iter().for_each(|&v| one.record(0, 0, v).unwrap());
+            let mut merged = SeriesBank::new(1, &spec).unwrap();
+            for &v in &order {
+                let mut part = SeriesBank::new(1, &spec).unwrap();
+                part.record(0, 0, v).unwrap();
+                merged.merge(&part).unwrap();
+            }
+            seen.extend([bits(&one), bits(&merged)]);
+        }
+        assert!(seen
+            .iter()
+            .all(|&b| b == ((-0.0f64).to_bits(), 0.0f64.to_bits())));
+    }
+
+    #[test]
     fn bank_handles_constants_non_finite_values_and_bad_indices() {
         let mut bank = SeriesBank::new(3, &two_series()).unwrap();
         for _ in 0..10 {
@@ -660,7 +923,7 @@ mod tests {
         for _run in 0..200 {
             for tick in 0..ticks {
                 let v = draw(&mut rng, 0, tick);
-                bank.record_tick(tick, |_| v).unwrap();
+                bank.record_tick(tick, &[], |_| v).unwrap();
             }
         }
         for tick in 0..ticks {
@@ -675,6 +938,86 @@ mod tests {
         let mut read = SeriesBank::new(ticks, &specs).unwrap();
         assert_eq!(read.read_state(&bytes), Some(&[][..]));
         assert_eq!(read, bank);
+        // Bytes that give the mean-only series' first cell a minimum are
+        // not this layout's.
+        let counts = 4 * (100 + 10) * ticks;
+        let min_of_cell_1 = 32 + counts + 56 + 40;
+        bytes[min_of_cell_1..][..8].copy_from_slice(&0.5f64.to_bits().to_le_bytes());
+        assert_eq!(read.read_state(&bytes), None);
+        assert_eq!(read, bank);
+    }
+
+    #[test]
+    fn recording_from_arrays_equals_recording_each_value() {
+        // Sources out of order, with gaps short and long (two spans in
+        // array 1), a repeated source, scalars, and arrays read by binned
+        // and mean-only series alike.
+        let array = |array, index| SeriesSource::Array { array, index };
+        let sources = [
+            array(1, 40),
+            SeriesSource::Scalar(1),
+            array(0, 3),
+            array(1, 2),
+            array(0, 0),
+            array(1, 2),
+            SeriesSource::Scalar(0),
+            array(1, 7),
+            array(0, 5),
+        ];
+        let specs: Vec<SeriesSpec> = (0..sources.len())
+            .map(|s| match s % 3 {
+                0 => SeriesSpec::MeanOnly,
+                1 => quantiles(linear(-1.0, 1.0), 20),
+                _ => quantiles(BinScale::Log { lo: 0.1, hi: 10.0 }, 30),
+            })
+            .collect();
+        let ticks = 3;
+        let mut bank = SeriesBank::with_sources(ticks, &specs, &sources).unwrap();
+        assert_eq!(bank.plan.spans.len(), 5, "{:?}", bank.plan.spans);
+        let mut each = SeriesBank::new(ticks, &specs).unwrap();
+        let mut rng = Rng::new(10);
+        for run in 0..2 * SETTLE_EVERY + 9 {
+            for tick in 0..ticks {
+                let mut value = |k: usize| match (run + k) % 50 {
+                    0 => f64::NAN,
+                    1 => -3000.0,
+                    _ => 4.0 * rng.unit() - 1.0,
+                };
+                let arrays: [Vec<f64>; 2] = [
+                    (0..6).map(&mut value).collect(),
+                    (0..41).map(&mut value).collect(),
+                ];
+                let scalars = [value(0), value(1)];
+                bank.record_tick(tick, &[&arrays[0], &arrays[1]], |k| scalars[k])
+                    .unwrap();
+                for (s, source) in sources.iter().enumerate() {
+                    let v = match *source {
+                        SeriesSource::Array { array, index } => arrays[array][index],
+                        SeriesSource::Scalar(k) => scalars[k],
+                    };
+                    each.record(s, tick, v).unwrap();
+                }
+            }
+        }
+        assert_eq!(bank, each);
+        let bytes = |bank: &SeriesBank| {
+            let mut out = Vec::new();
+            bank.write_state(&mut out);
+            out
+        };
+        assert_eq!(bytes(&bank), bytes(&each));
+        // An array too short for a source records nothing.
+        let before = bytes(&bank);
+        let short = [0.5; 40];
+        assert_eq!(
+            bank.record_tick(0, &[&[0.5; 6], &short], |_| 0.5),
+            Err(HistogramError::OutOfBounds)
+        );
+        assert_eq!(
+            bank.record_tick(0, &[&[0.5; 6]], |_| 0.5),
+            Err(HistogramError::OutOfBounds)
+        );
+        assert_eq!(bytes(&bank), before);
     }
 
     #[test]
@@ -695,7 +1038,7 @@ mod tests {
                     _ if rng.below(2) == 0 => edge,
                     _ => -edge * rng.unit(),
                 };
-                bank.record_tick(tick, |_| v).unwrap();
+                bank.record_tick(tick, &[], |_| v).unwrap();
                 values[tick].push(v);
                 sums[2 * tick].add(v);
                 sums[2 * tick + 1].add(v);
