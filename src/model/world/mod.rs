@@ -409,11 +409,13 @@ impl<'s> World<'s> {
         }
         // The best responses in a loop of their own, free of the drivers'
         // branches, so that the processor overlaps the tanh of many pairs.
-        for at in (0..n * n).filter(|at| at / n != at % n) {
-            let current = stances[at];
-            let shock = if noise > 0.0 { self.shocks[at] } else { 0.0 };
-            let best = fast_math::tanh(self.scaled_fields[at]);
-            self.next_stances[at] = (current + eta * (best - current) + shock).clamp(-1.0, 1.0);
+        for i in 0..n {
+            for at in (i * n..(i + 1) * n).filter(|&at| at != i * n + i) {
+                let current = stances[at];
+                let shock = if noise > 0.0 { self.shocks[at] } else { 0.0 };
+                let best = fast_math::tanh(self.scaled_fields[at]);
+                self.next_stances[at] = (current + eta * (best - current) + shock).clamp(-1.0, 1.0);
+            }
         }
         std::mem::swap(&mut self.stances, &mut self.next_stances);
     }
