@@ -89,10 +89,10 @@ pub struct World<'s> {
     /// balance and threat sums, once per tick.
     weighted_relations: Vec<f64>,
     weighted_hostility: Vec<f64>,
-    /// This tick's stance shocks, drawn row-major before any stance moves.
+    /// This tick's standard normals of the stance shocks, drawn row-major
+    /// without the diagonal (the order the best responses are walked in)
+    /// before any stance moves: n·(n − 1) of them.
     shocks: Vec<f64>,
-    /// Scratch: the shocks as drawn, n·(n − 1) standard normals.
-    drawn: Vec<f64>,
     /// Per directed pair, this tick: the economy and asymmetry drivers, and
     /// the field over the temperature, F_ij/ϑ.
     economy_drivers: Vec<f64>,
@@ -162,8 +162,7 @@ impl<'s> World<'s> {
             threat: vec![0.0; pairs],
             weighted_relations: vec![0.0; n * n],
             weighted_hostility: vec![0.0; n * n],
-            shocks: vec![0.0; n * n],
-            drawn: vec![0.0; n * n],
+            shocks: vec![0.0; n * n - n],
             economy_drivers: vec![0.0; n * n],
             asymmetry_drivers: vec![0.0; n * n],
             scaled_fields: vec![0.0; n * n],
@@ -333,17 +332,7 @@ impl<'s> World<'s> {
         let imposer_sanctions = settings.imposer_sanctions;
         let by_trade_share = settings.dependence == DependenceMeasure::TradeShare;
         if noise > 0.0 {
-            // Row-major without the diagonal, then spread to [i * n + j].
-            let drawn = &mut self.drawn[..n * n - n];
-            fill_standard_normals(rng, drawn);
-            let mut drawn = drawn.iter();
-            for i in 0..n {
-                for j in 0..n {
-                    if i != j {
-                        self.shocks[i * n + j] = noise * drawn.next().unwrap();
-                    }
-                }
-            }
+            fill_standard_normals(rng, &mut self.shocks);
         }
         self.update_balance_and_threat();
         self.update_leads();
@@ -409,13 +398,13 @@ impl<'s> World<'s> {
         }
         // The best responses in a loop of their own, free of the drivers'
         // branches, so that the processor overlaps the tanh of many pairs.
-        for i in 0..n {
-            for at in (i * n..(i + 1) * n).filter(|&at| at != i * n + i) {
-                let current = stances[at];
-                let shock = if noise > 0.0 { self.shocks[at] } else { 0.0 };
-                let best = fast_math::tanh(self.scaled_fields[at]);
-                self.next_stances[at] = (current + eta * (best - current) + shock).clamp(-1.0, 1.0);
-            }
+        let off_diagonal =
+            (0..n).flat_map(|i| (i * n..(i + 1) * n).filter(move |&at| at != i * n + i));
+        for (at, drawn) in off_diagonal.zip(&self.shocks) {
+            let current = stances[at];
+            let shock = if noise > 0.0 { noise * drawn } else { 0.0 };
+            let best = fast_math::tanh(self.scaled_fields[at]);
+            self.next_stances[at] = (current + eta * (best - current) + shock).clamp(-1.0, 1.0);
         }
         std::mem::swap(&mut self.stances, &mut self.next_stances);
     }
