@@ -3,6 +3,7 @@
 
 pub mod events;
 pub mod fast_math;
+pub mod lanes;
 pub mod params;
 pub mod random;
 pub mod world;

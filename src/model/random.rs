@@ -22,15 +22,24 @@ pub fn standard_normal<R: Rng + ?Sized>(rng: &mut R) -> f64 {
     normal_from_bits(rng.next_u64())
 }
 
-/// Fills `out` with standard normals, the same as calling
-/// [`standard_normal`] for each in order: the stream's words are read
-/// first, then transformed in a loop free of the generator, whose
-/// iterations the processor can overlap.
-pub fn fill_standard_normals<R: Rng + ?Sized>(rng: &mut R, out: &mut [f64]) {
-    for x in out.iter_mut() {
-        *x = f64::from_bits(rng.next_u64());
+/// Fills lane `l` of every entry of `out` with standard normals from
+/// `rngs[l]`, in order, for the lanes `drawn` selects (the others keep
+/// values of no meaning and consume nothing): lane by lane the same as
+/// calling [`standard_normal`] for each entry. The streams' words are read
+/// first, then transformed in a loop free of the generators, whose
+/// iterations the processor overlaps and vectorizes.
+#[inline(always)]
+pub fn fill_standard_normal_lanes<R: Rng, const W: usize>(
+    rngs: &mut [R; W],
+    drawn: [bool; W],
+    out: &mut [[f64; W]],
+) {
+    for (l, rng) in rngs.iter_mut().enumerate().filter(|&(l, _)| drawn[l]) {
+        for x in out.iter_mut() {
+            x[l] = f64::from_bits(rng.next_u64());
+        }
     }
-    for x in out.iter_mut() {
+    for x in out.as_flattened_mut() {
         *x = normal_from_bits(x.to_bits());
     }
 }
@@ -92,14 +101,26 @@ mod tests {
     }
 
     #[test]
-    fn filled_normals_equal_normals_drawn_one_by_one() {
-        let (mut a, mut b) = (ChaCha8Rng::seed_from_u64(3), ChaCha8Rng::seed_from_u64(3));
-        let mut filled = vec![0.0; 1000];
-        fill_standard_normals(&mut a, &mut filled);
-        for x in filled {
-            assert_eq!(x.to_bits(), standard_normal(&mut b).to_bits());
+    fn filled_lanes_equal_normals_drawn_one_by_one_from_their_streams() {
+        let seeds = [3, 5, 8];
+        let mut lanes = seeds.map(ChaCha8Rng::seed_from_u64);
+        let mut filled = vec![[0.0; 3]; 1000];
+        fill_standard_normal_lanes(&mut lanes, [true, false, true], &mut filled);
+        for (l, seed) in seeds.into_iter().enumerate() {
+            let mut alone = ChaCha8Rng::seed_from_u64(seed);
+            if l == 1 {
+                assert_eq!(
+                    lanes[l].next_u64(),
+                    alone.next_u64(),
+                    "an undrawn lane draws nothing"
+                );
+                continue;
+            }
+            for x in &filled {
+                assert_eq!(x[l].to_bits(), standard_normal(&mut alone).to_bits());
+            }
+            assert_eq!(lanes[l].next_u64(), alone.next_u64());
         }
-        assert_eq!(a.next_u64(), b.next_u64());
     }
 
     #[test]

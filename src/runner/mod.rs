@@ -7,8 +7,12 @@ pub mod collector;
 pub mod seeding;
 pub mod shard;
 
+use std::ops::Range;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
+use rand_chacha::ChaCha8Rng;
+
+use crate::model::lanes::LANES;
 use crate::model::World;
 use crate::outcome::Classifiers;
 use crate::scenario::Scenario;
@@ -82,12 +86,18 @@ impl<'s> Experiment<'s> {
                     break;
                 }
                 let stop = (start + CHUNK).min(plan.end);
-                for run in start..stop {
+                let batch = if self.in_lanes() { LANES } else { 1 };
+                for first in (start..stop).step_by(batch) {
                     if cancel.load(Ordering::Relaxed) {
                         stopped.store(true, Ordering::Relaxed);
                         break 'chunks;
                     }
-                    self.simulate(plan.seed, run, &mut scratch, &mut aggregate);
+                    let runs = first..(first + batch as u64).min(stop);
+                    if self.in_lanes() {
+                        self.simulate_lanes(plan.seed, runs, &mut scratch, &mut aggregate);
+                    } else {
+                        self.simulate(plan.seed, first, &mut scratch, &mut aggregate);
+                    }
                 }
                 progress(stop - start);
             }
@@ -113,6 +123,63 @@ impl<'s> Experiment<'s> {
                 .expect("aggregates of one experiment share their layout");
         }
         Some(total)
+    }
+
+    /// Whether runs go [`LANES`] at a time through one world: when nothing
+    /// is recorded, as the collector reads a world of one run.
+    fn in_lanes(&self) -> bool {
+        self.collector.series.is_empty()
+    }
+
+    /// Up to [`LANES`] runs in lock-step, each in its own lane with its own
+    /// stream, classified and counted in order: the same counts as
+    /// [`simulate`](Self::simulate) run by run. A batch of fewer runs
+    /// fills its spare lanes with copies of its last run, not counted.
+    pub fn simulate_lanes(
+        &self,
+        seed: u64,
+        runs: Range<u64>,
+        scratch: &mut RunScratch,
+        aggregate: &mut Aggregate,
+    ) {
+        let scenario = self.scenario;
+        let counted = runs.clone().count();
+        assert!(
+            (1..=LANES).contains(&counted),
+            "a batch fills 1 to {LANES} lanes"
+        );
+        let last = runs.end - 1;
+        let mut rngs: [ChaCha8Rng; LANES] =
+            std::array::from_fn(|l| run_rng(seed, (runs.start + l as u64).min(last)));
+        let params = rngs
+            .iter_mut()
+            .map(|rng| scenario.sample_params(rng))
+            .collect();
+        let mut world = World::with_lanes(&scenario.structure, params, &mut rngs);
+        scratch.window_lanes.fill([0.0; LANES]);
+        let window_start = scenario.ticks - scenario.window + 1;
+        for t in 1..=scenario.ticks {
+            world.step_lanes(t, &mut rngs);
+            if t >= window_start {
+                for (sum, x) in scratch.window_lanes.iter_mut().zip(world.relation_lanes()) {
+                    for l in 0..LANES {
+                        sum[l] += x[l];
+                    }
+                }
+            }
+        }
+        let scale = 1.0 / f64::from(scenario.window);
+        for l in 0..counted {
+            for (mean, sum) in scratch.window.iter_mut().zip(&scratch.window_lanes) {
+                *mean = sum[l] * scale;
+            }
+            for (size, lanes) in scratch.sizes.iter_mut().zip(world.size_lanes()) {
+                *size = lanes[l];
+            }
+            self.classifiers
+                .classify(&scratch.window, &scratch.sizes, &mut scratch.codes);
+            aggregate.count(&scratch.codes);
+        }
     }
 
     /// One run: sample parameters, step the world, record, classify.
@@ -155,6 +222,9 @@ impl<'s> Experiment<'s> {
 pub struct RunScratch {
     window: Vec<f64>,
     codes: Vec<u64>,
+    /// The lanes' sums of relations over the window, and one lane's sizes.
+    window_lanes: Vec<[f64; LANES]>,
+    sizes: Vec<f64>,
 }
 
 impl RunScratch {
@@ -163,6 +233,8 @@ impl RunScratch {
         RunScratch {
             window: vec![0.0; n * n],
             codes: vec![0; experiment.classifiers.len()],
+            window_lanes: vec![[0.0; LANES]; n * n],
+            sizes: vec![0.0; n],
         }
     }
 }

@@ -6,9 +6,10 @@ use std::f64::consts::LN_2;
 
 use super::World;
 use crate::model::fast_math;
+use crate::model::lanes::lanes;
 use crate::model::params::pair_index;
 
-impl World<'_> {
+impl<const W: usize> World<'_, W> {
     /// Tick 0: the flag relation is the starting relation and each
     /// grievance is at its steady state for the starting relation (the
     /// history before the scenario starts); sanctions in force add to it
@@ -24,60 +25,63 @@ impl World<'_> {
                 p += 1;
             }
         }
-        for i in 0..n {
-            for j in 0..n {
-                if i != j {
-                    self.grievance[i * n + j] = (-self.relations[i * n + j]).max(0.0);
-                }
-            }
+        for at in (0..n * n).filter(|at| at / n != at % n) {
+            let x = self.relations[at];
+            self.grievance[at] = lanes(|l| (-x[l]).max(0.0));
         }
     }
 
+    #[inline(always)]
     pub(super) fn update_stocks(&mut self) {
         let n = self.n;
-        let settings = &self.params.settings;
         let ticks_per_year = self.structure.ticks_per_year;
-        let flag_step = 1.0 / settings.flag_lag;
+        let flag_step = self.setting(|s| 1.0 / s.flag_lag);
         let mut p = 0;
         for i in 0..n {
             for j in (i + 1)..n {
-                self.flag_relation[p] +=
-                    (self.relations[i * n + j] - self.flag_relation[p]) * flag_step;
+                let x = self.relations[i * n + j];
+                let flag = &mut self.flag_relation[p];
+                for l in 0..W {
+                    flag[l] += (x[l] - flag[l]) * flag_step[l];
+                }
                 p += 1;
             }
         }
         // g ← λ·g + (1 − λ)·(max(0, −x) + sanctions suffered): the steady
         // state is the input, reached with a half-life of `grievance_half_life` years.
-        let keep = fast_math::exp(-LN_2 / (settings.grievance_half_life * ticks_per_year));
-        for i in 0..n {
-            for j in 0..n {
-                if i != j {
-                    let at = i * n + j;
-                    let source = (-self.relations[at]).max(0.0) + self.sanctioned[at];
-                    self.grievance[at] = keep * self.grievance[at] + (1.0 - keep) * source;
-                }
+        let keep =
+            self.setting(|s| fast_math::exp(-LN_2 / (s.grievance_half_life * ticks_per_year)));
+        for at in (0..n * n).filter(|at| at / n != at % n) {
+            let (x, sanctioned) = (self.relations[at], self.sanctioned[at]);
+            let grievance = &mut self.grievance[at];
+            for l in 0..W {
+                let source = (-x[l]).max(0.0) + sanctioned[l];
+                grievance[l] = keep[l] * grievance[l] + (1.0 - keep[l]) * source;
             }
         }
-        let growth = settings.institution_growth / ticks_per_year;
-        let drift = settings.identity_drift / ticks_per_year;
-        if growth != 0.0 {
-            self.deepen_institutions(growth);
-        }
-        if drift != 0.0 {
-            self.drift_identities(drift);
+        for l in 0..W {
+            let settings = &self.params[l].settings;
+            let growth = settings.institution_growth / ticks_per_year;
+            let drift = settings.identity_drift / ticks_per_year;
+            if growth != 0.0 {
+                self.deepen_institutions(growth, l);
+            }
+            if drift != 0.0 {
+                self.drift_identities(drift, l);
+            }
         }
     }
 
     /// depth ← clamp(depth + rate · mean relation among the members, 0, 1);
     /// an institution of fewer than two members does not move.
-    fn deepen_institutions(&mut self, rate: f64) {
+    fn deepen_institutions(&mut self, rate: f64, l: usize) {
         let n = self.n;
-        for body in &mut self.params.institutions {
+        for body in &mut self.params[l].institutions {
             let (mut sum, mut pairs) = (0.0, 0usize);
             for i in 0..n {
                 for j in (i + 1)..n {
                     if body.members[i] && body.members[j] {
-                        sum += self.relations[i * n + j];
+                        sum += self.relations[i * n + j][l];
                         pairs += 1;
                     }
                 }
@@ -86,18 +90,19 @@ impl World<'_> {
                 body.depth = (body.depth + rate * sum / pairs as f64).clamp(0.0, 1.0);
             }
         }
-        self.update_institution_ties();
+        self.update_institution_ties(l);
     }
 
     /// Growing ideological congruence: each actor moves on every identity
     /// dimension toward each partner by rate · max(0, x_ij) / (n − 1) of
     /// the gap, all from the positions before the move, kept within the
     /// dimension's range.
-    fn drift_identities(&mut self, rate: f64) {
+    fn drift_identities(&mut self, rate: f64, l: usize) {
         let n = self.n;
         let dims = &self.structure.identity;
         let m = dims.len();
-        for (a, actor) in self.params.actors.iter().enumerate() {
+        let actors = &mut self.params[l].actors;
+        for (a, actor) in actors.iter().enumerate() {
             self.identity_before[a * m..][..m].copy_from_slice(&actor.identity);
         }
         let before = &self.identity_before;
@@ -106,34 +111,37 @@ impl World<'_> {
                 let pull: f64 = (0..n)
                     .filter(|&j| j != i)
                     .map(|j| {
-                        self.relations[i * n + j].max(0.0) * (before[j * m + d] - before[i * m + d])
+                        self.relations[i * n + j][l].max(0.0)
+                            * (before[j * m + d] - before[i * m + d])
                     })
                     .sum();
                 let moved = before[i * m + d] + rate * pull / (n - 1) as f64;
-                self.params.actors[i].identity[d] = moved.clamp(dim.min, dim.max);
+                actors[i].identity[d] = moved.clamp(dim.min, dim.max);
             }
         }
-        self.update_identity_affinity();
+        self.update_identity_affinity(l);
     }
 
     /// τ_ij = 1 − Π_k (1 − depth_k) over the institutions k with both i and j
     /// as members, in [0, 1]. Each body multiplies into its member pairs,
     /// in declaration order: the same products as per pair, without
     /// testing every body for every pair.
-    pub(super) fn update_institution_ties(&mut self) {
+    pub(super) fn update_institution_ties(&mut self, l: usize) {
         let n = self.n;
         let apart = &mut self.institution_ties;
-        apart.fill(1.0);
-        for body in &self.params.institutions {
+        for tie in apart.iter_mut() {
+            tie[l] = 1.0;
+        }
+        for body in &self.params[l].institutions {
             let keep = 1.0 - body.depth;
             for i in (0..n).filter(|&i| body.members[i]) {
                 for j in ((i + 1)..n).filter(|&j| body.members[j]) {
-                    apart[pair_index(n, i, j)] *= keep;
+                    apart[pair_index(n, i, j)][l] *= keep;
                 }
             }
         }
         for tie in apart.iter_mut() {
-            *tie = 1.0 - *tie;
+            tie[l] = 1.0 - tie[l];
         }
     }
 }
