@@ -1,7 +1,7 @@
 //! Runs in lanes (docs/MODEL.md, "Numerics"): a world of `LANES` runs gives
 //! each run exactly the bits of its own one-lane world, whatever the other
-//! lanes do, and the runner's counts do not depend on which runs share a
-//! batch.
+//! lanes do, and the runner's aggregates do not depend on which runs share
+//! a batch.
 
 mod common;
 
@@ -96,22 +96,22 @@ fn every_lane_of_a_batch_steps_bit_for_bit_as_its_run_alone() {
     assert!(with_differing_lanes >= 20, "{with_differing_lanes}");
 }
 
-/// The runner batches runs in lanes when nothing is recorded; its counts
-/// equal those of every run simulated on its own, also for a range that
-/// starts and ends inside a batch.
+/// The runner steps runs in batches of lanes; its aggregate (counts and
+/// recorded trajectories) equals that of every run simulated on its own,
+/// also for a range that starts and ends inside a batch.
 #[test]
-fn counts_in_lanes_equal_counts_run_by_run() {
+fn aggregates_in_lanes_equal_aggregates_run_by_run() {
     let scenarios = runnable_scenarios();
-    for file in [
-        "baseline_2016.toml",
-        "sanctions_tighten.toml",
-        "swing_power.toml",
+    for (file, trajectories) in [
+        ("baseline_2016.toml", Trajectories::All),
+        ("sanctions_tighten.toml", Trajectories::Charts),
+        ("swing_power.toml", Trajectories::Off),
     ] {
         let (_, s) = scenarios
             .iter()
             .find(|(name, _)| name == file)
             .unwrap_or_else(|| panic!("{file} is shipped"));
-        let experiment = Experiment::new(s, Trajectories::Off);
+        let experiment = Experiment::new(s, trajectories);
         let (first, end) = (3, 42);
         let in_lanes = experiment.run(
             &RunPlan {

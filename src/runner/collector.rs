@@ -3,8 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::model::lanes::LANES;
 use crate::model::params::{pair_index, ActorField, ParamPath, DRIVERS};
-use crate::model::{Driver, World};
+use crate::model::{Driver, Params, World};
 use crate::scenario::series::series_kinds;
 pub use crate::scenario::series::SeriesKind;
 use crate::scenario::Scenario;
@@ -64,6 +65,8 @@ enum WorldArray {
     Dependence,
     Grievance,
 }
+
+const WORLD_ARRAYS: usize = 6;
 
 /// A value recorded that lies in no array of the world: read one by one,
 /// so only a handful of series are.
@@ -182,25 +185,71 @@ impl Collector {
 
     /// Records the world's state at `tick`.
     pub fn record(&self, world: &World, tick: usize, bank: &mut SeriesBank) {
-        let mut arrays = [&[][..]; 6];
-        for (array, values) in [
-            (WorldArray::Relations, world.relations()),
-            (WorldArray::Trade, world.trade()),
-            (WorldArray::Sizes, world.sizes()),
-            (WorldArray::Contributions, world.all_contributions()),
-            (WorldArray::Dependence, world.vulnerability()),
-            (WorldArray::Grievance, world.grievance()),
-        ] {
-            arrays[array as usize] = values;
+        let arrays = [
+            world.relations(),
+            world.trade(),
+            world.sizes(),
+            world.all_contributions(),
+            world.vulnerability(),
+            world.grievance(),
+        ];
+        self.record_arrays(arrays, world.energy_price(), world.params(), tick, bank);
+    }
+
+    /// Records lane `l` of `world` at `tick`, as [`record`](Self::record)
+    /// records a world of that run alone: the arrays the series lie in are
+    /// first copied out of their lanes into `copies`.
+    pub fn record_lane(
+        &self,
+        world: &World<LANES>,
+        l: usize,
+        copies: &mut LaneCopies,
+        tick: usize,
+        bank: &mut SeriesBank,
+    ) {
+        if self.series.is_empty() {
+            return;
         }
-        let params = world.params();
+        let lanes = [
+            world.relation_lanes(),
+            world.trade_lanes(),
+            world.size_lanes(),
+            world.contribution_lanes(),
+            world.vulnerability_lanes(),
+            world.grievance_lanes(),
+        ];
+        for (copy, values) in copies.arrays.iter_mut().zip(lanes) {
+            copy.clear();
+            copy.extend(values.iter().map(|value| value[l]));
+        }
+        let arrays = copies.arrays.each_ref().map(Vec::as_slice);
+        let price = world.price_lanes()[l];
+        self.record_arrays(arrays, price, world.lane_params(l), tick, bank);
+    }
+
+    /// Records one run's arrays, given in [`WorldArray`] order.
+    fn record_arrays(
+        &self,
+        arrays: [&[f64]; WORLD_ARRAYS],
+        energy_price: f64,
+        params: &Params,
+        tick: usize,
+        bank: &mut SeriesBank,
+    ) {
         bank.record_tick(tick, &arrays, |k| match self.scalars[k] {
-            Scalar::EnergyPrice => world.energy_price(),
+            Scalar::EnergyPrice => energy_price,
             Scalar::InstitutionDepth(i) => params.institutions[i].depth,
             Scalar::Identity { actor, dimension } => params.actors[actor].identity[dimension],
         })
         .expect("the bank was made by `bank()`, for this scenario's world");
     }
+}
+
+/// One run's copies of the world arrays a tick is recorded from, reused
+/// from tick to tick.
+#[derive(Debug, Default)]
+pub struct LaneCopies {
+    arrays: [Vec<f64>; WORLD_ARRAYS],
 }
 
 /// Every series, the directed ones (drivers, dependence, grievance) kept as

@@ -17,6 +17,7 @@ use crate::model::World;
 use crate::outcome::Classifiers;
 use crate::scenario::Scenario;
 pub use aggregate::Aggregate;
+use collector::LaneCopies;
 pub use collector::{Collector, Trajectories};
 use seeding::run_rng;
 
@@ -86,18 +87,13 @@ impl<'s> Experiment<'s> {
                     break;
                 }
                 let stop = (start + CHUNK).min(plan.end);
-                let batch = if self.in_lanes() { LANES } else { 1 };
-                for first in (start..stop).step_by(batch) {
+                for first in (start..stop).step_by(LANES) {
                     if cancel.load(Ordering::Relaxed) {
                         stopped.store(true, Ordering::Relaxed);
                         break 'chunks;
                     }
-                    let runs = first..(first + batch as u64).min(stop);
-                    if self.in_lanes() {
-                        self.simulate_lanes(plan.seed, runs, &mut scratch, &mut aggregate);
-                    } else {
-                        self.simulate(plan.seed, first, &mut scratch, &mut aggregate);
-                    }
+                    let runs = first..(first + LANES as u64).min(stop);
+                    self.simulate_lanes(plan.seed, runs, &mut scratch, &mut aggregate);
                 }
                 progress(stop - start);
             }
@@ -125,15 +121,9 @@ impl<'s> Experiment<'s> {
         Some(total)
     }
 
-    /// Whether runs go [`LANES`] at a time through one world: when nothing
-    /// is recorded, as the collector reads a world of one run.
-    fn in_lanes(&self) -> bool {
-        self.collector.series.is_empty()
-    }
-
     /// Up to [`LANES`] runs in lock-step, each in its own lane with its own
-    /// stream, classified and counted in order: the same counts as
-    /// [`simulate`](Self::simulate) run by run. A batch of fewer runs
+    /// stream, recorded, classified and counted in order: the same
+    /// aggregate as [`simulate`](Self::simulate) run by run. A batch of fewer runs
     /// fills its spare lanes with copies of its last run, not counted.
     pub fn simulate_lanes(
         &self,
@@ -156,10 +146,24 @@ impl<'s> Experiment<'s> {
             .map(|rng| scenario.sample_params(rng))
             .collect();
         let mut world = World::with_lanes(&scenario.structure, params, &mut rngs);
+        let record =
+            |world: &World<LANES>, tick: u32, scratch: &mut RunScratch, into: &mut Aggregate| {
+                for l in 0..counted {
+                    self.collector.record_lane(
+                        world,
+                        l,
+                        &mut scratch.copies,
+                        tick as usize,
+                        &mut into.trajectories,
+                    );
+                }
+            };
+        record(&world, 0, scratch, aggregate);
         scratch.window_lanes.fill([0.0; LANES]);
         let window_start = scenario.ticks - scenario.window + 1;
         for t in 1..=scenario.ticks {
             world.step_lanes(t, &mut rngs);
+            record(&world, t, scratch, aggregate);
             if t >= window_start {
                 for (sum, x) in scratch.window_lanes.iter_mut().zip(world.relation_lanes()) {
                     for l in 0..LANES {
@@ -225,6 +229,7 @@ pub struct RunScratch {
     /// The lanes' sums of relations over the window, and one lane's sizes.
     window_lanes: Vec<[f64; LANES]>,
     sizes: Vec<f64>,
+    copies: LaneCopies,
 }
 
 impl RunScratch {
@@ -235,6 +240,7 @@ impl RunScratch {
             codes: vec![0; experiment.classifiers.len()],
             window_lanes: vec![[0.0; LANES]; n * n],
             sizes: vec![0.0; n],
+            copies: LaneCopies::default(),
         }
     }
 }

@@ -755,6 +755,31 @@ impl<'s, const W: usize> World<'s, W> {
         &self.sizes
     }
 
+    /// Every lane's trade per unordered pair: `[pair_index][lane]`.
+    pub fn trade_lanes(&self) -> &[[f64; W]] {
+        &self.trade
+    }
+
+    /// Every lane's driver contributions: `[(i * n + j) * DRIVERS + c][lane]`.
+    pub fn contribution_lanes(&self) -> &[[f64; W]] {
+        &self.contributions
+    }
+
+    /// Every lane's vulnerabilities: `[i * n + j][lane]`.
+    pub fn vulnerability_lanes(&self) -> &[[f64; W]] {
+        &self.vulnerability
+    }
+
+    /// Every lane's grievances: `[i * n + j][lane]`.
+    pub fn grievance_lanes(&self) -> &[[f64; W]] {
+        &self.grievance
+    }
+
+    /// Every lane's energy price index.
+    pub fn price_lanes(&self) -> [f64; W] {
+        self.price
+    }
+
     /// Lane `l`'s parameters as they stand now.
     pub fn lane_params(&self, l: usize) -> &Params {
         &self.params[l]
