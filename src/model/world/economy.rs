@@ -118,23 +118,34 @@ impl<const W: usize> World<'_, W> {
     /// (1 + relation) / 2. Each event's cut is counted on what earlier
     /// events (in file order) left, so the cuts add up to the pair's
     /// whole cut.
+    #[inline(always)]
     fn divert_sanctioned_trade(&mut self, t: u32) {
         self.diversion.fill([0.0; W]);
-        for l in 0..W {
+        let diverting: [bool; W] =
+            std::array::from_fn(|l| self.params[l].settings.diversion != 0.0);
+        if !diverting.contains(&true) {
+            return;
+        }
+        self.uncut.copy_from_slice(&self.unsanctioned);
+        for l in (0..W).filter(|&l| diverting[l]) {
             self.divert_in_lane(t, l);
+        }
+        for (trade, diverted) in self.trade.iter_mut().zip(&self.diversion) {
+            for l in 0..W {
+                trade[l] = if diverting[l] {
+                    trade[l] + diverted[l]
+                } else {
+                    trade[l]
+                };
+            }
         }
     }
 
+    /// Lane `l`'s diversion of each sanctions event in force.
     fn divert_in_lane(&mut self, t: u32, l: usize) {
         let n = self.n;
         let settings = &self.params[l].settings;
         let (share, ramp) = (settings.diversion, settings.diversion_ramp);
-        if share == 0.0 {
-            return;
-        }
-        for (uncut, unsanctioned) in self.uncut.iter_mut().zip(&self.unsanctioned) {
-            uncut[l] = unsanctioned[l];
-        }
         for (e, spec) in self.structure.events.iter().enumerate() {
             let state = &self.events[e][l];
             let EventKind::Sanctions { imposers, target } = &spec.kind else {
@@ -174,9 +185,6 @@ impl<const W: usize> World<'_, W> {
                     self.diversion[pair_index(n, *target, k)][l] += diverted * weight / total;
                 }
             }
-        }
-        for (trade, diverted) in self.trade.iter_mut().zip(&self.diversion) {
-            trade[l] += diverted[l];
         }
     }
 

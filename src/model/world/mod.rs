@@ -126,9 +126,9 @@ pub struct World<'s, const W: usize = 1> {
     grievance: Vec<[f64; W]>,
     /// Per pair: 1 - Π(1 - depth) over the institutions both belong to.
     institution_ties: Vec<[f64; W]>,
-    /// Scratch: one lane's identity positions before this tick's drift,
-    /// [a * dims + d].
-    identity_before: Vec<f64>,
+    /// Scratch: identity positions, [a * dims + d][lane], as the lanes'
+    /// parameters hold them.
+    positions: Vec<[f64; W]>,
     // Derived from parameters; recomputed when an event or a stock changes one.
     identity_affinity: Vec<[f64; W]>,
     /// [actor][driver][lane].
@@ -281,7 +281,7 @@ impl<'s, const W: usize> World<'s, W> {
             start_relation: zeros(pairs),
             grievance: zeros(n * n),
             institution_ties: zeros(pairs),
-            identity_before: vec![0.0; n * structure.identity.len()],
+            positions: zeros(n * structure.identity.len()),
             identity_affinity: zeros(pairs),
             weights: vec![[[0.0; W]; DRIVERS]; n],
             log_growth_rates: zeros(n),
@@ -450,34 +450,60 @@ impl<'s, const W: usize> World<'s, W> {
             self.alliance[p][l] = dyad.alliance;
             self.dispute[p][l] = dyad.dispute;
         }
-        self.update_identity_affinity(l);
-        self.update_institution_ties(l);
+        self.update_identity_affinity(Self::only(l));
+        self.update_institution_ties(Self::only(l));
     }
 
-    fn update_identity_affinity(&mut self, l: usize) {
+    /// The identity affinity of every pair, in the lanes `lanes` selects,
+    /// from their actors' positions now.
+    fn update_identity_affinity(&mut self, lanes: [bool; W]) {
         let n = self.n;
         let dims = &self.structure.identity;
-        let actors = &self.params[l].actors;
+        let m = dims.len();
         let max_distance = dims.iter().map(|d| d.weight).sum::<f64>().sqrt();
+        for l in (0..W).filter(|&l| lanes[l]) {
+            self.gather_positions(l);
+        }
+        let positions = &self.positions;
+        let mut p = 0;
         for i in 0..n {
             for j in (i + 1)..n {
-                let affinity = if max_distance > 0.0 {
-                    let squared: f64 = dims
-                        .iter()
-                        .enumerate()
-                        .map(|(k, d)| {
-                            let gap =
-                                (actors[i].identity[k] - actors[j].identity[k]) / (d.max - d.min);
-                            d.weight * gap * gap
-                        })
-                        .sum();
-                    1.0 - 2.0 * squared.sqrt() / max_distance
-                } else {
-                    0.0
-                };
-                self.identity_affinity[pair_index(n, i, j)][l] = affinity;
+                // The sum's terms in the order, and from the start, of an
+                // iterator's `sum`.
+                let mut squared = [-0.0; W];
+                for (k, d) in dims.iter().enumerate() {
+                    let (at_i, at_j) = (positions[i * m + k], positions[j * m + k]);
+                    for l in 0..W {
+                        let gap = (at_i[l] - at_j[l]) / (d.max - d.min);
+                        squared[l] += d.weight * gap * gap;
+                    }
+                }
+                let affinity = &mut self.identity_affinity[p];
+                for l in (0..W).filter(|&l| lanes[l]) {
+                    affinity[l] = if max_distance > 0.0 {
+                        1.0 - 2.0 * squared[l].sqrt() / max_distance
+                    } else {
+                        0.0
+                    };
+                }
+                p += 1;
             }
         }
+    }
+
+    /// Lane `l`'s identity positions, from its parameters into `positions`.
+    fn gather_positions(&mut self, l: usize) {
+        let m = self.structure.identity.len();
+        for (a, actor) in self.params[l].actors.iter().enumerate() {
+            for (slot, &position) in self.positions[a * m..][..m].iter_mut().zip(&actor.identity) {
+                slot[l] = position;
+            }
+        }
+    }
+
+    /// Only lane `l`.
+    fn only(l: usize) -> [bool; W] {
+        std::array::from_fn(|lane| lane == l)
     }
 
     /// The value of `setting` in each lane.

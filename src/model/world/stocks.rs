@@ -59,16 +59,23 @@ impl<const W: usize> World<'_, W> {
                 grievance[l] = keep[l] * grievance[l] + (1.0 - keep[l]) * source;
             }
         }
-        for l in 0..W {
-            let settings = &self.params[l].settings;
-            let growth = settings.institution_growth / ticks_per_year;
-            let drift = settings.identity_drift / ticks_per_year;
-            if growth != 0.0 {
-                self.deepen_institutions(growth, l);
-            }
-            if drift != 0.0 {
-                self.drift_identities(drift, l);
-            }
+        // Each lane's institutions, then their ties; each lane's identities,
+        // then their affinities: ties and identities do not read each other.
+        let growth = self.setting(|s| s.institution_growth / ticks_per_year);
+        let growing = growth.map(|rate| rate != 0.0);
+        for l in (0..W).filter(|&l| growing[l]) {
+            self.deepen_institutions(growth[l], l);
+        }
+        if growing.contains(&true) {
+            self.update_institution_ties(growing);
+        }
+        let drift = self.setting(|s| s.identity_drift / ticks_per_year);
+        let drifting = drift.map(|rate| rate != 0.0);
+        for l in (0..W).filter(|&l| drifting[l]) {
+            self.drift_identities(drift[l], l);
+        }
+        if drifting.contains(&true) {
+            self.update_identity_affinity(drifting);
         }
     }
 
@@ -90,7 +97,6 @@ impl<const W: usize> World<'_, W> {
                 body.depth = (body.depth + rate * sum / pairs as f64).clamp(0.0, 1.0);
             }
         }
-        self.update_institution_ties(l);
     }
 
     /// Growing ideological congruence: each actor moves on every identity
@@ -101,47 +107,50 @@ impl<const W: usize> World<'_, W> {
         let n = self.n;
         let dims = &self.structure.identity;
         let m = dims.len();
+        self.gather_positions(l);
+        let before = &self.positions;
         let actors = &mut self.params[l].actors;
-        for (a, actor) in actors.iter().enumerate() {
-            self.identity_before[a * m..][..m].copy_from_slice(&actor.identity);
-        }
-        let before = &self.identity_before;
         for i in 0..n {
             for (d, dim) in dims.iter().enumerate() {
                 let pull: f64 = (0..n)
                     .filter(|&j| j != i)
                     .map(|j| {
                         self.relations[i * n + j][l].max(0.0)
-                            * (before[j * m + d] - before[i * m + d])
+                            * (before[j * m + d][l] - before[i * m + d][l])
                     })
                     .sum();
-                let moved = before[i * m + d] + rate * pull / (n - 1) as f64;
+                let moved = before[i * m + d][l] + rate * pull / (n - 1) as f64;
                 actors[i].identity[d] = moved.clamp(dim.min, dim.max);
             }
         }
-        self.update_identity_affinity(l);
     }
 
     /// τ_ij = 1 − Π_k (1 − depth_k) over the institutions k with both i and j
     /// as members, in [0, 1]. Each body multiplies into its member pairs,
     /// in declaration order: the same products as per pair, without
     /// testing every body for every pair.
-    pub(super) fn update_institution_ties(&mut self, l: usize) {
+    pub(super) fn update_institution_ties(&mut self, lanes: [bool; W]) {
         let n = self.n;
         let apart = &mut self.institution_ties;
         for tie in apart.iter_mut() {
-            tie[l] = 1.0;
+            for l in 0..W {
+                tie[l] = if lanes[l] { 1.0 } else { tie[l] };
+            }
         }
-        for body in &self.params[l].institutions {
-            let keep = 1.0 - body.depth;
-            for i in (0..n).filter(|&i| body.members[i]) {
-                for j in ((i + 1)..n).filter(|&j| body.members[j]) {
-                    apart[pair_index(n, i, j)][l] *= keep;
+        for l in (0..W).filter(|&l| lanes[l]) {
+            for body in &self.params[l].institutions {
+                let keep = 1.0 - body.depth;
+                for i in (0..n).filter(|&i| body.members[i]) {
+                    for j in ((i + 1)..n).filter(|&j| body.members[j]) {
+                        apart[pair_index(n, i, j)][l] *= keep;
+                    }
                 }
             }
         }
         for tie in apart.iter_mut() {
-            tie[l] = 1.0 - tie[l];
+            for l in 0..W {
+                tie[l] = if lanes[l] { 1.0 - tie[l] } else { tie[l] };
+            }
         }
     }
 }
