@@ -1,5 +1,6 @@
-//! Criterion benches of the hot paths: one tick and one whole run of the
-//! 2016 baseline (with and without trajectories), the bloc classification
+//! Criterion benches of the hot paths: one tick of the 2016 baseline (one
+//! run, and four in lanes) and four whole runs in lanes (with and without
+//! trajectories), the bloc classification
 //! (branch and bound, cold and warm, against the exhaustive search), and
 //! merging aggregates.
 //!
@@ -9,6 +10,7 @@ use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use std::hint::black_box;
 use std::time::Duration;
 
+use entente::model::lanes::LANES;
 use entente::model::World;
 use entente::outcome::bloc_partition;
 use entente::outcome::landscape::Landscape;
@@ -32,7 +34,7 @@ fn plan(first: u64, end: u64) -> RunPlan {
 
 fn engine(c: &mut Criterion) {
     let s = baseline();
-    c.bench_function("baseline tick", |b| {
+    c.bench_function("baseline tick, one run", |b| {
         let mut rng = run_rng(1, 0);
         let params = s.sample_params(&mut rng);
         let mut world = World::new(&s.structure, params, &mut rng);
@@ -42,30 +44,41 @@ fn engine(c: &mut Criterion) {
             world.step(black_box(t), &mut rng);
         })
     });
+    c.bench_function("baseline tick, 4 runs in lanes", |b| {
+        let mut rngs: [_; LANES] = std::array::from_fn(|l| run_rng(1, l as u64));
+        let params = rngs.iter_mut().map(|rng| s.sample_params(rng)).collect();
+        let mut world = World::<LANES>::with_lanes(&s.structure, params, &mut rngs);
+        let mut t = 0;
+        b.iter(|| {
+            t = t % s.ticks + 1;
+            world.step_lanes(black_box(t), &mut rngs);
+        })
+    });
     for (name, trajectories) in [
         (
-            "baseline run (60 ticks, all trajectories, classified)",
+            "baseline, 4 runs in lanes (60 ticks, all trajectories, classified)",
             Trajectories::All,
         ),
         (
-            "baseline run (60 ticks, the charts' trajectories, classified)",
+            "baseline, 4 runs in lanes (60 ticks, the charts' trajectories, classified)",
             Trajectories::Charts,
         ),
         (
-            "baseline run (60 ticks, classified, no trajectories)",
+            "baseline, 4 runs in lanes (60 ticks, classified, no trajectories)",
             Trajectories::Off,
         ),
     ] {
         let experiment = Experiment::new(&s, trajectories);
-        // One run into a worker's aggregate and scratch, as `Experiment::run`
-        // does, without a fresh 15 MB aggregate per run.
+        // Runs into a worker's aggregate and scratch, as `Experiment::run`
+        // does, without a fresh 15 MB aggregate per batch.
         let mut aggregate = experiment.empty_aggregate();
         let mut scratch = RunScratch::new(&experiment);
         c.bench_function(name, |b| {
-            let mut run = 0;
+            let mut first = 0;
             b.iter(|| {
-                run += 1;
-                experiment.simulate(1, run, &mut scratch, &mut aggregate);
+                first += LANES as u64;
+                let runs = first..first + LANES as u64;
+                experiment.simulate_lanes(1, runs, &mut scratch, &mut aggregate);
             })
         });
     }

@@ -18,6 +18,7 @@ use std::fmt::Write as _;
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
+use entente::model::lanes::LANES;
 use entente::model::World;
 use entente::outcome::landscape::Landscape;
 use entente::runner::seeding::run_rng;
@@ -220,22 +221,23 @@ duration = 18
 }
 
 /// Nanoseconds per directed-pair-tick of the engine alone (sampling,
-/// `World::new` and every tick) and of whole runs without trajectories
+/// `World::new` and every tick), one run at a time and in lanes, and of whole runs without trajectories
 /// (adding the window mean and the classifiers, whose bloc landscape is
 /// exhaustive: 2^(n-1) configurations).
 fn pairs() {
     println!("## Cost per directed-pair-tick against the number of actors (60 ticks, 1 thread)\n");
     println!(
-        "| actors | directed pairs | engine ns | engine ns / (n-1) | run ns, no trajectories |"
+        "| actors | directed pairs | engine ns, one run at a time | engine ns, {LANES} runs in lanes | lanes' ns / (n-1) | run ns, no trajectories |"
     );
-    println!("|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|");
     for n in [6, 12, 24, 48] {
         let s = if n == 6 { baseline() } else { synthetic(n, 60) };
         let pairs = (n * (n - 1)) as f64;
         // Aim at about 0.1 s per measurement.
         let runs = (4_000_000 / (n * n * n)).max(4) as u64;
         let per = |secs: f64, runs: u64| 1e9 * secs / (runs as f64 * 60.0 * pairs);
-        let engine = min_time(|| {
+        let runs = runs.next_multiple_of(LANES as u64);
+        let one_lane = min_time(|| {
             for run in 0..runs {
                 let mut rng = run_rng(2016, run);
                 let params = s.sample_params(&mut rng);
@@ -246,6 +248,17 @@ fn pairs() {
                 black_box(world.relations());
             }
         });
+        let in_lanes = min_time(|| {
+            for first in (0..runs).step_by(LANES) {
+                let mut rngs: [_; LANES] = std::array::from_fn(|l| run_rng(2016, first + l as u64));
+                let params = rngs.iter_mut().map(|rng| s.sample_params(rng)).collect();
+                let mut world = World::<LANES>::with_lanes(&s.structure, params, &mut rngs);
+                for t in 1..=s.ticks {
+                    world.step_lanes(t, &mut rngs);
+                }
+                black_box(world.relation_lanes());
+            }
+        });
         let whole = if n <= 24 {
             let experiment = Experiment::new(&s, Trajectories::Off);
             let runs = if n == 24 { 2 } else { runs };
@@ -253,9 +266,12 @@ fn pairs() {
         } else {
             "local search".to_string()
         };
-        let engine = per(engine.as_secs_f64(), runs);
+        let (one_lane, engine) = (
+            per(one_lane.as_secs_f64(), runs),
+            per(in_lanes.as_secs_f64(), runs),
+        );
         println!(
-            "| {n} | {} | {engine:.1} | {:.2} | {whole} |",
+            "| {n} | {} | {one_lane:.1} | {engine:.1} | {:.2} | {whole} |",
             n * (n - 1),
             engine / (n - 1) as f64
         );

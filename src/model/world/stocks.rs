@@ -62,20 +62,33 @@ impl<const W: usize> World<'_, W> {
         // Each lane's institutions, then their ties; each lane's identities,
         // then their affinities: ties and identities do not read each other.
         let growth = self.setting(|s| s.institution_growth / ticks_per_year);
-        let growing = growth.map(|rate| rate != 0.0);
-        for l in (0..W).filter(|&l| growing[l]) {
-            self.deepen_institutions(growth[l], l);
-        }
-        if growing.contains(&true) {
-            self.update_institution_ties(growing);
-        }
+        self.move_in_lanes(
+            growth,
+            Self::deepen_institutions,
+            Self::update_institution_ties,
+        );
         let drift = self.setting(|s| s.identity_drift / ticks_per_year);
-        let drifting = drift.map(|rate| rate != 0.0);
-        for l in (0..W).filter(|&l| drifting[l]) {
-            self.drift_identities(drift[l], l);
+        self.move_in_lanes(
+            drift,
+            Self::drift_identities,
+            Self::update_identity_affinity,
+        );
+    }
+
+    /// `step` each lane whose `rate` is not zero, then `derive` what
+    /// depends on the moved stock in those lanes.
+    fn move_in_lanes(
+        &mut self,
+        rate: [f64; W],
+        step: fn(&mut Self, f64, usize),
+        derive: fn(&mut Self, [bool; W]),
+    ) {
+        let moving = rate.map(|rate| rate != 0.0);
+        for l in (0..W).filter(|&l| moving[l]) {
+            step(self, rate[l], l);
         }
-        if drifting.contains(&true) {
-            self.update_identity_affinity(drifting);
+        if moving.contains(&true) {
+            derive(self, moving);
         }
     }
 
