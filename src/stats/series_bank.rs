@@ -146,6 +146,8 @@ struct Plan {
     binned: Vec<BinnedSlot>,
     /// Each series' slot (`None` if it keeps no bins).
     slot: Vec<Option<usize>>,
+    /// Each slot's series' first bin within a tick's block of counts.
+    bin_offsets: Vec<usize>,
     /// The input of each run of slots, `(input, slots)`.
     binned_inputs: Vec<(usize, std::ops::Range<usize>)>,
 }
@@ -219,6 +221,7 @@ impl Plan {
             spans,
             position,
             reader,
+            bin_offsets: binned.iter().map(|b| layouts[b.series].offset).collect(),
             binned,
             slot,
             binned_inputs,
@@ -516,11 +519,22 @@ impl SeriesBank {
     /// Counts `tick`'s staged bins into `block`, a tick's block of counts.
     fn add_staged(&self, tick: usize, block: &mut [u32]) {
         let binned = self.plan.binned.len();
+        if binned == 0 {
+            return;
+        }
         let runs = self.unsettled[tick];
         let staged = &self.staged[tick * SETTLE_EVERY * binned..][..runs * binned];
-        for (slot, binned_slot) in self.plan.binned.iter().enumerate() {
-            let bins = self.series[binned_slot.series].bins(block);
-            count_staged(staged, runs, binned, slot, bins);
+        // Run by run, so that consecutive counts lie in different series'
+        // bins: their cache misses (a tick's counts were last touched 64
+        // runs ago) overlap, where series by series each would wait on the
+        // few lines the one series' values fall in.
+        for row in staged.chunks_exact(binned) {
+            for (&bin, &offset) in row.iter().zip(&self.plan.bin_offsets) {
+                if bin != NO_BIN {
+                    let count = &mut block[offset + usize::from(bin)];
+                    *count = count.saturating_add(1);
+                }
+            }
         }
     }
 
