@@ -7,30 +7,55 @@ use super::histogram::{filled, BinScale, Binning, HistogramError};
 use super::ExactSum;
 
 /// The smallest and largest finite value of a binned cell, which bound its
-/// quantiles (a mean-only cell keeps them empty).
+/// quantiles (a mean-only cell keeps them empty), by the total order, in
+/// which -0 lies below +0: `f64::min` of two zeros may return either, so
+/// banks merged in another grouping (two threads' shares of the runs) kept
+/// another zero, and a shard's bytes depended on the threads' timing. Kept
+/// as the order's integer keys, so widening is two integer comparisons.
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct Extremes {
-    min: f64,
-    max: f64,
+    min: i64,
+    max: i64,
+}
+
+/// `x`'s key in the total order of `f64` (the integer `f64::total_cmp`
+/// compares), and the value of a key: the map is its own inverse.
+#[inline]
+const fn order_key(bits: i64) -> i64 {
+    bits ^ (((bits >> 63) as u64) >> 1) as i64
 }
 
 impl Extremes {
     const EMPTY: Self = Self {
-        min: f64::INFINITY,
-        max: f64::NEG_INFINITY,
+        min: order_key(f64::INFINITY.to_bits() as i64),
+        max: order_key(f64::NEG_INFINITY.to_bits() as i64),
     };
 
-    /// By the total order, in which -0 lies below +0: `f64::min` of two
-    /// zeros may return either, so banks merged in another grouping (two
-    /// threads' shares of the runs) kept another zero, and a shard's bytes
-    /// depended on the threads' timing.
+    fn from_values(min: f64, max: f64) -> Self {
+        Self {
+            min: order_key(min.to_bits() as i64),
+            max: order_key(max.to_bits() as i64),
+        }
+    }
+
+    fn min(&self) -> f64 {
+        f64::from_bits(order_key(self.min) as u64)
+    }
+
+    fn max(&self) -> f64 {
+        f64::from_bits(order_key(self.max) as u64)
+    }
+
     fn widen(&mut self, other: Self) {
-        if other.min.total_cmp(&self.min).is_lt() {
-            self.min = other.min;
-        }
-        if other.max.total_cmp(&self.max).is_gt() {
-            self.max = other.max;
-        }
+        self.min = self.min.min(other.min);
+        self.max = self.max.max(other.max);
+    }
+
+    /// Widened by a finite `x`.
+    #[inline]
+    fn widen_by(&mut self, x: f64) {
+        let key = order_key(x.to_bits() as i64);
+        self.widen(Self { min: key, max: key });
     }
 }
 
@@ -47,9 +72,11 @@ const NO_BIN: u16 = u16::MAX;
 
 /// Elements of an input that no series reads but that a span of narrow
 /// totals may cover, to stay one loop: a span costs a loop's set-up, an
-/// element a few instructions (a world's driver contributions are one
-/// span, its own pairs' gaps of 14 included).
-const MAX_GAP: usize = 16;
+/// element a few instructions and 8 bytes of the bank read and written
+/// per run and tick, which is what recording waits on. A world's driver
+/// contributions split at each actor's own pair (14 unread drivers), the
+/// relations' upper triangle stays one span in a small world.
+const MAX_GAP: usize = 8;
 
 /// No series: a narrow total kept only to keep its span contiguous.
 const UNREAD: usize = usize::MAX;
@@ -109,10 +136,7 @@ impl BinnedSlot {
         if !value.is_finite() {
             return NO_BIN;
         }
-        extremes.widen(Extremes {
-            min: value,
-            max: value,
-        });
+        extremes.widen_by(value);
         // `SeriesBank::new` keeps bin indices below `NO_BIN`.
         self.binning.index(value) as u16
     }
@@ -285,7 +309,7 @@ fn count_staged(staged: &[u16], runs: usize, binned: usize, slot: usize, bins: &
 /// scalars, in loops worked out once when the bank is made: each value's
 /// fixed-point units (those of [`ExactSum`], resolution 2⁻⁴⁰) go into a
 /// narrow `i64` total, 8 bytes, the totals laid out as the arrays are so
-/// that a run of them (a span, gaps of up to 16 unread elements included)
+/// that a run of them (a span, gaps of up to 8 unread elements included)
 /// is one straight loop the compiler vectorizes
 /// (`ExactSum::add_narrow_row`); then each binned series' bin index is
 /// staged as a `u16` in a small area written in order, and its cell's min
@@ -417,10 +441,7 @@ impl SeriesBank {
         if let (Some(binning), Some(slot), true) =
             (&layout.binning, self.plan.slot[series], value.is_finite())
         {
-            self.extremes[tick * self.plan.binned.len() + slot].widen(Extremes {
-                min: value,
-                max: value,
-            });
+            self.extremes[tick * self.plan.binned.len() + slot].widen_by(value);
             let count =
                 &mut layout.bins(&mut self.counts[tick * self.stride..])[binning.index(value)];
             *count = count.saturating_add(1);
@@ -603,8 +624,8 @@ impl SeriesBank {
         let total = counts
             .iter()
             .fold(0u64, |sum, &c| sum.saturating_add(c.into()));
-        let Extremes { min, max } = self.extremes_of(cell);
-        binning.quantile(&counts, total, min, max, q)
+        let extremes = self.extremes_of(cell);
+        binning.quantile(&counts, total, extremes.min(), extremes.max(), q)
     }
 
     /// Exact-sum mean of the values recorded for the cell (see
@@ -641,8 +662,8 @@ impl SeriesBank {
             out.extend_from_slice(&wraps.to_le_bytes());
             out.extend_from_slice(&count.to_le_bytes());
             out.extend_from_slice(&non_finite.to_le_bytes());
-            out.extend_from_slice(&extremes.min.to_bits().to_le_bytes());
-            out.extend_from_slice(&extremes.max.to_bits().to_le_bytes());
+            out.extend_from_slice(&extremes.min().to_bits().to_le_bytes());
+            out.extend_from_slice(&extremes.max().to_bits().to_le_bytes());
         }
     }
 
@@ -673,10 +694,7 @@ impl SeriesBank {
             let fixed = i128::from_le_bytes(r.bytes()?);
             let wraps = i64::from_le_bytes(r.bytes()?);
             sums.push(ExactSum::from_parts((fixed, wraps, r.u64()?, r.u64()?)));
-            let read = Extremes {
-                min: f64::from_bits(r.u64()?),
-                max: f64::from_bits(r.u64()?),
-            };
+            let read = Extremes::from_values(f64::from_bits(r.u64()?), f64::from_bits(r.u64()?));
             let (tick, series) = (cell / self.series.len(), cell % self.series.len());
             match self.plan.slot[series] {
                 Some(slot) => extremes[tick * binned + slot] = read,
@@ -830,8 +848,8 @@ mod tests {
     fn signed_zeros_widen_the_extremes_alike_in_any_order() {
         let spec = [quantiles(linear(-1.0, 1.0), 4)];
         let bits = |bank: &SeriesBank| {
-            let Extremes { min, max } = bank.extremes_of(0);
-            (min.to_bits(), max.to_bits())
+            let extremes = bank.extremes_of(0);
+            (extremes.min().to_bits(), extremes.max().to_bits())
         };
         let mut seen = Vec::new();
         for order in [[0.0, -0.0], [-0.0, 0.0]] {
