@@ -106,9 +106,10 @@ impl Binning {
         // would be hoisted above a plain `if` and computed (through libm's
         // error paths for zero and negative values) for every value.
         let t = if self.log { ln_not_speculated(x) } else { x };
-        // `as usize` saturates: below the range (including NaN from the log
-        // of a non-positive value) gives 0, above it a huge index.
-        (((t - self.origin) * self.inv_width) as usize).min(self.last)
+        // `as i64` saturates (NaN, from the log of a negative value, gives
+        // 0): below the range the clamp gives 0, above it the last bin.
+        // (Shorter code than `as usize`, which also checks for 2^63 and up.)
+        (((t - self.origin) * self.inv_width) as i64).clamp(0, self.last as i64) as usize
     }
 
     /// Value at fractional bin position `pos` (bin `i` spans `[i, i + 1)`),
@@ -171,9 +172,12 @@ fn ln_not_speculated(x: f64) -> f64 {
     x.ln()
 }
 
-/// Bins on a log scale at most this many are looked up: finding the edges
-/// takes a few logarithms per bin.
+/// Bins on a log scale at most this many are looked up (a cell's bin takes
+/// 16 bits): finding the edges takes a few logarithms per bin.
 const MAX_LOOKUP_BINS: usize = 1 << 16;
+
+/// The low bits of a cell of [`LogLookup`]: the offset of the edge in it.
+const EDGE_BITS: u32 = 48;
 
 /// The bins of a log scale found from a value's bits, without a logarithm:
 /// exactly those of [`Binning::computed_index`], the bin function it is
@@ -181,34 +185,37 @@ const MAX_LOOKUP_BINS: usize = 1 << 16;
 ///
 /// The positive values whose bits agree but for the lowest `shift` form a
 /// cell: one exponent and the same top `52 - shift` bits of the mantissa,
-/// so a cell spans a factor of at most `1 + 2^(shift - 52)`. The table
-/// holds the bin of each cell's first value, and a cell holds at most one
-/// bin's lower edge (checked when built: cells are at most half a bin), so
-/// one comparison of the bits with the next bin's lower edge finishes:
-/// positive values' bits order as the values do.
+/// so a cell spans a factor of at most `1 + 2^(shift - 52)`. Each cell
+/// holds at most one bin's lower edge (checked when built: cells are at
+/// most half a bin), so a value's bin is its cell's first value's, plus
+/// one if its bits within the cell reach the edge's: positive values' bits
+/// order as the values do. Both are one `u64` per cell, so a value costs
+/// one load from the table.
 ///
 /// The edges are found by searching the bits with the bin function
 /// itself, so every edge is exactly where its bin starts. Between the
 /// edges, the bin function is monotone wherever it could matter: it is
 /// `ln x` (libm's, within an ulp of the true logarithm) shifted and scaled
 /// by rounded, monotone operations, so values more than a few ulps of
-/// `ln x` apart keep their order, and the values within a few thousand
-/// ulps of every edge of the shipped scales are checked one by one in the
-/// tests. Zero, negative values (whose bits read as negative integers) and
-/// values below the first edge get bin 0, as `ln` (−∞ or NaN) gives them.
+/// `ln x` apart keep their order, and the values within 256 of every
+/// edge of the shipped scales are checked one by one in the tests. Zero,
+/// negative values (whose bits read as negative integers, in the first
+/// cell or below it) and values below the first edge get bin 0, as `ln`
+/// (−∞ or NaN) gives them.
 #[derive(Debug, Clone, PartialEq)]
 struct LogLookup {
-    /// Low bits ignored: a value's cell key is its bits shifted by this.
+    /// Low bits ignored: a value's cell key is its bits shifted by this
+    /// (at most 47, so that an offset in a cell and one past it fit in
+    /// [`EDGE_BITS`]).
     shift: u32,
     /// The key of the table's first cell; values with lower keys (zero,
-    /// negative values, values far below the range) share its bin, values
-    /// with keys past the table the last cell's.
+    /// negative values, values far below the range) fall in it, values
+    /// with keys past the table in the last cell. Neither holds an edge.
     first_key: i64,
-    /// The bin of each cell's first value.
-    cell_bins: Vec<u32>,
-    /// The bits of each bin's upper end (the next bin's first value), the
-    /// last bin's being +∞.
-    upper: Vec<i64>,
+    /// Per cell, the bin of its first value above [`EDGE_BITS`], and below
+    /// them the offset of the edge in it (`1 << shift`, past every value
+    /// of the cell, if it holds none).
+    cells: Vec<u64>,
 }
 
 impl LogLookup {
@@ -219,17 +226,16 @@ impl LogLookup {
         if bins > MAX_LOOKUP_BINS {
             return None;
         }
-        let mut upper: Vec<i64> = (1..bins)
+        // The first value of bins 1..=last.
+        let edges: Vec<i64> = (1..bins)
             .map(|bin| {
                 let guess = (binning.origin + bin as f64 * binning.width).exp();
                 first_bits_in(bin, guess, |x| binning.computed_index(x)) as i64
             })
             .collect();
-        upper.push(f64::INFINITY.to_bits() as i64);
-        let edges = &upper[..binning.last];
         // Cells of at most half a bin in ln x: a cell spans less than
         // 2^(shift - 52) in ln x.
-        let fine = (2.0 / binning.width).log2().ceil().clamp(0.0, 52.0) as u32;
+        let fine = (2.0 / binning.width).log2().ceil().clamp(5.0, 52.0) as u32;
         (fine..=52).find_map(|mantissa_bits| {
             let shift = 52 - mantissa_bits;
             let key = |bits: i64| bits >> shift;
@@ -241,23 +247,27 @@ impl LogLookup {
                 _ => (0, 0),
             };
             let cells = usize::try_from(last - first + 1).ok()?;
-            if cells > 8 * bins + 8 {
+            // Cells of 2^-5 or finer: 32 per octave.
+            if cells > 8 * bins + 2048 {
                 return None;
             }
-            let mut bin = 0;
-            let cell_bins = (first..=last)
+            let mut below = 0;
+            let cells = (first..=last)
                 .map(|cell| {
-                    while bin < edges.len() && edges[bin] <= cell << shift {
-                        bin += 1;
+                    while below < edges.len() && edges[below] <= cell << shift {
+                        below += 1;
                     }
-                    bin as u32
+                    let edge = match edges.get(below) {
+                        Some(&edge) if key(edge) == cell => edge - (cell << shift),
+                        _ => 1 << shift,
+                    };
+                    (below as u64) << EDGE_BITS | edge as u64
                 })
                 .collect();
             Some(Self {
                 shift,
                 first_key: first,
-                cell_bins,
-                upper: upper.clone(),
+                cells,
             })
         })
     }
@@ -266,10 +276,31 @@ impl LogLookup {
     #[inline]
     fn bin(&self, x: f64) -> usize {
         let bits = x.to_bits() as i64;
-        let cells = self.cell_bins.len() as i64;
-        let cell = ((bits >> self.shift) - self.first_key).clamp(0, cells - 1);
-        let bin = self.cell_bins[cell as usize] as usize;
-        bin + usize::from(bits >= self.upper[bin])
+        let last = self.cells.len() as i64 - 1;
+        let cell = self.cells[((bits >> self.shift) - self.first_key).clamp(0, last) as usize];
+        let offset = (bits & ((1 << self.shift) - 1)) as u64;
+        let edge = cell & ((1 << EDGE_BITS) - 1);
+        (cell >> EDGE_BITS) as usize + usize::from(offset >= edge)
+    }
+
+    /// The first value of each bin but the first, as bits.
+    #[cfg(test)]
+    fn edges(&self) -> Vec<i64> {
+        let (mut edges, mut begun) = (Vec::new(), 0);
+        for (key, &cell) in (self.first_key..).zip(&self.cells) {
+            let start = key << self.shift;
+            let inside = (cell & ((1 << EDGE_BITS) - 1)) as i64;
+            // An edge on the cell's first value is counted in its bin.
+            if cell >> EDGE_BITS > begun {
+                edges.push(start);
+            }
+            begun = cell >> EDGE_BITS;
+            if inside < 1 << self.shift {
+                edges.push(start + inside);
+                begun += 1;
+            }
+        }
+        edges
     }
 }
 
@@ -335,7 +366,9 @@ pub(crate) fn log_lookup_mismatch(
         .lookup
         .as_ref()
         .ok_or(HistogramError::InvalidScale)?;
-    let near_edges = lookup.upper[..binning.last].iter().flat_map(|&edge| {
+    let edges = lookup.edges();
+    assert_eq!(edges.len(), binning.last);
+    let near_edges = edges.into_iter().flat_map(|edge| {
         assert!(f64::from_bits(edge as u64).ln().abs() < 64.0);
         (edge - 256..edge + 256).map(|bits| f64::from_bits(bits as u64))
     });
