@@ -90,7 +90,8 @@ impl ExactSum {
     /// [`add_narrow`](Self::add_narrow) later moves a total into a sum.
     /// A value off the fast path (|x| ≥ 2¹¹, or not finite) adds nothing
     /// to its total and is handed to `off_path` with its place, for the
-    /// caller to [`add_uncounted`](Self::add_uncounted).
+    /// caller to [`add_uncounted`](Self::add_uncounted); but -2¹¹ may stay
+    /// in its total, which then holds its exact units.
     ///
     /// Why the totals are biased: for |x| < 2¹¹, `x·2⁴⁰ + 1.5·2⁵²` lies in
     /// [2⁵², 2⁵³], where the spacing of doubles is 1, so its bits are those
