@@ -311,19 +311,26 @@ fn first_bits_in(bin: usize, guess: f64, index: impl Fn(f64) -> usize) -> u64 {
     let reaches = |bits: u64| index(f64::from_bits(bits)) >= bin;
     let top = f64::MAX.to_bits();
     let start = guess.to_bits().clamp(1, top);
-    // `below` never reaches `bin`, `above` does.
+    // `below` never reaches `bin`, `above` does: usually the guess and
+    // the value before it, two logarithms.
     let (mut below, mut above) = (start, start);
     let mut step = 1;
     if reaches(start) {
-        while reaches(below) {
+        loop {
+            below = above.saturating_sub(step);
+            if !reaches(below) {
+                break;
+            }
             above = below;
-            below = below.saturating_sub(step);
             step *= 2;
         }
     } else {
-        while !reaches(above) {
+        loop {
+            above = below.saturating_add(step).min(top);
+            if reaches(above) {
+                break;
+            }
             below = above;
-            above = above.saturating_add(step).min(top);
             step *= 2;
         }
     }
