@@ -42,6 +42,17 @@ impl fmt::Display for HistogramError {
 
 impl std::error::Error for HistogramError {}
 
+/// How a [`Binning`] finds a value's bin.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) enum BinRule {
+    /// By arithmetic on the value.
+    Linear,
+    /// On a log scale, from the value's bits ([`LogLookup`]).
+    Lookup,
+    /// On a log scale too fine for the table, by `ln`.
+    Logarithm,
+}
+
 /// Maps values to bin indices and bin positions back to values.
 #[derive(Debug, Clone, PartialEq)]
 pub(super) struct Binning {
@@ -92,9 +103,27 @@ impl Binning {
     /// gives, looked up.
     #[inline]
     pub(super) fn index(&self, x: f64) -> usize {
-        match &self.lookup {
-            Some(lookup) => lookup.bin(x),
-            None => self.computed_index(x),
+        self.index_by(self.rule(), x)
+    }
+
+    /// How [`index`](Self::index) finds a bin.
+    pub(super) fn rule(&self) -> BinRule {
+        match (self.log, &self.lookup) {
+            (false, _) => BinRule::Linear,
+            (true, Some(_)) => BinRule::Lookup,
+            (true, None) => BinRule::Logarithm,
+        }
+    }
+
+    /// [`index`](Self::index) by `rule`, which must be this binning's:
+    /// for a caller that bins many values of one rule, so that the choice
+    /// is made once, outside its loop.
+    #[inline]
+    pub(super) fn index_by(&self, rule: BinRule, x: f64) -> usize {
+        match (rule, &self.lookup) {
+            (BinRule::Linear, _) => self.index_of_position(x),
+            (BinRule::Lookup, Some(lookup)) => lookup.bin(x),
+            (BinRule::Lookup | BinRule::Logarithm, _) => self.computed_index(x),
         }
     }
 
@@ -106,6 +135,12 @@ impl Binning {
         // would be hoisted above a plain `if` and computed (through libm's
         // error paths for zero and negative values) for every value.
         let t = if self.log { ln_not_speculated(x) } else { x };
+        self.index_of_position(t)
+    }
+
+    /// The bin of `t`, `x` or `ln x` as the scale is.
+    #[inline]
+    fn index_of_position(&self, t: f64) -> usize {
         // `as i64` saturates (NaN, from the log of a negative value, gives
         // 0): below the range the clamp gives 0, above it the last bin.
         // (Shorter code than `as usize`, which also checks for 2^63 and up.)

@@ -3,7 +3,7 @@
 //! exactly and written to bytes whole (the state a shard folder carries).
 
 use super::codec::LeReader;
-use super::histogram::{filled, BinScale, Binning, HistogramError};
+use super::histogram::{filled, BinRule, BinScale, Binning, HistogramError};
 use super::ExactSum;
 
 /// The smallest and largest finite value of a binned cell, which bound its
@@ -128,17 +128,26 @@ struct BinnedSlot {
     binning: Binning,
 }
 
-impl BinnedSlot {
-    /// The bin of `value` ([`NO_BIN`] if it is not finite), widening the
-    /// cell's `extremes` by it.
-    #[inline]
-    fn bin(&self, extremes: &mut Extremes, value: f64) -> u16 {
-        if !value.is_finite() {
-            return NO_BIN;
-        }
-        extremes.widen_by(value);
-        // `SeriesBank::new` keeps bin indices below `NO_BIN`.
-        self.binning.index(value) as u16
+/// Stages the bin of each of `slots`' values in `values` ([`NO_BIN`] if it
+/// is not finite) in `staged`, widening their cells' `extremes`, the slots
+/// all binning by `rule`.
+#[inline]
+fn stage_bins(
+    rule: BinRule,
+    slots: &[BinnedSlot],
+    values: &[f64],
+    staged: &mut [u16],
+    extremes: &mut [Extremes],
+) {
+    for ((bin, extremes), slot) in staged.iter_mut().zip(extremes).zip(slots) {
+        let value = values[slot.index];
+        *bin = if value.is_finite() {
+            extremes.widen_by(value);
+            // `SeriesBank::new` keeps bin indices below `NO_BIN`.
+            slot.binning.index_by(rule, value) as u16
+        } else {
+            NO_BIN
+        };
     }
 }
 
@@ -172,8 +181,8 @@ struct Plan {
     slot: Vec<Option<usize>>,
     /// Each slot's series' first bin within a tick's block of counts.
     bin_offsets: Vec<usize>,
-    /// The input of each run of slots, `(input, slots)`.
-    binned_inputs: Vec<(usize, std::ops::Range<usize>)>,
+    /// The input and bin rule of each run of slots, `(input, rule, slots)`.
+    binned_inputs: Vec<(usize, BinRule, std::ops::Range<usize>)>,
 }
 
 impl Plan {
@@ -220,16 +229,19 @@ impl Plan {
         }
         let mut binned: Vec<BinnedSlot> = Vec::new();
         let mut slot = vec![None; sources.len()];
-        let mut binned_inputs: Vec<(usize, std::ops::Range<usize>)> = Vec::new();
+        let mut binned_inputs: Vec<(usize, BinRule, std::ops::Range<usize>)> = Vec::new();
         for &s in &by_source {
             let Some(binning) = &layouts[s].binning else {
                 continue;
             };
             let (input, index) = sources[s].place(arrays);
             slot[s] = Some(binned.len());
+            let rule = binning.rule();
             match binned_inputs.last_mut() {
-                Some((last, slots)) if *last == input => slots.end += 1,
-                _ => binned_inputs.push((input, binned.len()..binned.len() + 1)),
+                Some((last, last_rule, slots)) if (*last, *last_rule) == (input, rule) => {
+                    slots.end += 1
+                }
+                _ => binned_inputs.push((input, rule, binned.len()..binned.len() + 1)),
             }
             binned.push(BinnedSlot {
                 series: s,
@@ -499,14 +511,17 @@ impl SeriesBank {
         let run = self.unsettled[tick];
         let staged = &mut self.staged[(tick * SETTLE_EVERY + run) * binned..][..binned];
         let extremes = &mut self.extremes[tick * binned..][..binned];
-        for (k, slots) in &plan.binned_inputs {
-            let values = input(*k);
-            for ((bin, extremes), slot) in staged[slots.clone()]
-                .iter_mut()
-                .zip(&mut extremes[slots.clone()])
-                .zip(&plan.binned[slots.clone()])
-            {
-                *bin = slot.bin(extremes, values[slot.index]);
+        for (k, rule, slots) in &plan.binned_inputs {
+            let (values, slots) = (input(*k), slots.clone());
+            let (staged, extremes) = (&mut staged[slots.clone()], &mut extremes[slots.clone()]);
+            let slots = &plan.binned[slots];
+            // One loop per rule, so that none asks which rule per value.
+            match rule {
+                BinRule::Linear => stage_bins(BinRule::Linear, slots, values, staged, extremes),
+                BinRule::Lookup => stage_bins(BinRule::Lookup, slots, values, staged, extremes),
+                BinRule::Logarithm => {
+                    stage_bins(BinRule::Logarithm, slots, values, staged, extremes)
+                }
             }
         }
         self.unsettled[tick] += 1;
