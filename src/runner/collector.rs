@@ -392,6 +392,46 @@ mod tests {
     }
 
     #[test]
+    fn every_shipped_log_scale_looks_up_the_bins_ln_gives() {
+        let mut scales = Vec::new();
+        for folder in ["scenarios", "scenarios/workshop"] {
+            for entry in std::fs::read_dir(folder).unwrap() {
+                let path = entry.unwrap().path();
+                if path.extension().is_none_or(|e| e != "toml") {
+                    continue;
+                }
+                let scenario = crate::scenario::load(&path).unwrap();
+                for series in Collector::new(&scenario, Trajectories::All).series {
+                    if let SeriesSpec::Quantiles {
+                        scale: scale @ BinScale::Log { .. },
+                        bins,
+                    } = series.spec
+                    {
+                        if !scales.contains(&(scale, bins)) {
+                            scales.push((scale, bins));
+                        }
+                    }
+                }
+            }
+        }
+        // The baseline alone has 15 trade scales and the energy price's.
+        assert!(scales.len() >= 16, "{scales:?}");
+        for (scale, bins) in scales {
+            let BinScale::Log { lo, hi } = scale else {
+                unreachable!("kept only log scales")
+            };
+            let values: Vec<f64> = (0..=1000)
+                .map(|i| lo / 10.0 * (hi / lo * 100.0).powf(i as f64 / 1000.0))
+                .collect();
+            assert_eq!(
+                crate::stats::log_lookup_mismatch(scale, bins, &values),
+                Ok(None),
+                "{scale:?}"
+            );
+        }
+    }
+
+    #[test]
     fn only_keeps_the_named_series_with_their_means() {
         for file in [
             "scenarios/baseline_2016.toml",

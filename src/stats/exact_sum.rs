@@ -22,9 +22,8 @@ const FAST_LIMIT: f64 = 2251799813685248.0;
 const ROUNDER: f64 = 6755399441055744.0;
 /// The bits of `ROUNDER`: a narrow total's bias per value.
 const BIAS: i64 = ROUNDER.to_bits() as i64;
-/// The bits of 2¹¹, the bound on |x| of the fast path.
-const FAST_BOUND_BITS: u64 = 2048f64.to_bits();
-const SIGN_BIT: u64 = 1 << 63;
+/// The bits of 2⁵², the least `x·2⁴⁰ + 1.5·2⁵²` of the fast path.
+const FAST_FLOOR_BITS: u64 = 4503599627370496f64.to_bits();
 /// Weight of one wrap of the `i128` accumulator, 2¹²⁸ units = 2⁸⁸.
 const WRAP_VALUE: f64 = 3.094850098213451e26;
 
@@ -91,7 +90,8 @@ impl ExactSum {
     /// [`add_narrow`](Self::add_narrow) later moves a total into a sum.
     /// A value off the fast path (|x| ≥ 2¹¹, or not finite) adds nothing
     /// to its total and is handed to `off_path` with its place, for the
-    /// caller to [`add_uncounted`](Self::add_uncounted).
+    /// caller to [`add_uncounted`](Self::add_uncounted); but -2¹¹ may stay
+    /// in its total, which then holds its exact units.
     ///
     /// Why the totals are biased: for |x| < 2¹¹, `x·2⁴⁰ + 1.5·2⁵²` lies in
     /// [2⁵², 2⁵³], where the spacing of doubles is 1, so its bits are those
@@ -108,15 +108,20 @@ impl ExactSum {
         values: &[f64],
         mut off_path: impl FnMut(usize, f64),
     ) {
-        // The top bit of `off` is set once some |x| ≥ 2¹¹ or x is NaN:
-        // absolute values' bits order as the values do, and both operands
-        // are below 2⁶³. Integer operations SSE2 has, unlike a comparison.
+        // Bits of `off` from 2⁵² up are set once some `x·2⁴⁰ + 1.5·2⁵²`
+        // lies outside [2⁵², 2⁵³), its bits less those of 2⁵² outside
+        // [0, 2⁵²): every x with |x| ≥ 2¹¹ or not finite but -2¹¹, whose
+        // sum lands on 2⁵² and whose units, -2⁵¹, are then exact as summed
+        // (values just under 2¹¹, whose sums round up to 2⁵³, set them for
+        // nothing: the second loop finds them on the path). One subtraction
+        // and one OR per value, both in SSE2.
         let mut off = 0u64;
         for (total, &x) in totals.iter_mut().zip(values) {
-            *total = total.wrapping_add(biased_units(x));
-            off |= (FAST_BOUND_BITS - 1).wrapping_sub(x.to_bits() & !SIGN_BIT);
+            let biased = biased_units(x);
+            *total = total.wrapping_add(biased);
+            off |= (biased as u64).wrapping_sub(FAST_FLOOR_BITS);
         }
-        if off >> 63 == 0 {
+        if off >> 52 == 0 {
             return;
         }
         for (place, (total, &x)) in totals.iter_mut().zip(values).enumerate() {
@@ -284,6 +289,10 @@ mod tests {
             -2048.0,
             edge,
             -edge,
+            // Around the bounds of the fast path, where its sums round.
+            2048f64.next_down(),
+            (-2048f64).next_up(),
+            (-2048f64).next_down(),
             1e30,
             -0.0,
             f64::MIN_POSITIVE,

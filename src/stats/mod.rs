@@ -12,6 +12,8 @@ mod wilson;
 
 pub use codec::LeReader;
 pub use exact_sum::ExactSum;
+#[cfg(test)]
+pub(crate) use histogram::log_lookup_mismatch;
 pub use histogram::{BinScale, Histogram, HistogramError};
 pub use series_bank::{SeriesBank, SeriesSource, SeriesSpec};
 pub use wilson::{newcombe_difference, wilson, Interval, Z95};

@@ -3,34 +3,59 @@
 //! exactly and written to bytes whole (the state a shard folder carries).
 
 use super::codec::LeReader;
-use super::histogram::{filled, BinScale, Binning, HistogramError};
+use super::histogram::{filled, BinRule, BinScale, Binning, HistogramError};
 use super::ExactSum;
 
 /// The smallest and largest finite value of a binned cell, which bound its
-/// quantiles (a mean-only cell keeps them empty).
+/// quantiles (a mean-only cell keeps them empty), by the total order, in
+/// which -0 lies below +0: `f64::min` of two zeros may return either, so
+/// banks merged in another grouping (two threads' shares of the runs) kept
+/// another zero, and a shard's bytes depended on the threads' timing. Kept
+/// as the order's integer keys, so widening is two integer comparisons.
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct Extremes {
-    min: f64,
-    max: f64,
+    min: i64,
+    max: i64,
+}
+
+/// `x`'s key in the total order of `f64` (the integer `f64::total_cmp`
+/// compares), and the value of a key: the map is its own inverse.
+#[inline]
+const fn order_key(bits: i64) -> i64 {
+    bits ^ (((bits >> 63) as u64) >> 1) as i64
 }
 
 impl Extremes {
     const EMPTY: Self = Self {
-        min: f64::INFINITY,
-        max: f64::NEG_INFINITY,
+        min: order_key(f64::INFINITY.to_bits() as i64),
+        max: order_key(f64::NEG_INFINITY.to_bits() as i64),
     };
 
-    /// By the total order, in which -0 lies below +0: `f64::min` of two
-    /// zeros may return either, so banks merged in another grouping (two
-    /// threads' shares of the runs) kept another zero, and a shard's bytes
-    /// depended on the threads' timing.
+    fn from_values(min: f64, max: f64) -> Self {
+        Self {
+            min: order_key(min.to_bits() as i64),
+            max: order_key(max.to_bits() as i64),
+        }
+    }
+
+    fn min(&self) -> f64 {
+        f64::from_bits(order_key(self.min) as u64)
+    }
+
+    fn max(&self) -> f64 {
+        f64::from_bits(order_key(self.max) as u64)
+    }
+
     fn widen(&mut self, other: Self) {
-        if other.min.total_cmp(&self.min).is_lt() {
-            self.min = other.min;
-        }
-        if other.max.total_cmp(&self.max).is_gt() {
-            self.max = other.max;
-        }
+        self.min = self.min.min(other.min);
+        self.max = self.max.max(other.max);
+    }
+
+    /// Widened by a finite `x`.
+    #[inline]
+    fn widen_by(&mut self, x: f64) {
+        let key = order_key(x.to_bits() as i64);
+        self.widen(Self { min: key, max: key });
     }
 }
 
@@ -47,9 +72,11 @@ const NO_BIN: u16 = u16::MAX;
 
 /// Elements of an input that no series reads but that a span of narrow
 /// totals may cover, to stay one loop: a span costs a loop's set-up, an
-/// element a few instructions (a world's driver contributions are one
-/// span, its own pairs' gaps of 14 included).
-const MAX_GAP: usize = 16;
+/// element a few instructions and 8 bytes of the bank read and written
+/// per run and tick, which is what recording waits on. A world's driver
+/// contributions split at each actor's own pair (14 unread drivers), the
+/// relations' upper triangle stays one span in a small world.
+const MAX_GAP: usize = 8;
 
 /// No series: a narrow total kept only to keep its span contiguous.
 const UNREAD: usize = usize::MAX;
@@ -101,20 +128,26 @@ struct BinnedSlot {
     binning: Binning,
 }
 
-impl BinnedSlot {
-    /// The bin of `value` ([`NO_BIN`] if it is not finite), widening the
-    /// cell's `extremes` by it.
-    #[inline]
-    fn bin(&self, extremes: &mut Extremes, value: f64) -> u16 {
-        if !value.is_finite() {
-            return NO_BIN;
-        }
-        extremes.widen(Extremes {
-            min: value,
-            max: value,
-        });
-        // `SeriesBank::new` keeps bin indices below `NO_BIN`.
-        self.binning.index(value) as u16
+/// Stages the bin of each of `slots`' values in `values` ([`NO_BIN`] if it
+/// is not finite) in `staged`, widening their cells' `extremes`, the slots
+/// all binning by `rule`.
+#[inline]
+fn stage_bins(
+    rule: BinRule,
+    slots: &[BinnedSlot],
+    values: &[f64],
+    staged: &mut [u16],
+    extremes: &mut [Extremes],
+) {
+    for ((bin, extremes), slot) in staged.iter_mut().zip(extremes).zip(slots) {
+        let value = values[slot.index];
+        *bin = if value.is_finite() {
+            extremes.widen_by(value);
+            // `SeriesBank::new` keeps bin indices below `NO_BIN`.
+            slot.binning.index_by(rule, value) as u16
+        } else {
+            NO_BIN
+        };
     }
 }
 
@@ -146,8 +179,10 @@ struct Plan {
     binned: Vec<BinnedSlot>,
     /// Each series' slot (`None` if it keeps no bins).
     slot: Vec<Option<usize>>,
-    /// The input of each run of slots, `(input, slots)`.
-    binned_inputs: Vec<(usize, std::ops::Range<usize>)>,
+    /// Each slot's series' first bin within a tick's block of counts.
+    bin_offsets: Vec<usize>,
+    /// The input and bin rule of each run of slots, `(input, rule, slots)`.
+    binned_inputs: Vec<(usize, BinRule, std::ops::Range<usize>)>,
 }
 
 impl Plan {
@@ -194,16 +229,19 @@ impl Plan {
         }
         let mut binned: Vec<BinnedSlot> = Vec::new();
         let mut slot = vec![None; sources.len()];
-        let mut binned_inputs: Vec<(usize, std::ops::Range<usize>)> = Vec::new();
+        let mut binned_inputs: Vec<(usize, BinRule, std::ops::Range<usize>)> = Vec::new();
         for &s in &by_source {
             let Some(binning) = &layouts[s].binning else {
                 continue;
             };
             let (input, index) = sources[s].place(arrays);
             slot[s] = Some(binned.len());
+            let rule = binning.rule();
             match binned_inputs.last_mut() {
-                Some((last, slots)) if *last == input => slots.end += 1,
-                _ => binned_inputs.push((input, binned.len()..binned.len() + 1)),
+                Some((last, last_rule, slots)) if (*last, *last_rule) == (input, rule) => {
+                    slots.end += 1
+                }
+                _ => binned_inputs.push((input, rule, binned.len()..binned.len() + 1)),
             }
             binned.push(BinnedSlot {
                 series: s,
@@ -219,6 +257,7 @@ impl Plan {
             spans,
             position,
             reader,
+            bin_offsets: binned.iter().map(|b| layouts[b.series].offset).collect(),
             binned,
             slot,
             binned_inputs,
@@ -282,7 +321,7 @@ fn count_staged(staged: &[u16], runs: usize, binned: usize, slot: usize, bins: &
 /// scalars, in loops worked out once when the bank is made: each value's
 /// fixed-point units (those of [`ExactSum`], resolution 2⁻⁴⁰) go into a
 /// narrow `i64` total, 8 bytes, the totals laid out as the arrays are so
-/// that a run of them (a span, gaps of up to 16 unread elements included)
+/// that a run of them (a span, gaps of up to 8 unread elements included)
 /// is one straight loop the compiler vectorizes
 /// (`ExactSum::add_narrow_row`); then each binned series' bin index is
 /// staged as a `u16` in a small area written in order, and its cell's min
@@ -414,10 +453,7 @@ impl SeriesBank {
         if let (Some(binning), Some(slot), true) =
             (&layout.binning, self.plan.slot[series], value.is_finite())
         {
-            self.extremes[tick * self.plan.binned.len() + slot].widen(Extremes {
-                min: value,
-                max: value,
-            });
+            self.extremes[tick * self.plan.binned.len() + slot].widen_by(value);
             let count =
                 &mut layout.bins(&mut self.counts[tick * self.stride..])[binning.index(value)];
             *count = count.saturating_add(1);
@@ -475,14 +511,17 @@ impl SeriesBank {
         let run = self.unsettled[tick];
         let staged = &mut self.staged[(tick * SETTLE_EVERY + run) * binned..][..binned];
         let extremes = &mut self.extremes[tick * binned..][..binned];
-        for (k, slots) in &plan.binned_inputs {
-            let values = input(*k);
-            for ((bin, extremes), slot) in staged[slots.clone()]
-                .iter_mut()
-                .zip(&mut extremes[slots.clone()])
-                .zip(&plan.binned[slots.clone()])
-            {
-                *bin = slot.bin(extremes, values[slot.index]);
+        for (k, rule, slots) in &plan.binned_inputs {
+            let (values, slots) = (input(*k), slots.clone());
+            let (staged, extremes) = (&mut staged[slots.clone()], &mut extremes[slots.clone()]);
+            let slots = &plan.binned[slots];
+            // One loop per rule, so that none asks which rule per value.
+            match rule {
+                BinRule::Linear => stage_bins(BinRule::Linear, slots, values, staged, extremes),
+                BinRule::Lookup => stage_bins(BinRule::Lookup, slots, values, staged, extremes),
+                BinRule::Logarithm => {
+                    stage_bins(BinRule::Logarithm, slots, values, staged, extremes)
+                }
             }
         }
         self.unsettled[tick] += 1;
@@ -516,11 +555,22 @@ impl SeriesBank {
     /// Counts `tick`'s staged bins into `block`, a tick's block of counts.
     fn add_staged(&self, tick: usize, block: &mut [u32]) {
         let binned = self.plan.binned.len();
+        if binned == 0 {
+            return;
+        }
         let runs = self.unsettled[tick];
         let staged = &self.staged[tick * SETTLE_EVERY * binned..][..runs * binned];
-        for (slot, binned_slot) in self.plan.binned.iter().enumerate() {
-            let bins = self.series[binned_slot.series].bins(block);
-            count_staged(staged, runs, binned, slot, bins);
+        // Run by run, so that consecutive counts lie in different series'
+        // bins: their cache misses (a tick's counts were last touched 64
+        // runs ago) overlap, where series by series each would wait on the
+        // few lines the one series' values fall in.
+        for row in staged.chunks_exact(binned) {
+            for (&bin, &offset) in row.iter().zip(&self.plan.bin_offsets) {
+                if bin != NO_BIN {
+                    let count = &mut block[offset + usize::from(bin)];
+                    *count = count.saturating_add(1);
+                }
+            }
         }
     }
 
@@ -589,8 +639,8 @@ impl SeriesBank {
         let total = counts
             .iter()
             .fold(0u64, |sum, &c| sum.saturating_add(c.into()));
-        let Extremes { min, max } = self.extremes_of(cell);
-        binning.quantile(&counts, total, min, max, q)
+        let extremes = self.extremes_of(cell);
+        binning.quantile(&counts, total, extremes.min(), extremes.max(), q)
     }
 
     /// Exact-sum mean of the values recorded for the cell (see
@@ -627,8 +677,8 @@ impl SeriesBank {
             out.extend_from_slice(&wraps.to_le_bytes());
             out.extend_from_slice(&count.to_le_bytes());
             out.extend_from_slice(&non_finite.to_le_bytes());
-            out.extend_from_slice(&extremes.min.to_bits().to_le_bytes());
-            out.extend_from_slice(&extremes.max.to_bits().to_le_bytes());
+            out.extend_from_slice(&extremes.min().to_bits().to_le_bytes());
+            out.extend_from_slice(&extremes.max().to_bits().to_le_bytes());
         }
     }
 
@@ -659,10 +709,7 @@ impl SeriesBank {
             let fixed = i128::from_le_bytes(r.bytes()?);
             let wraps = i64::from_le_bytes(r.bytes()?);
             sums.push(ExactSum::from_parts((fixed, wraps, r.u64()?, r.u64()?)));
-            let read = Extremes {
-                min: f64::from_bits(r.u64()?),
-                max: f64::from_bits(r.u64()?),
-            };
+            let read = Extremes::from_values(f64::from_bits(r.u64()?), f64::from_bits(r.u64()?));
             let (tick, series) = (cell / self.series.len(), cell % self.series.len());
             match self.plan.slot[series] {
                 Some(slot) => extremes[tick * binned + slot] = read,
@@ -816,8 +863,8 @@ mod tests {
     fn signed_zeros_widen_the_extremes_alike_in_any_order() {
         let spec = [quantiles(linear(-1.0, 1.0), 4)];
         let bits = |bank: &SeriesBank| {
-            let Extremes { min, max } = bank.extremes_of(0);
-            (min.to_bits(), max.to_bits())
+            let extremes = bank.extremes_of(0);
+            (extremes.min().to_bits(), extremes.max().to_bits())
         };
         let mut seen = Vec::new();
         for order in [[0.0, -0.0], [-0.0, 0.0]] {
