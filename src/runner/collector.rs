@@ -3,7 +3,6 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::lanes::LANES;
 use crate::model::params::{pair_index, ActorField, ParamPath, DRIVERS};
 use crate::model::{Driver, Params, World};
 use crate::scenario::series::series_kinds;
@@ -199,9 +198,9 @@ impl Collector {
     /// Records lane `l` of `world` at `tick`, as [`record`](Self::record)
     /// records a world of that run alone: the arrays the series lie in are
     /// first copied out of their lanes into `copies`.
-    pub fn record_lane(
+    pub fn record_lane<const W: usize>(
         &self,
-        world: &World<LANES>,
+        world: &World<W>,
         l: usize,
         copies: &mut LaneCopies,
         tick: usize,

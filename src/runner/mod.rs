@@ -123,9 +123,33 @@ impl<'s> Experiment<'s> {
 
     /// Up to [`LANES`] runs in lock-step, each in its own lane with its own
     /// stream, recorded, classified and counted in order: the same
-    /// aggregate as [`simulate`](Self::simulate) run by run. A batch of fewer runs
-    /// fills its spare lanes with copies of its last run, not counted.
+    /// aggregate as [`simulate`](Self::simulate) run by run. A batch of
+    /// fewer runs fills its spare lanes with copies of its last run, not
+    /// counted.
     pub fn simulate_lanes(
+        &self,
+        seed: u64,
+        runs: Range<u64>,
+        scratch: &mut RunScratch,
+        aggregate: &mut Aggregate,
+    ) {
+        self.simulate_batch::<LANES>(seed, runs, scratch, aggregate);
+    }
+
+    /// One run in a world of one lane: sample parameters, step the world,
+    /// record, classify.
+    pub fn simulate(
+        &self,
+        seed: u64,
+        run: u64,
+        scratch: &mut RunScratch,
+        aggregate: &mut Aggregate,
+    ) {
+        self.simulate_batch::<1>(seed, run..run + 1, scratch, aggregate);
+    }
+
+    /// Runs `runs` (1 to `W` of them) in the lanes of one `World<W>`.
+    fn simulate_batch<const W: usize>(
         &self,
         seed: u64,
         runs: Range<u64>,
@@ -134,39 +158,35 @@ impl<'s> Experiment<'s> {
     ) {
         let scenario = self.scenario;
         let counted = runs.clone().count();
-        assert!(
-            (1..=LANES).contains(&counted),
-            "a batch fills 1 to {LANES} lanes"
-        );
+        assert!((1..=W).contains(&counted), "a batch fills 1 to {W} lanes");
         let last = runs.end - 1;
-        let mut rngs: [ChaCha8Rng; LANES] =
+        let mut rngs: [ChaCha8Rng; W] =
             std::array::from_fn(|l| run_rng(seed, (runs.start + l as u64).min(last)));
         let params = rngs
             .iter_mut()
             .map(|rng| scenario.sample_params(rng))
             .collect();
         let mut world = World::with_lanes(&scenario.structure, params, &mut rngs);
-        let record =
-            |world: &World<LANES>, tick: u32, scratch: &mut RunScratch, into: &mut Aggregate| {
-                for l in 0..counted {
-                    self.collector.record_lane(
-                        world,
-                        l,
-                        &mut scratch.copies,
-                        tick as usize,
-                        &mut into.trajectories,
-                    );
-                }
-            };
-        record(&world, 0, scratch, aggregate);
-        scratch.window_lanes.fill([0.0; LANES]);
+        let record = |world: &World<W>,
+                      tick: u32,
+                      copies: &mut LaneCopies,
+                      into: &mut Aggregate| {
+            for l in 0..counted {
+                self.collector
+                    .record_lane(world, l, copies, tick as usize, &mut into.trajectories);
+            }
+        };
+        record(&world, 0, &mut scratch.copies, aggregate);
+        let (window_sums, _) = scratch.window_sums.as_chunks_mut::<W>();
+        let window_sums = &mut window_sums[..world.relation_lanes().len()];
+        window_sums.fill([0.0; W]);
         let window_start = scenario.ticks - scenario.window + 1;
         for t in 1..=scenario.ticks {
             world.step_lanes(t, &mut rngs);
-            record(&world, t, scratch, aggregate);
+            record(&world, t, &mut scratch.copies, aggregate);
             if t >= window_start {
-                for (sum, x) in scratch.window_lanes.iter_mut().zip(world.relation_lanes()) {
-                    for l in 0..LANES {
+                for (sum, x) in window_sums.iter_mut().zip(world.relation_lanes()) {
+                    for l in 0..W {
                         sum[l] += x[l];
                     }
                 }
@@ -174,7 +194,7 @@ impl<'s> Experiment<'s> {
         }
         let scale = 1.0 / f64::from(scenario.window);
         for l in 0..counted {
-            for (mean, sum) in scratch.window.iter_mut().zip(&scratch.window_lanes) {
+            for (mean, sum) in scratch.window.iter_mut().zip(window_sums.iter()) {
                 *mean = sum[l] * scale;
             }
             for (size, lanes) in scratch.sizes.iter_mut().zip(world.size_lanes()) {
@@ -185,49 +205,15 @@ impl<'s> Experiment<'s> {
             aggregate.count(&scratch.codes);
         }
     }
-
-    /// One run: sample parameters, step the world, record, classify.
-    pub fn simulate(
-        &self,
-        seed: u64,
-        run: u64,
-        scratch: &mut RunScratch,
-        aggregate: &mut Aggregate,
-    ) {
-        let scenario = self.scenario;
-        let mut rng = run_rng(seed, run);
-        let params = scenario.sample_params(&mut rng);
-        let mut world = World::new(&scenario.structure, params, &mut rng);
-        self.collector
-            .record(&world, 0, &mut aggregate.trajectories);
-        scratch.window.fill(0.0);
-        let window_start = scenario.ticks - scenario.window + 1;
-        for t in 1..=scenario.ticks {
-            world.step(t, &mut rng);
-            self.collector
-                .record(&world, t as usize, &mut aggregate.trajectories);
-            if t >= window_start {
-                for (sum, x) in scratch.window.iter_mut().zip(world.relations()) {
-                    *sum += x;
-                }
-            }
-        }
-        let scale = 1.0 / f64::from(scenario.window);
-        for sum in scratch.window.iter_mut() {
-            *sum *= scale;
-        }
-        self.classifiers
-            .classify(&scratch.window, world.sizes(), &mut scratch.codes);
-        aggregate.count(&scratch.codes);
-    }
 }
 
 /// Buffers one worker reuses from run to run.
 pub struct RunScratch {
     window: Vec<f64>,
     codes: Vec<u64>,
-    /// The lanes' sums of relations over the window, and one lane's sizes.
-    window_lanes: Vec<[f64; LANES]>,
+    /// The lanes' sums of relations over the window, `[entry][lane]` for
+    /// as many lanes as the batch has, and one lane's sizes.
+    window_sums: Vec<f64>,
     sizes: Vec<f64>,
     copies: LaneCopies,
 }
@@ -238,7 +224,7 @@ impl RunScratch {
         RunScratch {
             window: vec![0.0; n * n],
             codes: vec![0; experiment.classifiers.len()],
-            window_lanes: vec![[0.0; LANES]; n * n],
+            window_sums: vec![0.0; n * n * LANES],
             sizes: vec![0.0; n],
             copies: LaneCopies::default(),
         }
