@@ -330,11 +330,12 @@ impl<'s, const W: usize> World<'s, W> {
         self.step_portable(t, rngs);
     }
 
-    /// The tick compiled for AVX2: four lanes to a vector operation, and
-    /// the exp table read by gathers. The instructions are IEEE 754
-    /// arithmetic like SSE2's (Rust never fuses a multiply and an add), so
-    /// the bits are those of the portable tick, which the one-lane worlds
-    /// the lanes are tested against always use.
+    /// The tick compiled for AVX2, whose registers hold all four lanes of
+    /// the loops the compiler vectorizes (the exp and tanh, with their
+    /// table read, it leaves lane by lane: docs/PERFORMANCE.md). The
+    /// instructions are IEEE 754 arithmetic like SSE2's (Rust never fuses
+    /// a multiply and an add), so the bits are those of the portable tick,
+    /// which the one-lane worlds the lanes are tested against always use.
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2")]
     unsafe fn step_avx2<R: Rng>(&mut self, t: u32, rngs: &mut [R; W]) {
