@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::model::params::{pair_index, ActorField, ParamPath, DRIVERS};
-use crate::model::{Driver, Params, World};
+use crate::model::{Driver, World};
 use crate::scenario::series::series_kinds;
 pub use crate::scenario::series::SeriesKind;
 use crate::scenario::Scenario;
@@ -113,6 +113,9 @@ pub struct Collector {
     sources: Vec<SeriesSource>,
     /// The values of [`SeriesSource::Scalar`] sources, by index.
     scalars: Vec<Scalar>,
+    /// Which world arrays, in [`WorldArray`] order, some series reads:
+    /// only those are copied out of their lanes.
+    reads: [bool; WORLD_ARRAYS],
     ticks: usize,
     pub trajectories: Trajectories,
 }
@@ -136,11 +139,19 @@ impl Collector {
     fn of(scenario: &Scenario, series: Vec<Series>, trajectories: Trajectories) -> Self {
         let n = scenario.actor_ids.len();
         let mut scalars = Vec::new();
+        let sources: Vec<SeriesSource> = series
+            .iter()
+            .map(|s| source(s.kind, n, &mut scalars))
+            .collect();
+        let mut reads = [false; WORLD_ARRAYS];
+        for source in &sources {
+            if let SeriesSource::Array { array, .. } = source {
+                reads[*array] = true;
+            }
+        }
         Collector {
-            sources: series
-                .iter()
-                .map(|s| source(s.kind, n, &mut scalars))
-                .collect(),
+            sources,
+            reads,
             scalars,
             series,
             ticks: scenario.ticks as usize + 1,
@@ -182,23 +193,10 @@ impl Collector {
         per_tick.checked_mul(self.ticks as u64)
     }
 
-    /// Records the world's state at `tick`.
-    pub fn record(&self, world: &World, tick: usize, bank: &mut SeriesBank) {
-        let arrays = [
-            world.relations(),
-            world.trade(),
-            world.sizes(),
-            world.all_contributions(),
-            world.vulnerability(),
-            world.grievance(),
-        ];
-        self.record_arrays(arrays, world.energy_price(), world.params(), tick, bank);
-    }
-
-    /// Records lane `l` of `world` at `tick`, as [`record`](Self::record)
-    /// records a world of that run alone: the arrays the series lie in are
-    /// first copied out of their lanes into `copies`.
-    pub fn record_lane<const W: usize>(
+    /// Records lane `l` of `world` at `tick` (lane 0 of a world of one
+    /// run): the arrays its series lie in are copied out of their lanes
+    /// into `copies`, the others left empty, and handed to the bank whole.
+    pub fn record<const W: usize>(
         &self,
         world: &World<W>,
         l: usize,
@@ -217,26 +215,16 @@ impl Collector {
             world.vulnerability_lanes(),
             world.grievance_lanes(),
         ];
-        for (copy, values) in copies.arrays.iter_mut().zip(lanes) {
+        for ((copy, values), read) in copies.arrays.iter_mut().zip(lanes).zip(self.reads) {
             copy.clear();
-            copy.extend(values.iter().map(|value| value[l]));
+            if read {
+                copy.extend(values.iter().map(|value| value[l]));
+            }
         }
         let arrays = copies.arrays.each_ref().map(Vec::as_slice);
-        let price = world.price_lanes()[l];
-        self.record_arrays(arrays, price, world.lane_params(l), tick, bank);
-    }
-
-    /// Records one run's arrays, given in [`WorldArray`] order.
-    fn record_arrays(
-        &self,
-        arrays: [&[f64]; WORLD_ARRAYS],
-        energy_price: f64,
-        params: &Params,
-        tick: usize,
-        bank: &mut SeriesBank,
-    ) {
+        let (price, params) = (world.price_lanes()[l], world.lane_params(l));
         bank.record_tick(tick, &arrays, |k| match self.scalars[k] {
-            Scalar::EnergyPrice => energy_price,
+            Scalar::EnergyPrice => price,
             Scalar::InstitutionDepth(i) => params.institutions[i].depth,
             Scalar::Identity { actor, dimension } => params.actors[actor].identity[dimension],
         })
@@ -376,11 +364,12 @@ mod tests {
                 let mut rng = crate::runner::seeding::run_rng(5, run);
                 let params = scenario.sample_params(&mut rng);
                 let mut world = World::new(&scenario.structure, params, &mut rng);
+                let mut copies = LaneCopies::default();
                 for tick in 0..collector.ticks {
                     if tick > 0 {
                         world.step(tick as u32, &mut rng);
                     }
-                    collector.record(&world, tick, &mut bank);
+                    collector.record(&world, 0, &mut copies, tick, &mut bank);
                     for (s, series) in collector.series.iter().enumerate() {
                         each.record(s, tick, value_of(series.kind, &world)).unwrap();
                     }

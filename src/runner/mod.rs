@@ -167,15 +167,13 @@ impl<'s> Experiment<'s> {
             .map(|rng| scenario.sample_params(rng))
             .collect();
         let mut world = World::with_lanes(&scenario.structure, params, &mut rngs);
-        let record = |world: &World<W>,
-                      tick: u32,
-                      copies: &mut LaneCopies,
-                      into: &mut Aggregate| {
-            for l in 0..counted {
-                self.collector
-                    .record_lane(world, l, copies, tick as usize, &mut into.trajectories);
-            }
-        };
+        let record =
+            |world: &World<W>, tick: u32, copies: &mut LaneCopies, into: &mut Aggregate| {
+                for l in 0..counted {
+                    self.collector
+                        .record(world, l, copies, tick as usize, &mut into.trajectories);
+                }
+            };
         record(&world, 0, &mut scratch.copies, aggregate);
         let (window_sums, _) = scratch.window_sums.as_chunks_mut::<W>();
         let window_sums = &mut window_sums[..world.relation_lanes().len()];
